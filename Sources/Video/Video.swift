@@ -1,0 +1,5 @@
+import CFFmpeg
+import Imaging
+
+/// Namespace of the video encoder.
+public enum Video {}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import FaceData
+
+final class FaceDataSmokeTests: XCTestCase {
+    func testModuleLinks() { XCTAssertNotNil(FaceData.self) }
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import Morph
+
+final class MorphSmokeTests: XCTestCase {
+    func testModuleLinks() { XCTAssertNotNil(Morph.self) }
+}
