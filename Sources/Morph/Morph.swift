@@ -1,4 +1,0 @@
-import Imaging
-
-/// Namespace of the morphing geometry: Delaunay, alignment, triangle warps, blending.
-public enum Morph {}

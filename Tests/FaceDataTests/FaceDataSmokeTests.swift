@@ -1,6 +1,0 @@
-import XCTest
-@testable import FaceData
-
-final class FaceDataSmokeTests: XCTestCase {
-    func testModuleLinks() { XCTAssertNotNil(FaceData.self) }
-}
