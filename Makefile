@@ -1,0 +1,56 @@
+# morph — build, test, demo and benchmarks. `make demo` and `make test` do all set-up on Debian.
+
+SWIFT     ?= swift
+DATA      ?= ../shared/data
+BUILD_DIR ?= .build
+RELEASE   := $(BUILD_DIR)/release/morph
+APT_PACKAGES := pkg-config libopenblas-dev libjpeg62-turbo-dev libpng-dev \
+                libavcodec-dev libavformat-dev libswscale-dev libavutil-dev
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Tests call OpenBLAS directly (no re-exec as the `morph` program does): pick the fast kernels here
+# unless the caller chose some. Debian's OpenBLAS 0.3.21 does not recognise AVX-512 CPUs.
+ifeq ($(origin OPENBLAS_CORETYPE),undefined)
+OPENBLAS_CORETYPE := $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo SkylakeX || \
+                             (grep -qw avx2 /proc/cpuinfo 2>/dev/null && echo Haswell))
+endif
+ifneq ($(OPENBLAS_CORETYPE),)
+export OPENBLAS_CORETYPE
+endif
+
+.PHONY: all deps build test demo bench clean
+
+all: build
+
+## deps: install the Debian packages the build needs (a quiet no-op when all are present)
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+## build: release build of the `morph` tool
+build: deps
+	$(SWIFT) build -c release --product morph
+
+## test: every unit test (debug build)
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## demo: render the shipped samples into output/demo.mp4
+demo: build
+	@mkdir -p output
+	$(RELEASE) samples/*.jpg samples/*.png -o output/demo.mp4
+
+## bench: speed measurements (BLAS kernels, engine vs PyTorch, rendering)
+bench: build
+	@echo "== sgemm: Debian's default kernels (forced) vs the kernels morph selects =="
+	@OPENBLAS_CORETYPE=Prescott $(RELEASE) bench sgemm
+	@env -u OPENBLAS_CORETYPE $(RELEASE) bench sgemm
+
+clean:
+	rm -rf $(BUILD_DIR) output/*.mp4 output/runs

@@ -1,0 +1,130 @@
+import Foundation
+
+/// A decoded photo: upright pixels plus what the file said about them.
+public struct DecodedImage: Sendable {
+    /// Pixels with the EXIF orientation already applied.
+    public var image: Image
+    /// The EXIF orientation that was applied (1 when none).
+    public var orientation: Int
+    /// EXIF DateTimeOriginal, if the file has one.
+    public var dateTimeOriginal: String?
+    /// The factor the decoder shrank by (1 unless a scale was asked for).
+    public var scale: Int
+}
+
+/// Reading and writing image files (JPEG, PNG) with one call each way.
+public enum ImageFile {
+    /// The default ceiling on decoded pixels (100 megapixels), checked from the header before allocating.
+    public static let defaultPixelLimit = 100_000_000
+
+    /// Decodes a JPEG or PNG held in memory; `name` is used in error messages.
+    /// - Parameters:
+    ///   - mode: grey or RGB output.
+    ///   - shrink: for JPEG, the largest of 1, 2, 4, 8 that divides the cost (DCT-domain scaling);
+    ///     ignored for PNG, where `scale` in the result is 1.
+    public static func decode(_ bytes: [UInt8], name: String, mode: ColorMode = .rgb, shrink: Int = 1,
+                              pixelLimit: Int = defaultPixelLimit) throws -> DecodedImage {
+        guard !bytes.isEmpty else { throw ImagingError.empty(file: name) }
+        let exif = EXIFInfo.read(from: bytes)
+        let image: Image, scale: Int
+        if JPEGCodec.matches(bytes) {
+            scale = shrink
+            image = try JPEGCodec.decode(bytes, mode: mode, scale: shrink, maxPixels: pixelLimit, name: name)
+        } else if PNGCodec.matches(bytes) {
+            scale = 1
+            image = try PNGCodec.decode(bytes, mode: mode, maxPixels: pixelLimit, name: name)
+        } else {
+            throw ImagingError.unsupportedFormat(file: name)
+        }
+        return DecodedImage(image: image.applyingOrientation(exif.orientation), orientation: exif.orientation,
+                            dateTimeOriginal: exif.dateTimeOriginal, scale: scale)
+    }
+
+    /// Reads and decodes the file at `path`.
+    public static func read(_ path: String, mode: ColorMode = .rgb, shrink: Int = 1,
+                            pixelLimit: Int = defaultPixelLimit) throws -> DecodedImage {
+        try decode(readBytes(path), name: path, mode: mode, shrink: shrink, pixelLimit: pixelLimit)
+    }
+
+    /// The upright size (after EXIF orientation) from the header alone.
+    public static func size(of path: String) throws -> (width: Int, height: Int) {
+        let bytes = try readBytes(path)
+        let exif = EXIFInfo.read(from: bytes)
+        let size: (width: Int, height: Int)
+        if JPEGCodec.matches(bytes) {
+            size = try JPEGCodec.size(of: bytes, name: path)
+        } else if PNGCodec.matches(bytes), bytes.count >= 24 {
+            let word = { (o: Int) in bytes[o..<o + 4].reduce(0) { $0 << 8 | Int($1) } }
+            size = (word(16), word(20))
+        } else {
+            throw bytes.isEmpty ? ImagingError.empty(file: path) : ImagingError.unsupportedFormat(file: path)
+        }
+        return exif.orientation >= 5 ? (size.height, size.width) : size
+    }
+
+    /// EXIF facts of the file at `path` without decoding pixels.
+    public static func exif(of path: String) throws -> EXIFInfo {
+        EXIFInfo.read(from: try readBytes(path))
+    }
+
+    /// Encodes `image` as JPEG (`quality` 1-100).
+    public static func encodeJPEG(_ image: Image, quality: Int = 92) throws -> [UInt8] {
+        try JPEGCodec.encode(image, quality: quality, name: "<memory>")
+    }
+
+    /// Encodes `image` as PNG.
+    public static func encodePNG(_ image: Image) throws -> [UInt8] {
+        try PNGCodec.encode(image, name: "<memory>")
+    }
+
+    /// Writes `image` to `path` (format from the extension: .jpg/.jpeg or .png) through a temporary
+    /// file in the same folder that is renamed into place.
+    public static func write(_ image: Image, to path: String, quality: Int = 92) throws {
+        let lower = path.lowercased()
+        let bytes: [UInt8]
+        if lower.hasSuffix(".png") {
+            bytes = try PNGCodec.encode(image, name: path)
+        } else if lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") {
+            bytes = try JPEGCodec.encode(image, quality: quality, name: path)
+        } else {
+            throw ImagingError.unwritable(file: path, reason: "unknown extension; use .png, .jpg or .jpeg")
+        }
+        try AtomicFile.write(Data(bytes), to: path)
+    }
+
+    static func readBytes(_ path: String) throws -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw ImagingError.unreadable(file: path, reason: exists ? "permission denied or not a file" : "no such file")
+        }
+        defer { try? handle.close() }
+        do {
+            return [UInt8](try handle.readToEnd() ?? Data())
+        } catch {
+            throw ImagingError.unreadable(file: path, reason: "\(error.localizedDescription)")
+        }
+    }
+}
+
+/// Whole-file writes that never leave a half-written file at the destination.
+public enum AtomicFile {
+    /// Writes `data` to a temporary file beside `path`, then renames it over `path`.
+    public static func write(_ data: Data, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        do {
+            try data.write(to: temporary)
+            if rename(temporary.path, url.path) != 0 {
+                let reason = String(cString: strerror(errno))
+                try? FileManager.default.removeItem(at: temporary)
+                throw ImagingError.unwritable(file: path, reason: reason)
+            }
+        } catch let error as ImagingError {
+            throw error
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw ImagingError.unwritable(file: path, reason: error.localizedDescription)
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+
+extension MorphCommand {
+    /// `morph detect`: keypoints for a photo collection.
+    struct Detect: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Find faces and 68 keypoints in photos (JSON, .pts, overlays).")
+        @Argument(help: "Photos to analyse.") var photos: [String] = []
+        func run() throws { throw ValidationError("detection is not available yet in this build") }
+    }
+
+    /// `morph train`: train a detector.
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Train the keypoint and face detectors.")
+        func run() throws { throw ValidationError("training is not available yet in this build") }
+    }
+
+    /// `morph eval`: evaluate a detector.
+    struct Eval: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Evaluate the detectors on a dataset.")
+        func run() throws { throw ValidationError("evaluation is not available yet in this build") }
+    }
+
+    /// `morph PHOTOS -o video.mp4`: the morph video.
+    struct Render: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Render a face-morph video from photos (the default).")
+        @Argument(help: "Photos, in any order.") var photos: [String] = []
+        @Option(name: .shortAndLong, help: "Output video (.mp4).") var output = "morph.mp4"
+        func run() throws { throw ValidationError("rendering is not available yet in this build") }
+    }
+}
