@@ -1,0 +1,58 @@
+import Foundation
+import Imaging
+
+/// Keypoints given by hand next to a photo, which override detection for that photo.
+///
+/// For `DIR/PHOTO.jpg` the resolver looks for `DIR/PHOTO.pts` and `DIR/PHOTO.json` (lower-case
+/// extensions). Precedence: `.pts` wins over `.json`. A `.pts` file only exists because
+/// someone made or corrected it by hand (or asked `morph detect` for it), while `.json` is
+/// what every `morph detect` run leaves behind; so a stale detector output never shadows a
+/// manual fix. A sidecar that exists but is malformed is an error for that photo, not a
+/// silent fallback to detection.
+public struct Sidecar: Equatable, Sendable {
+    /// The sidecar's format.
+    public enum Kind: String, Sendable {
+        /// 300-W points, one face.
+        case pts
+        /// A `DetectionRecord`, any number of faces.
+        case json
+    }
+
+    /// The file the keypoints came from.
+    public var url: URL
+    /// Which format it was.
+    public var kind: Kind
+    /// The faces it gives, in 0-based pixel coordinates of the photo after its EXIF orientation
+    /// is applied (the frame `morph detect` writes in); a `.pts` face's box is the tightest
+    /// box around its points and has no score.
+    public var faces: [FaceRecord]
+
+    /// The sidecar of `photo`, or nil when there is none.
+    ///
+    /// Throws when the chosen sidecar is malformed, or when a face does not have
+    /// `pointCount` points (68 for the iBUG scheme).
+    public static func resolve(for photo: URL, pointCount: Int = LandmarkScheme.ibug68.pointCount) throws -> Sidecar? {
+        precondition(pointCount > 0, "pointCount must be positive")
+        let stem = photo.deletingPathExtension()
+        let pts = stem.appendingPathExtension("pts"), json = stem.appendingPathExtension("json")
+        if FileManager.default.fileExists(atPath: pts.path) {
+            let points = try PTSFile.read(pts)
+            try check([points], in: pts, pointCount: pointCount)
+            return Sidecar(url: pts, kind: .pts, faces: [FaceRecord(box: Box(enclosing: points), points: points)])
+        }
+        if FileManager.default.fileExists(atPath: json.path) {
+            let faces = try DetectionRecord(contentsOf: json).faces
+            try check(faces.map(\.points), in: json, pointCount: pointCount)
+            return Sidecar(url: json, kind: .json, faces: faces)
+        }
+        return nil
+    }
+
+    /// Throws unless every face in `faces` has `pointCount` points.
+    private static func check(_ faces: [[Point]], in url: URL, pointCount: Int) throws {
+        if let bad = faces.firstIndex(where: { $0.count != pointCount }) {
+            throw FaceDataError.malformed(file: url.path, line: nil,
+                                          reason: "face \(bad) has \(faces[bad].count) points, expected \(pointCount)")
+        }
+    }
+}
