@@ -1,0 +1,119 @@
+/// Batch normalisation over the N, H and W axes of [N, C, H, W], per channel.
+///
+/// Training normalises with the batch mean and biased variance and moves the running statistics
+/// by `momentum` (the running variance takes the unbiased batch variance, as PyTorch does);
+/// evaluation normalises with the running statistics. Parameters `weight`, `bias` [C];
+/// buffers `running_mean`, `running_var` [C].
+public final class BatchNorm2d: Layer {
+    public let channels: Int
+    public let epsilon: Float
+    public let momentum: Float
+    /// The per-channel scale (gamma), [C].
+    public let weight: Parameter
+    /// The per-channel offset (beta), [C].
+    public let bias: Parameter
+    /// The running mean, [C].
+    public let runningMean: Tensor
+    /// The running variance, [C].
+    public let runningVar: Tensor
+
+    private var input: Tensor?
+    private var usedBatchStatistics = false
+    private let mean: Tensor, inverseStd: Tensor  // [C], the statistics the last forward used
+    private let output = Tensor(shape: [0])
+    private let gradInput = Tensor(shape: [0])
+
+    /// Creates a layer with weight 1, bias 0, running mean 0 and running variance 1.
+    public init(channels: Int, epsilon: Float = 1e-5, momentum: Float = 0.1) {
+        self.channels = channels; self.epsilon = epsilon; self.momentum = momentum
+        weight = Parameter(Tensor(shape: [channels], repeating: 1))
+        bias = Parameter(Tensor(shape: [channels]))
+        runningMean = Tensor(shape: [channels])
+        runningVar = Tensor(shape: [channels], repeating: 1)
+        mean = Tensor(shape: [channels])
+        inverseStd = Tensor(shape: [channels])
+    }
+
+    public var parameters: [NamedParameter] { [(name: "weight", parameter: weight), (name: "bias", parameter: bias)] }
+    public var buffers: [NamedBuffer] { [(name: "running_mean", tensor: runningMean), (name: "running_var", tensor: runningVar)] }
+
+    /// Calls `body(channel, planes)` for each channel in parallel, where `planes(image)` is the
+    /// offset of that channel's plane in image `image`.
+    private func forEachChannel(images: Int, area: Int, _ body: (Int, (Int) -> Int) -> Void) {
+        Parallel.forEach(channels, grain: 1) { range in
+            for c in range { body(c) { image in (image * self.channels + c) * area } }
+        }
+    }
+
+    // input [N, C, H, W] -> output [N, C, H, W]
+    public func forward(_ x: Tensor, training: Bool) -> Tensor {
+        precondition(x.shape.count == 4 && x.shape[1] == channels, "BatchNorm2d(\(channels)) got \(x.shape)")
+        let images = x.shape[0], area = x.shape[2] * x.shape[3], total = images * area
+        input = x
+        usedBatchStatistics = training
+        output.resize(to: x.shape)
+        forEachChannel(images: images, area: area) { c, plane in
+            var mu = runningMean[c], variance = runningVar[c]
+            if training {
+                var sum: Double = 0
+                for image in 0..<images { sum += Double(planeSum(x.data + plane(image), area) { $0 }) }
+                mu = Float(sum / Double(total))
+                var squares: Double = 0
+                for image in 0..<images {
+                    squares += Double(planeSum(x.data + plane(image), area) { ($0 - mu) * ($0 - mu) })
+                }
+                variance = Float(squares / Double(total))
+                let unbiased = total > 1 ? Float(squares / Double(total - 1)) : variance
+                runningMean[c] = (1 - momentum) * runningMean[c] + momentum * mu
+                runningVar[c] = (1 - momentum) * runningVar[c] + momentum * unbiased
+            }
+            let invStd = 1 / (variance + epsilon).squareRoot()
+            mean[c] = mu
+            inverseStd[c] = invStd
+            let scale = weight.value[c] * invStd, shift = bias.value[c] - mu * scale
+            for image in 0..<images {
+                let source = x.data + plane(image), target = output.data + plane(image)
+                for i in 0..<area { target[i] = source[i] * scale + shift }
+            }
+        }
+        return output
+    }
+
+    // gradOutput [N, C, H, W] -> gradInput [N, C, H, W]; accumulates weight and bias grads
+    public func backward(_ gradOutput: Tensor) -> Tensor {
+        guard let x = input else { preconditionFailure("BatchNorm2d.backward before forward") }
+        precondition(gradOutput.shape == x.shape, "BatchNorm2d gradient shape \(gradOutput.shape) != \(x.shape)")
+        let images = x.shape[0], area = x.shape[2] * x.shape[3], total = Float(images * area)
+        gradInput.resize(to: x.shape)
+        forEachChannel(images: images, area: area) { c, plane in
+            let mu = mean[c], invStd = inverseStd[c]
+            var sumDy: Float = 0, sumDyXhat: Float = 0
+            for image in 0..<images {
+                let dy = gradOutput.data + plane(image), source = x.data + plane(image)
+                var a: Float = 0, b: Float = 0
+                for i in 0..<area { a += dy[i]; b += dy[i] * (source[i] - mu) }
+                sumDy += a; sumDyXhat += b * invStd
+            }
+            weight.grad[c] += sumDyXhat
+            bias.grad[c] += sumDy
+            let scale = weight.value[c] * invStd
+            // Batch statistics depend on the input, adding the mean and variance terms.
+            let meanTerm = usedBatchStatistics ? sumDy / total : 0
+            let xhatTerm = usedBatchStatistics ? sumDyXhat / total * invStd : 0
+            for image in 0..<images {
+                let dy = gradOutput.data + plane(image), source = x.data + plane(image)
+                let target = gradInput.data + plane(image)
+                for i in 0..<area { target[i] = scale * (dy[i] - meanTerm - (source[i] - mu) * xhatTerm) }
+            }
+        }
+        return gradInput
+    }
+}
+
+/// The sum of `transform(value)` over `count` floats.
+@inline(__always)
+func planeSum(_ values: UnsafePointer<Float>, _ count: Int, _ transform: (Float) -> Float) -> Float {
+    var sum: Float = 0
+    for i in 0..<count { sum += transform(values[i]) }
+    return sum
+}

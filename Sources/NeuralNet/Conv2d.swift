@@ -1,0 +1,151 @@
+/// A 2-D convolution with square kernels, computed as im2col followed by one OpenBLAS sgemm per
+/// chunk of images. Parameters: `weight` [Cout, Cin, k, k] and optionally `bias` [Cout].
+public final class Conv2d: Layer {
+    public let inputChannels: Int, outputChannels: Int
+    public let kernelSize: Int, stride: Int, padding: Int
+    /// The kernels, [Cout, Cin, k, k].
+    public let weight: Parameter
+    /// The per-channel offsets, [Cout], when the layer has them.
+    public let bias: Parameter?
+    /// Whether `backward` computes the input gradient (false for a network's first layer saves
+    /// time; `backward` then returns zeros).
+    public var computesInputGradient = true
+
+    /// Floats of im2col columns processed per sgemm; bounds the scratch memory.
+    static let columnBudget = 1 << 22
+
+    private var input: Tensor?
+    private let output = Tensor(shape: [0])
+    private let gradInput = Tensor(shape: [0])
+
+    /// Creates a convolution with Kaiming-normal kernels (fan-out, ReLU gain, as torchvision's
+    /// ResNet) and bias uniform in ±1/sqrt(fan-in), drawn from `generator`.
+    public init(inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+                bias: Bool = true, generator: inout SplitMix64) {
+        self.inputChannels = inputChannels; self.outputChannels = outputChannels
+        self.kernelSize = kernelSize; self.stride = stride; self.padding = padding
+        let window = kernelSize * kernelSize
+        let w = Tensor(shape: [outputChannels, inputChannels, kernelSize, kernelSize])
+        let std = (2.0 / Float(outputChannels * window)).squareRoot()
+        for i in 0..<w.count { w[i] = std * generator.normal() }
+        weight = Parameter(w)
+        if bias {
+            let b = Tensor(shape: [outputChannels])
+            let bound = 1 / Float(inputChannels * window).squareRoot()
+            for i in 0..<b.count { b[i] = generator.uniform(-bound, bound) }
+            self.bias = Parameter(b)
+        } else {
+            self.bias = nil
+        }
+    }
+
+    public var parameters: [NamedParameter] {
+        [(name: "weight", parameter: weight)] + (bias.map { [(name: "bias", parameter: $0)] } ?? [])
+    }
+
+    private func geometry(_ x: Tensor) -> WindowGeometry {
+        precondition(x.shape.count == 4 && x.shape[1] == inputChannels,
+                     "Conv2d expects [N, \(inputChannels), H, W], got \(x.shape)")
+        return WindowGeometry(height: x.shape[2], width: x.shape[3], kernel: kernelSize, stride: stride,
+                              padding: padding)
+    }
+
+    /// Images per sgemm so that the columns stay within `columnBudget`.
+    private func chunkSize(_ g: WindowGeometry, images: Int) -> Int {
+        let perImage = inputChannels * kernelSize * kernelSize * g.outHeight * g.outWidth
+        return max(1, min(images, Conv2d.columnBudget / max(perImage, 1)))
+    }
+
+    // input [N, Cin, H, W] -> output [N, Cout, Ho, Wo]
+    public func forward(_ x: Tensor, training: Bool) -> Tensor {
+        let g = geometry(x), n = x.shape[0]
+        input = x
+        output.resize(to: [n, outputChannels, g.outHeight, g.outWidth])
+        let rows = inputChannels * kernelSize * kernelSize, area = g.outHeight * g.outWidth
+        let inPlane = inputChannels * g.height * g.width, outPlane = outputChannels * area
+        let chunk = chunkSize(g, images: n)
+        let space = Workspace.current
+        let columns = space.buffer(0, count: rows * chunk * area)
+        let product = space.buffer(1, count: outPlane * chunk)
+        for first in Swift.stride(from: 0, to: n, by: chunk) {
+            let count = min(chunk, n - first)
+            im2col(x.data + first * inPlane, images: count, channels: inputChannels, geometry: g, into: columns)
+            let direct = count == 1
+            let target = direct ? output.data + first * outPlane : product  // [Cout, count * area]
+            gemm(m: outputChannels, n: count * area, k: rows, a: weight.value.data, lda: rows,
+                 b: columns, ldb: count * area, beta: 0, c: target, ldc: count * area)
+            let biasData = bias?.value.data
+            Parallel.forEach(count * outputChannels, grain: 8) { lines in
+                for line in lines {
+                    let image = line / outputChannels, channel = line % outputChannels
+                    let destination = output.data + (first + image) * outPlane + channel * area
+                    if !direct {
+                        destination.update(from: product + channel * count * area + image * area, count: area)
+                    }
+                    if let biasData {
+                        let value = biasData[channel]
+                        for i in 0..<area { destination[i] += value }
+                    }
+                }
+            }
+        }
+        return output
+    }
+
+    // gradOutput [N, Cout, Ho, Wo] -> gradInput [N, Cin, H, W]; accumulates weight and bias grads
+    public func backward(_ gradOutput: Tensor) -> Tensor {
+        guard let x = input else { preconditionFailure("Conv2d.backward before forward") }
+        let g = geometry(x), n = x.shape[0]
+        precondition(gradOutput.shape == output.shape, "Conv2d gradient shape \(gradOutput.shape) != \(output.shape)")
+        gradInput.resize(to: x.shape)
+        let rows = inputChannels * kernelSize * kernelSize, area = g.outHeight * g.outWidth
+        let inPlane = inputChannels * g.height * g.width, outPlane = outputChannels * area
+        if let bias { accumulateBiasGradient(gradOutput, into: bias.grad, images: n, area: area) }
+        if !computesInputGradient { gradInput.zero() }
+        let chunk = chunkSize(g, images: n)
+        let space = Workspace.current
+        let columns = space.buffer(0, count: rows * chunk * area)
+        let gathered = space.buffer(1, count: outPlane * chunk)
+        let gradColumns = space.buffer(2, count: rows * chunk * area)
+        for first in Swift.stride(from: 0, to: n, by: chunk) {
+            let count = min(chunk, n - first)
+            let dy: UnsafeMutablePointer<Float>  // [Cout, count * area]
+            if count == 1 {
+                dy = gradOutput.data + first * outPlane
+            } else {
+                dy = gathered
+                Parallel.forEach(count * outputChannels, grain: 8) { lines in
+                    for line in lines {
+                        let image = line / outputChannels, channel = line % outputChannels
+                        (gathered + channel * count * area + image * area)
+                            .update(from: gradOutput.data + (first + image) * outPlane + channel * area, count: area)
+                    }
+                }
+            }
+            im2col(x.data + first * inPlane, images: count, channels: inputChannels, geometry: g, into: columns)
+            gemm(transposeB: true, m: outputChannels, n: rows, k: count * area, a: dy, lda: count * area,
+                 b: columns, ldb: count * area, beta: 1, c: weight.grad.data, ldc: rows)
+            guard computesInputGradient else { continue }
+            gemm(transposeA: true, m: rows, n: count * area, k: outputChannels, a: weight.value.data, lda: rows,
+                 b: dy, ldb: count * area, beta: 0, c: gradColumns, ldc: count * area)
+            col2im(gradColumns, images: count, channels: inputChannels, geometry: g,
+                   into: gradInput.data + first * inPlane)
+        }
+        return gradInput
+    }
+}
+
+/// Adds the per-channel sums of `gradient` [N, C, area] into `grad` [C].
+func accumulateBiasGradient(_ gradient: Tensor, into grad: Tensor, images: Int, area: Int) {
+    let channels = grad.count
+    Parallel.forEach(channels, grain: 16) { range in
+        for channel in range {
+            var sum: Float = 0
+            for image in 0..<images {
+                let plane = gradient.data + (image * channels + channel) * area
+                for i in 0..<area { sum += plane[i] }
+            }
+            grad.data[channel] += sum
+        }
+    }
+}

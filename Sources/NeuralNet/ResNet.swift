@@ -1,0 +1,119 @@
+/// ResNet's basic residual block: conv3x3-BN-ReLU-conv3x3-BN, plus the input (through a 1x1
+/// strided conv and BN, `downsample`, when the shape changes), then ReLU.
+/// Children: `conv1`, `bn1`, `conv2`, `bn2`, `downsample.0`, `downsample.1` (PyTorch's keys).
+public final class BasicBlock: Layer {
+    public let conv1: Conv2d, bn1: BatchNorm2d, conv2: Conv2d, bn2: BatchNorm2d
+    /// The projection of the input when stride or width change, else nil (identity).
+    public let downsample: Sequential?
+    private let relu1 = ReLU(), relu2 = ReLU()
+    private let sum = Tensor(shape: [0])
+
+    /// Creates a block mapping `inputChannels` to `outputChannels` with the first conv strided.
+    public init(inputChannels: Int, outputChannels: Int, stride: Int, generator: inout SplitMix64) {
+        conv1 = Conv2d(inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: 3, stride: stride,
+                       padding: 1, bias: false, generator: &generator)
+        bn1 = BatchNorm2d(channels: outputChannels)
+        conv2 = Conv2d(inputChannels: outputChannels, outputChannels: outputChannels, kernelSize: 3, padding: 1,
+                       bias: false, generator: &generator)
+        bn2 = BatchNorm2d(channels: outputChannels)
+        if stride != 1 || inputChannels != outputChannels {
+            downsample = Sequential([
+                Conv2d(inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: 1, stride: stride,
+                       bias: false, generator: &generator),
+                BatchNorm2d(channels: outputChannels),
+            ])
+        } else {
+            downsample = nil
+        }
+    }
+
+    private var children: [(String, Layer)] {
+        [("conv1", conv1), ("bn1", bn1), ("conv2", conv2), ("bn2", bn2)] + (downsample.map { [("downsample", $0)] } ?? [])
+    }
+
+    public var parameters: [NamedParameter] { children.flatMap { prefixed($0.0, $0.1.parameters) } }
+    public var buffers: [NamedBuffer] { children.flatMap { prefixed($0.0, $0.1.buffers) } }
+
+    // input [N, Cin, H, W] -> output [N, Cout, H/s, W/s]
+    public func forward(_ x: Tensor, training: Bool) -> Tensor {
+        var y = conv1.forward(x, training: training)
+        y = relu1.forward(bn1.forward(y, training: training), training: training)
+        y = bn2.forward(conv2.forward(y, training: training), training: training)
+        let shortcut = downsample?.forward(x, training: training) ?? x
+        precondition(shortcut.shape == y.shape, "BasicBlock shortcut \(shortcut.shape) != \(y.shape)")
+        sum.resize(to: y.shape)
+        add(y, shortcut, into: sum)
+        return relu2.forward(sum, training: training)
+    }
+
+    public func backward(_ gradOutput: Tensor) -> Tensor {
+        let gradSum = relu2.backward(gradOutput)
+        var g = bn2.backward(gradSum)
+        g = conv1.backward(bn1.backward(relu1.backward(conv2.backward(g))))
+        let gradShortcut = downsample?.backward(gradSum) ?? gradSum
+        // g is conv1's input-gradient buffer, which conv1 does not read again: add in place.
+        add(g, gradShortcut, into: g)
+        return g
+    }
+}
+
+/// Element-wise `a + b` into `result` (which may be `a`), in parallel.
+func add(_ a: Tensor, _ b: Tensor, into result: Tensor) {
+    let x = a.data, y = b.data, z = result.data
+    Parallel.forEach(a.count, grain: 1 << 15) { range in
+        for i in range { z[i] = x[i] + y[i] }
+    }
+}
+
+/// ResNet-18 (He et al. 2016) in torchvision's layout and key names, with a configurable number of
+/// input channels (1 for grey images) and outputs (136 for 68 landmarks).
+///
+/// conv1 7x7/2 - bn1 - relu - maxpool 3x3/2 - layer1..layer4 (two BasicBlocks each; 64, 128, 256,
+/// 512 channels; strides 1, 2, 2, 2) - global average pool - fc.
+public final class ResNet18: Layer {
+    public let conv1: Conv2d, bn1: BatchNorm2d
+    public let layer1: Sequential, layer2: Sequential, layer3: Sequential, layer4: Sequential
+    public let fc: Linear
+    private let relu = ReLU(), maxpool = MaxPool2d(kernelSize: 3, stride: 2, padding: 1), pool = GlobalAvgPool2d()
+
+    /// Creates the network with weights drawn from a generator seeded with `seed`. The first
+    /// convolution skips its input gradient (set `conv1.computesInputGradient` to get it).
+    public init(inputChannels: Int = 3, outputs: Int = 1000, seed: UInt64 = 0) {
+        var generator = SplitMix64(seed: seed)
+        conv1 = Conv2d(inputChannels: inputChannels, outputChannels: 64, kernelSize: 7, stride: 2, padding: 3,
+                       bias: false, generator: &generator)
+        conv1.computesInputGradient = false
+        bn1 = BatchNorm2d(channels: 64)
+        func stage(_ input: Int, _ output: Int, _ stride: Int) -> Sequential {
+            Sequential([BasicBlock(inputChannels: input, outputChannels: output, stride: stride, generator: &generator),
+                        BasicBlock(inputChannels: output, outputChannels: output, stride: 1, generator: &generator)])
+        }
+        layer1 = stage(64, 64, 1)
+        layer2 = stage(64, 128, 2)
+        layer3 = stage(128, 256, 2)
+        layer4 = stage(256, 512, 2)
+        fc = Linear(inputFeatures: 512, outputFeatures: outputs, generator: &generator)
+    }
+
+    private var children: [(String, Layer)] {
+        [("conv1", conv1), ("bn1", bn1), ("layer1", layer1), ("layer2", layer2), ("layer3", layer3),
+         ("layer4", layer4), ("fc", fc)]
+    }
+
+    public var parameters: [NamedParameter] { children.flatMap { prefixed($0.0, $0.1.parameters) } }
+    public var buffers: [NamedBuffer] { children.flatMap { prefixed($0.0, $0.1.buffers) } }
+
+    // input [N, Cin, H, W] -> output [N, outputs]
+    public func forward(_ x: Tensor, training: Bool) -> Tensor {
+        var y = relu.forward(bn1.forward(conv1.forward(x, training: training), training: training), training: training)
+        y = maxpool.forward(y, training: training)
+        for stage in [layer1, layer2, layer3, layer4] { y = stage.forward(y, training: training) }
+        return fc.forward(pool.forward(y, training: training), training: training)
+    }
+
+    public func backward(_ gradOutput: Tensor) -> Tensor {
+        var g = pool.backward(fc.backward(gradOutput))
+        for stage in [layer4, layer3, layer2, layer1] { g = stage.backward(g) }
+        return conv1.backward(bn1.backward(relu.backward(maxpool.backward(g))))
+    }
+}
