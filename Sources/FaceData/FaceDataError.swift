@@ -32,17 +32,3 @@ public enum FaceDataError: Error, Equatable, CustomStringConvertible, LocalizedE
     /// The same text as `description`, for `localizedDescription`.
     public var errorDescription: String? { description }
 }
-
-/// Reads a whole text file as UTF-8, turning I/O and encoding failures into `FaceDataError.unreadable`.
-func readText(_ url: URL) throws -> String {
-    let data: Data
-    do {
-        data = try Data(contentsOf: url)
-    } catch {
-        throw FaceDataError.unreadable(file: url.path, reason: error.localizedDescription)
-    }
-    guard let text = String(data: data, encoding: .utf8) else {
-        throw FaceDataError.unreadable(file: url.path, reason: "not UTF-8 text")
-    }
-    return text
-}

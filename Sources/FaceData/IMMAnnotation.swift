@@ -30,10 +30,7 @@ public struct IMMAnnotation: Equatable, Sendable {
         var count: Int?
         var points: [Point] = []
         var host: String?
-        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            let lineNumber = offset + 1
+        for (lineNumber, line) in numberedLines(text) where !line.hasPrefix("#") {
             func fail(_ reason: String) -> FaceDataError {
                 .malformed(file: file, line: lineNumber, reason: reason)
             }

@@ -15,10 +15,7 @@ public enum PTSFile {
 
     /// The 0-based points in `.pts` text; `file` names the source in error messages.
     public static func parse(_ text: String, file: String) throws -> [Point] {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            .enumerated()
-            .map { (number: $0.offset + 1, text: $0.element.trimmingCharacters(in: .whitespacesAndNewlines)) }
-            .filter { !$0.text.isEmpty }
+        let lines = numberedLines(text)
         guard let first = lines.first else {
             throw FaceDataError.malformed(file: file, line: nil, reason: "empty file")
         }

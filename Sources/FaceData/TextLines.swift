@@ -1,0 +1,26 @@
+import Foundation
+
+/// Reads a whole text file as UTF-8, turning I/O and encoding failures into `FaceDataError.unreadable`.
+func readText(_ url: URL) throws -> String {
+    let data: Data
+    do {
+        data = try Data(contentsOf: url)
+    } catch {
+        throw FaceDataError.unreadable(file: url.path, reason: error.localizedDescription)
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+        throw FaceDataError.unreadable(file: url.path, reason: "not UTF-8 text")
+    }
+    return text
+}
+
+/// The non-blank lines of `text`, trimmed, each with its 1-based line number.
+///
+/// Lines end at any newline (`\n`, `\r\n` or `\r`); note that Swift treats `\r\n` as one
+/// character, so splitting on `"\n"` alone would miss Windows line ends.
+func numberedLines(_ text: String) -> [(number: Int, text: String)] {
+    text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        .enumerated()
+        .map { (number: $0.offset + 1, text: $0.element.trimmingCharacters(in: .whitespaces)) }
+        .filter { !$0.text.isEmpty }
+}
