@@ -34,17 +34,9 @@ final class IMMAnnotationTests: XCTestCase {
         XCTAssertEqual(annotation.points(width: 640, height: 480), [Point(x: 320, y: 120)])
     }
 
-    /// The error names the file, the 1-based line and the reason.
     func assertMalformed(_ text: String, line: Int?, mentions: String, file: StaticString = #filePath, at: UInt = #line) {
-        XCTAssertThrowsError(try IMMAnnotation(parsing: text, file: "bad.asf"), file: file, line: at) { error in
-            guard case let FaceDataError.malformed(name, errorLine, reason) = error else {
-                return XCTFail("unexpected error \(error)", file: file, line: at)
-            }
-            XCTAssertEqual(name, "bad.asf", file: file, line: at)
-            XCTAssertEqual(errorLine, line, file: file, line: at)
-            XCTAssertTrue(reason.contains(mentions), "'\(reason)' lacks '\(mentions)'", file: file, line: at)
-            XCTAssertTrue("\(error)".hasPrefix("bad.asf"), file: file, line: at)
-        }
+        FaceDataTests.assertMalformed(try IMMAnnotation(parsing: text, file: "bad.asf"), name: "bad.asf", line: line,
+                                      mentions: mentions, file: file, at: at)
     }
 
     func testMalformedFilesNameTheLine() {

@@ -1,6 +1,0 @@
-import XCTest
-@testable import Morph
-
-final class MorphSmokeTests: XCTestCase {
-    func testModuleLinks() { XCTAssertNotNil(Morph.self) }
-}
