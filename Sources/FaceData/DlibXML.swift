@@ -55,16 +55,29 @@ public struct DlibDataset: Equatable, Sendable {
         let parser = XMLParser(data: data)
         let reader = DlibXMLReader(file: file, baseURL: baseURL, parser: parser)
         parser.delegate = reader
+        // swift-corelibs-foundation's parse() can return true and still set parserError (for
+        // example on a document that ends inside an element), so check both.
         let finished = parser.parse()
         if let error = reader.error { throw error }
-        guard finished else {
-            let reason = parser.parserError.map { "not well-formed XML (\($0.localizedDescription))" } ?? "not well-formed XML"
-            throw FaceDataError.malformed(file: file, line: parser.lineNumber, reason: reason)
+        if !finished || parser.parserError != nil {
+            throw FaceDataError.malformed(file: file, line: parser.lineNumber,
+                                          reason: "not well-formed XML (\(Self.explain(parser.parserError)))")
         }
         guard reader.sawDataset else {
             throw FaceDataError.malformed(file: file, line: nil, reason: "no <dataset> element")
         }
         images = reader.images
+    }
+
+    /// A short reason for an XMLParser error; its `localizedDescription` is empty on Linux.
+    private static func explain(_ error: Error?) -> String {
+        let code = (error as NSError?)?.code ?? 0
+        switch XMLParser.ErrorCode(rawValue: code) {
+        case .prematureDocumentEndError?: return "the document ends inside an element"
+        case .tagNameMismatchError?: return "a closing tag does not match its opening tag"
+        case .emptyDocumentError?, .documentStartError?: return "no XML content"
+        default: return "parser error \(code)"
+        }
     }
 
     /// The faces that have exactly `pointCount` parts, one sample each, with the box kept.
