@@ -63,20 +63,25 @@ public struct DlibDataset: Equatable, Sendable {
             throw FaceDataError.malformed(file: file, line: parser.lineNumber,
                                           reason: "not well-formed XML (\(Self.explain(parser.parserError)))")
         }
+        if let open = reader.openElements.last {
+            throw FaceDataError.malformed(file: file, line: parser.lineNumber,
+                                          reason: "not well-formed XML (the document ends inside <\(open)>)")
+        }
         guard reader.sawDataset else {
             throw FaceDataError.malformed(file: file, line: nil, reason: "no <dataset> element")
         }
         images = reader.images
     }
 
-    /// A short reason for an XMLParser error; its `localizedDescription` is empty on Linux.
+    /// A short reason for an XMLParser error. On Linux its `localizedDescription` is empty and
+    /// its code is libxml2's `xmlParserErrors` value, so the common ones are spelled out here.
     private static func explain(_ error: Error?) -> String {
         let code = (error as NSError?)?.code ?? 0
-        switch XMLParser.ErrorCode(rawValue: code) {
-        case .prematureDocumentEndError?: return "the document ends inside an element"
-        case .tagNameMismatchError?: return "a closing tag does not match its opening tag"
-        case .emptyDocumentError?, .documentStartError?: return "no XML content"
-        default: return "parser error \(code)"
+        switch code {
+        case 4: return "no XML content"
+        case 5: return "the document ends inside an element"
+        case 76: return "a closing tag does not match its opening tag"
+        default: return "libxml2 error \(code)"
         }
     }
 
@@ -107,6 +112,8 @@ private final class DlibXMLReader: NSObject, XMLParserDelegate {
     var images: [DlibDataset.Entry] = []
     var error: FaceDataError?
     var sawDataset = false
+    /// Elements opened and not yet closed, outermost first.
+    var openElements: [String] = []
     private var face: DlibDataset.Face?
     private var ignoringBox = false
 
@@ -138,6 +145,7 @@ private final class DlibXMLReader: NSObject, XMLParserDelegate {
 
     func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                 qualifiedName: String?, attributes: [String: String] = [:]) {
+        openElements.append(elementName)
         switch elementName {
         case "dataset":
             sawDataset = true
@@ -173,6 +181,7 @@ private final class DlibXMLReader: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        _ = openElements.popLast()
         guard elementName == "box" else { return }
         if let face {
             images[images.count - 1].faces.append(face)

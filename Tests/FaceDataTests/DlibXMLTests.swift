@@ -79,8 +79,10 @@ final class DlibXMLTests: XCTestCase {
         check("<dataset><images><image file='a.jpg'><box top='1' left='1' width='3' height='4'><part name='0' x='1' y='2'/>\n<part name='00' x='1' y='2'/></box></image></images></dataset>",
               line: 2, "appears twice")
         check("<dataset><box top='1' left='1' width='3' height='4'/></dataset>", line: 1, "<box> outside an <image>")
-        check("<dataset><images>\n<image file='a.jpg'></images></dataset>", line: 2, "ends inside an element")
+        check("<dataset><images>\n<image file='a.jpg'></images></dataset>", line: 2, "ends inside")
         check("<dataset><images><image file='a.jpg'></image></wrong></dataset>", line: 1, "closing tag does not match")
+        check("<dataset><images>", line: 1, "ends inside")
+        check("<dataset>", line: 1, "ends inside <dataset>")
         check("not xml at all", line: 1, "not well-formed XML")
         check("<images/>", line: nil, "no <dataset> element")
     }
