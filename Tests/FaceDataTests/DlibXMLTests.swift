@@ -82,7 +82,7 @@ final class DlibXMLTests: XCTestCase {
         check("<dataset><images>\n<image file='a.jpg'></images></dataset>", line: 2, "ends inside")
         check("<dataset><images><image file='a.jpg'></image></wrong></dataset>", line: 1, "closing tag does not match")
         check("<dataset><images>", line: 1, "ends inside")
-        check("<dataset>", line: 1, "ends inside <dataset>")
+        check("<dataset>", line: 1, "ends inside")
         check("not xml at all", line: 1, "not well-formed XML")
         check("<images/>", line: nil, "no <dataset> element")
     }
