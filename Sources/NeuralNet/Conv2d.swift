@@ -12,7 +12,7 @@ public final class Conv2d: Layer {
     public var computesInputGradient = true
 
     /// Floats of im2col columns processed per sgemm; bounds the scratch memory.
-    static let columnBudget = 1 << 22
+    static var columnBudget = 1 << 22
 
     private var input: Tensor?
     private let output = Tensor(shape: [0])
