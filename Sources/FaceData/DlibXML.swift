@@ -31,6 +31,9 @@ public struct DlibDataset: Equatable, Sendable {
     public struct Entry: Equatable, Sendable {
         /// The image file, resolved against the XML file's folder.
         public var imageURL: URL
+        /// The folder part of the `file` attribute as written (`lfpw/trainset` for
+        /// `lfpw/trainset/image_0001.png`; empty for a bare name), for per-subset reports.
+        public var subset: String
         /// The boxes that are not ignored, in file order.
         public var faces: [Face]
     }
@@ -90,8 +93,7 @@ public struct DlibDataset: Equatable, Sendable {
         images.flatMap { entry in
             entry.faces.compactMap { face in
                 face.points(count: pointCount).map {
-                    LandmarkSample(imageURL: entry.imageURL, points: $0, box: face.box,
-                                   subset: entry.imageURL.deletingLastPathComponent().lastPathComponent)
+                    LandmarkSample(imageURL: entry.imageURL, points: $0, box: face.box, subset: entry.subset)
                 }
             }
         }
@@ -152,7 +154,8 @@ private final class DlibXMLReader: NSObject, XMLParserDelegate {
         case "image":
             guard let name = attributes["file"], !name.isEmpty else { return fail("<image> lacks the 'file' attribute") }
             let url = name.hasPrefix("/") ? URL(fileURLWithPath: name) : baseURL.appendingPathComponent(name)
-            images.append(DlibDataset.Entry(imageURL: url, faces: []))
+            let folder = name.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+            images.append(DlibDataset.Entry(imageURL: url, subset: folder, faces: []))
         case "box":
             guard !images.isEmpty else { return fail("<box> outside an <image>") }
             guard face == nil, !ignoringBox else { return fail("<box> inside another <box>") }

@@ -17,7 +17,7 @@ final class DlibXMLTests: XCTestCase {
         <dataset>
         <name>test</name>
         <images>
-          <image file='lfpw/image_0001.png'>
+          <image file='lfpw/testset/image_0001.png'>
             <box top='10' left='20' width='100' height='110'>
               <part name='01' x='30' y='40'/>
               <part name='00' x='25.5' y='35'/>
@@ -35,7 +35,7 @@ final class DlibXMLTests: XCTestCase {
         </dataset>
         """
         let dataset = try parse(xml)
-        XCTAssertEqual(dataset.images.map(\.imageURL.path), ["/data/ibug/lfpw/image_0001.png", "/abs/group.jpg"])
+        XCTAssertEqual(dataset.images.map(\.imageURL.path), ["/data/ibug/lfpw/testset/image_0001.png", "/abs/group.jpg"])
         let face = dataset.images[0].faces
         XCTAssertEqual(face.count, 1, "the ignored box is skipped")
         XCTAssertEqual(face[0].box, Box(x: 20, y: 10, width: 100, height: 110))
@@ -47,7 +47,8 @@ final class DlibXMLTests: XCTestCase {
         let samples = dataset.samples(pointCount: 3)
         XCTAssertEqual(samples.count, 1)
         XCTAssertEqual(samples[0].box, face[0].box)
-        XCTAssertEqual(samples[0].subset, "lfpw")
+        XCTAssertEqual(samples[0].subset, "lfpw/testset")
+        XCTAssertEqual(dataset.images[1].subset, "/abs")
         XCTAssertEqual(dataset.entry(for: URL(fileURLWithPath: "/abs/./group.jpg"))?.faces.count, 2)
         XCTAssertNil(dataset.entry(for: URL(fileURLWithPath: "/abs/other.jpg")))
     }
