@@ -10,9 +10,10 @@ enum Bilinear {
     /// log2 of `one`.
     static let shift = 8
 
-    /// The fixed-point (1/256 px) form of `value`, rounded to nearest.
+    /// The fixed-point (1/256 px) form of `value` clamped to [0, `limit`], rounded to nearest
+    /// (by truncation of a non-negative value plus one half, which avoids a libm call).
     @inline(__always)
-    static func fixed(_ value: Float) -> Int { Int((value * Float(one)).rounded()) }
+    static func fixed(_ value: Float, limit: Float) -> Int { Int(Swift.min(Swift.max(value, 0), limit) * Float(one) + 0.5) }
 
     /// Interpolates the three channels at fixed-point (`fx`, `fy`), which must lie within
     /// [0, (width - 1) * 256] x [0, (height - 1) * 256]; each result is the value times 65536.

@@ -94,6 +94,7 @@ public struct FaceAligner: Sendable {
         }
         var out = Image(width: width, height: height, channels: 3)
         let (sw, sh, outWidth) = (source.width, source.height, width)
+        let (limitX, limitY) = (Float(sw - 1), Float(sh - 1))
         let map = photoFromFrame
         source.pixels.withUnsafeBufferPointer { src in
             out.pixels.withUnsafeMutableBufferPointer { dst in
@@ -102,8 +103,8 @@ public struct FaceAligner: Sendable {
                     for y in rows {
                         for x in 0..<outWidth {
                             let p = map.apply(Point(x: Double(x), y: Double(y)))
-                            let fx = Bilinear.fixed(Float(reflect(p.x, size: sw)))
-                            let fy = Bilinear.fixed(Float(reflect(p.y, size: sh)))
+                            let fx = Bilinear.fixed(Float(reflect(p.x, size: sw)), limit: limitX)
+                            let fy = Bilinear.fixed(Float(reflect(p.y, size: sh)), limit: limitY)
                             let (r, g, b) = Bilinear.rgb(src, width: sw, height: sh, fx: fx, fy: fy)
                             let o = dst + (y * outWidth + x) * 3
                             (o[0], o[1], o[2]) = (UInt8((r + 32768) >> 16), UInt8((g + 32768) >> 16), UInt8((b + 32768) >> 16))

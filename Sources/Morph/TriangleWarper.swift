@@ -118,13 +118,13 @@ private struct SpanKernel {
         let fy = Float(y)
         let (rowAx, rowAy) = (ma.b * fy + ma.tx, ma.d * fy + ma.ty)
         let (rowBx, rowBy) = (mb.b * fy + mb.tx, mb.d * fy + mb.ty)
-        let maxX = (width - 1) << Bilinear.shift, maxY = (height - 1) << Bilinear.shift
+        let maxX = Float(width - 1), maxY = Float(height - 1)
         let wa = Bilinear.one - weightB, wb = weightB
         var o = out + (y * width + x0) * 3
         for x in x0..<x1 {
             let fx = Float(x)
-            let ax = min(max(Bilinear.fixed(ma.a * fx + rowAx), 0), maxX), ay = min(max(Bilinear.fixed(ma.c * fx + rowAy), 0), maxY)
-            let bx = min(max(Bilinear.fixed(mb.a * fx + rowBx), 0), maxX), by = min(max(Bilinear.fixed(mb.c * fx + rowBy), 0), maxY)
+            let ax = Bilinear.fixed(ma.a * fx + rowAx, limit: maxX), ay = Bilinear.fixed(ma.c * fx + rowAy, limit: maxY)
+            let bx = Bilinear.fixed(mb.a * fx + rowBx, limit: maxX), by = Bilinear.fixed(mb.c * fx + rowBy, limit: maxY)
             let (ar, ag, ab) = Bilinear.rgb(a, width: width, height: height, fx: ax, fy: ay)
             let (br, bg, bb) = Bilinear.rgb(b, width: width, height: height, fx: bx, fy: by)
             o[0] = UInt8(truncatingIfNeeded: (ar * wa + br * wb + (1 << 23)) >> 24)

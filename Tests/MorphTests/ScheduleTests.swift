@@ -1,0 +1,48 @@
+import XCTest
+@testable import Morph
+
+final class ScheduleTests: XCTestCase {
+    func testDefaultsForSeventeenPhotos() throws {
+        let schedule = try FrameSchedule(photoCount: 17)
+        XCTAssertEqual(schedule.holdFrames, 15)
+        XCTAssertEqual(schedule.transitionFrames, 45)
+        XCTAssertEqual(schedule.frameCount, 17 * 15 + 16 * 45)
+        XCTAssertEqual(Array(schedule).count, schedule.frameCount)
+        XCTAssertEqual(schedule.duration, 32.5, accuracy: 1e-12)
+    }
+
+    func testOrderAndProgressOfFrames() throws {
+        let schedule = try FrameSchedule(photoCount: 3, transition: 0.3, hold: 0.2, fps: 10)
+        let frames = Array(schedule)
+        XCTAssertEqual(frames, [
+            .hold(photo: 0), .hold(photo: 0),
+            .transition(pair: 0, t: 0.25), .transition(pair: 0, t: 0.5), .transition(pair: 0, t: 0.75),
+            .hold(photo: 1), .hold(photo: 1),
+            .transition(pair: 1, t: 0.25), .transition(pair: 1, t: 0.5), .transition(pair: 1, t: 0.75),
+            .hold(photo: 2), .hold(photo: 2),
+        ])
+    }
+
+    func testSinglePhotoIsAtLeastOneSecondAndZeroHoldStillShowsEachPhoto() throws {
+        XCTAssertEqual(try FrameSchedule(photoCount: 1).frameCount, 30)
+        XCTAssertEqual(try FrameSchedule(photoCount: 1, hold: 2.5, fps: 24).frameCount, 60)
+        let noHold = try FrameSchedule(photoCount: 4, transition: 1, hold: 0, fps: 25)
+        XCTAssertEqual(noHold.frameCount, 4 * 1 + 3 * 25)
+    }
+
+    func testInvalidSettingsThrow() {
+        XCTAssertThrowsError(try FrameSchedule(photoCount: 0)) { XCTAssertEqual($0 as? FrameScheduleError, .noPhotos) }
+        XCTAssertThrowsError(try FrameSchedule(photoCount: 2, fps: 0))
+        XCTAssertThrowsError(try FrameSchedule(photoCount: 2, hold: -1))
+        XCTAssertThrowsError(try FrameSchedule(photoCount: 2, transition: .nan))
+    }
+
+    func testEasingFixesEndpoints() {
+        for easing in Easing.allCases {
+            XCTAssertEqual(easing.apply(0), 0)
+            XCTAssertEqual(easing.apply(1), 1)
+            XCTAssertEqual(easing.apply(0.5), 0.5, accuracy: 1e-12)
+        }
+        XCTAssertLessThan(Easing.smooth.apply(0.1), 0.1)
+    }
+}
