@@ -34,12 +34,7 @@ public struct DetectionRecord: Codable, Equatable, Sendable {
 
     /// Reads the JSON file at `url`; a decoding failure names the file and the offending key.
     public init(contentsOf url: URL) throws {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw FaceDataError.unreadable(file: url.path, reason: error.localizedDescription)
-        }
+        let data = try readData(url)
         do {
             self = try JSONDecoder().decode(DetectionRecord.self, from: data)
         } catch {

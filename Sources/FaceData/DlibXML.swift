@@ -43,13 +43,7 @@ public struct DlibDataset: Equatable, Sendable {
 
     /// Reads and parses the XML file at `url`.
     public init(contentsOf url: URL) throws {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw FaceDataError.unreadable(file: url.path, reason: error.localizedDescription)
-        }
-        try self.init(parsing: data, file: url.path, baseURL: url.deletingLastPathComponent())
+        try self.init(parsing: readData(url), file: url.path, baseURL: url.deletingLastPathComponent())
     }
 
     /// Parses XML `data`; relative image names resolve against `baseURL`, `file` names the

@@ -1,14 +1,17 @@
 import Foundation
 
-/// Reads a whole text file as UTF-8, turning I/O and encoding failures into `FaceDataError.unreadable`.
-func readText(_ url: URL) throws -> String {
-    let data: Data
+/// Reads a whole file, turning I/O failures into `FaceDataError.unreadable`.
+func readData(_ url: URL) throws -> Data {
     do {
-        data = try Data(contentsOf: url)
+        return try Data(contentsOf: url)
     } catch {
         throw FaceDataError.unreadable(file: url.path, reason: error.localizedDescription)
     }
-    guard let text = String(data: data, encoding: .utf8) else {
+}
+
+/// Reads a whole text file as UTF-8, turning I/O and encoding failures into `FaceDataError.unreadable`.
+func readText(_ url: URL) throws -> String {
+    guard let text = String(data: try readData(url), encoding: .utf8) else {
         throw FaceDataError.unreadable(file: url.path, reason: "not UTF-8 text")
     }
     return text
