@@ -19,9 +19,13 @@ func distinctTensor(_ shape: [Int], seed: UInt64) -> Tensor {
     return Tensor(shape: shape, values: values)
 }
 
-/// sin(0.37 i + phase) in Double, rounded to Float: the formula tools/torch/models.py shares.
+/// Pseudo-random values in [-1, 1) shared with tools/torch/models.py's `formula`:
+/// h = 43758.5453 sin(12.9898 i + phase), 2 frac(h) - 1, in Double, rounded to Float.
 func formula(_ count: Int, phase: Double) -> [Float] {
-    (0..<count).map { Float(sin(Double($0) * 0.37 + phase)) }
+    (0..<count).map {
+        let h = sin(Double($0) * 12.9898 + phase) * 43758.5453
+        return Float(2 * (h - h.rounded(.down)) - 1)
+    }
 }
 
 /// A tensor filled from `formula`, times `scale`.

@@ -57,8 +57,10 @@ def cnn58():
 
 
 def formula(count, phase):
-    """sin(0.37 i + phase) in float64, rounded to float32 (mirrored by the Swift test)."""
-    return np.sin(np.arange(count, dtype=np.float64) * 0.37 + phase).astype(np.float32)
+    """Pseudo-random values in [-1, 1): h = 43758.5453 sin(12.9898 i + phase), 2 frac(h) - 1, in
+    float64, rounded to float32 (mirrored by the Swift tests)."""
+    h = np.sin(np.arange(count, dtype=np.float64) * 12.9898 + phase) * 43758.5453
+    return (2 * (h - np.floor(h)) - 1).astype(np.float32)
 
 
 def formula_weights(model):
