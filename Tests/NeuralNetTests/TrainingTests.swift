@@ -1,0 +1,96 @@
+import XCTest
+@testable import NeuralNet
+
+/// Optimisers, schedules, the seeded generator, and a small network fitting a batch.
+final class TrainingTests: XCTestCase {
+    func parameter(_ values: [Float], grad: [Float]) -> Parameter {
+        let p = Parameter(Tensor(shape: [values.count], values: values))
+        p.grad.assign(Tensor(shape: [grad.count], values: grad))
+        return p
+    }
+
+    func testSGDMomentumAndWeightDecay() {
+        let p = parameter([1, -2], grad: [0.5, 0.25])
+        let sgd = SGD(parameters: [p], learningRate: 0.1, momentum: 0.9, weightDecay: 0.01)
+        sgd.step()  // v = g + wd p
+        let v1: [Float] = [0.5 + 0.01, 0.25 - 0.02]
+        assertClose(p.value.array, [1 - 0.1 * v1[0], -2 - 0.1 * v1[1]], absolute: 1e-7, relative: 1e-6, "step 1")
+        let p1 = p.value.array
+        sgd.step()  // v = 0.9 v + g + wd p
+        let v2 = (0..<2).map { 0.9 * v1[$0] + [0.5, 0.25][$0] + 0.01 * p1[$0] }
+        assertClose(p.value.array, (0..<2).map { p1[$0] - 0.1 * v2[$0] }, absolute: 1e-7, relative: 1e-6, "step 2")
+    }
+
+    func testAdamFirstStepMovesByLearningRate() {
+        let p = parameter([1, -2, 3], grad: [0.5, -1e-3, 20])
+        Adam(parameters: [p], learningRate: 0.01).step()
+        // Bias-corrected first step: m/sqrt(v) = sign(g).
+        assertClose(p.value.array, [0.99, -1.99, 2.99], absolute: 1e-5, relative: 0, "Adam")
+    }
+
+    func testAdamWDecaysDecoupled() {
+        let p = parameter([2], grad: [0]), q = parameter([2], grad: [0])
+        AdamW(parameters: [p], learningRate: 0.1, weightDecay: 0.5).step()
+        XCTAssertEqual(p.value[0], 2 * (1 - 0.1 * 0.5), accuracy: 1e-6, "shrink by lr wd, no gradient step")
+        Adam(parameters: [q], learningRate: 0.1, weightDecay: 0.5).step()
+        XCTAssertEqual(q.value[0], 2 - 0.1, accuracy: 1e-5, "coupled decay goes through the moments")
+    }
+
+    func testSchedules() {
+        let step = StepSchedule(base: 1, stepSize: 10, gamma: 0.5)
+        XCTAssertEqual([0, 9, 10, 25].map(step.learningRate(at:)), [1, 1, 0.5, 0.25])
+        let cosine = CosineSchedule(base: 1, totalSteps: 110, warmupSteps: 10, minimum: 0.1)
+        XCTAssertEqual(cosine.learningRate(at: 0), 0.1, accuracy: 1e-6)
+        XCTAssertEqual(cosine.learningRate(at: 9), 1, accuracy: 1e-6)
+        XCTAssertEqual(cosine.learningRate(at: 10), 1, accuracy: 1e-6)
+        XCTAssertEqual(cosine.learningRate(at: 60), 0.55, accuracy: 1e-6)
+        XCTAssertEqual(cosine.learningRate(at: 110), 0.1, accuracy: 1e-6)
+        XCTAssertEqual(cosine.learningRate(at: 500), 0.1, accuracy: 1e-6)
+    }
+
+    func testGeneratorIsSeededAndUniform() {
+        var a = SplitMix64(seed: 42), b = SplitMix64(seed: 42), c = SplitMix64(seed: 43)
+        XCTAssertEqual((0..<5).map { _ in a.next() }, (0..<5).map { _ in b.next() })
+        XCTAssertNotEqual(a.next(), c.next())
+        let normals = (0..<20000).map { _ in Double(a.normal()) }
+        let mean = normals.reduce(0, +) / 20000, variance = normals.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 20000
+        XCTAssertEqual(mean, 0, accuracy: 0.03)
+        XCTAssertEqual(variance, 1, accuracy: 0.05)
+        XCTAssertTrue((0..<1000).allSatisfy { _ in (0..<1).contains(a.nextFloat()) })
+    }
+
+    func testInitialisationIsDeterministic() {
+        XCTAssertEqual(ResNet18(inputChannels: 1, outputs: 4, seed: 5).fc.weight.value.array,
+                       ResNet18(inputChannels: 1, outputs: 4, seed: 5).fc.weight.value.array)
+        var g = SplitMix64(seed: 1)
+        let conv = Conv2d(inputChannels: 16, outputChannels: 32, kernelSize: 3, generator: &g)
+        let w = conv.weight.value.array.map(Double.init)
+        let std = (w.map { $0 * $0 }.reduce(0, +) / Double(w.count)).squareRoot()
+        XCTAssertEqual(std, (2.0 / (32 * 9)).squareRoot(), accuracy: 0.01, "Kaiming normal, fan-out")
+    }
+
+    func testSmallCNNOverfitsABatch() {
+        var g = SplitMix64(seed: 3)
+        let model = Sequential([
+            Conv2d(inputChannels: 1, outputChannels: 4, kernelSize: 3, padding: 1, generator: &g),
+            BatchNorm2d(channels: 4), ReLU(), MaxPool2d(kernelSize: 2),
+            Conv2d(inputChannels: 4, outputChannels: 8, kernelSize: 3, padding: 1, generator: &g), ReLU(),
+            BlurPool2d(stride: 2), Flatten(), Dropout(probability: 0.1, seed: 4),
+            Linear(inputFeatures: 32, outputFeatures: 6, generator: &g),
+        ])
+        let x = randomTensor([8, 1, 8, 8], seed: 5), target = randomTensor([8, 6], seed: 6)
+        let optimizer = Adam(parameters: model.parameters.map(\.parameter), learningRate: 0.01)
+        let schedule = CosineSchedule(base: 0.01, totalSteps: 200, warmupSteps: 10)
+        var first: Float = 0
+        for step in 0..<200 {
+            model.zeroGrad()
+            let (loss, gradient) = Loss.mse(model.forward(x, training: true), target)
+            if step == 0 { first = loss }
+            _ = model.backward(gradient)
+            optimizer.learningRate = schedule.learningRate(at: step)
+            optimizer.step()
+        }
+        let final = Loss.mse(model.forward(x, training: false), target).value
+        XCTAssertLessThan(final, 0.05 * first, "loss \(first) -> \(final)")
+    }
+}
