@@ -1,5 +1,0 @@
-import CFFmpeg
-import Imaging
-
-/// Namespace of the video encoder.
-public enum Video {}

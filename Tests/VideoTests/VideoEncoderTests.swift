@@ -1,0 +1,109 @@
+import CFFmpeg
+import Foundation
+import Imaging
+import XCTest
+@testable import Video
+
+final class VideoEncoderTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("video-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    private func contents() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+    }
+
+    /// A grey frame whose level changes with `index`.
+    private func frame(_ index: Int, width: Int = 64, height: Int = 48, level: Int = 128) -> Image {
+        Image(width: width, height: height, channels: 3, fill: UInt8(level + index))
+    }
+
+    func testShortEncodeReadsBackAsH264WithTheRightFramesAndDuration() throws {
+        let output = path("clip.mp4")
+        let encoder = try VideoEncoder(path: output, settings: VideoSettings(width: 64, height: 48, fps: 10, crf: 18))
+        for i in 0..<10 { try encoder.append(frame(i)) }
+        XCTAssertEqual(try contents().count, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output), "output appears only when finished")
+        try encoder.finish()
+        XCTAssertEqual(try contents(), ["clip.mp4"])
+
+        let facts = try readVideo(output)
+        XCTAssertEqual(facts.codecID, AV_CODEC_ID_H264)
+        XCTAssertEqual(facts.pixelFormat, AV_PIX_FMT_YUV420P.rawValue)
+        XCTAssertEqual(facts.width, 64)
+        XCTAssertEqual(facts.height, 48)
+        XCTAssertEqual(facts.decodedFrames, 10)
+        XCTAssertEqual(facts.streamDuration, 1.0, accuracy: 1e-6)
+        XCTAssertEqual(facts.packetDurationSum, 1.0, accuracy: 1e-6)
+        // RGB grey 128 is BT.709 limited-range luma 16 + 128 * 219 / 255 = 125.9, neutral chroma.
+        XCTAssertEqual(facts.firstFrameMeans.y, 125.9, accuracy: 1.5)
+        XCTAssertEqual(facts.firstFrameMeans.cb, 128, accuracy: 1.5)
+        XCTAssertEqual(facts.firstFrameMeans.cr, 128, accuracy: 1.5)
+        // +faststart: the index (moov) precedes the media data (mdat).
+        let boxes = try topLevelBoxes(output)
+        XCTAssertLessThan(try XCTUnwrap(boxes.firstIndex(of: "moov")), try XCTUnwrap(boxes.firstIndex(of: "mdat")))
+    }
+
+    func testGreyFramesAndReplacingAnOldOutput() throws {
+        let output = path("again.mp4")
+        try Data("old".utf8).write(to: URL(fileURLWithPath: output))
+        let encoder = try VideoEncoder(path: output, settings: VideoSettings(width: 32, height: 32, fps: 25))
+        for i in 0..<3 { try encoder.append(Image(width: 32, height: 32, channels: 1, fill: UInt8(40 * i))) }
+        try encoder.finish()
+        XCTAssertEqual(try readVideo(output).decodedFrames, 3)
+        XCTAssertEqual(try readVideo(output).streamDuration, 3.0 / 25, accuracy: 1e-6)
+    }
+
+    func testCancelAndReleaseLeaveNoFilesAndKeepTheOldOutput() throws {
+        let output = path("kept.mp4")
+        try Data("old".utf8).write(to: URL(fileURLWithPath: output))
+        let encoder = try VideoEncoder(path: output, settings: VideoSettings(width: 64, height: 48))
+        try encoder.append(frame(0))
+        encoder.cancel()
+        encoder.cancel()
+        XCTAssertEqual(try contents(), ["kept.mp4"])
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: output)), Data("old".utf8))
+        do {
+            let abandoned = try VideoEncoder(path: path("abandoned.mp4"), settings: VideoSettings(width: 64, height: 48))
+            try abandoned.append(frame(1))
+        }
+        XCTAssertEqual(try contents(), ["kept.mp4"])
+    }
+
+    func testOutputThatIsAnInputIsRefused() throws {
+        let photo = path("photo.jpg")
+        try Data("not really a jpeg".utf8).write(to: URL(fileURLWithPath: photo))
+        let sameFile = directory.appendingPathComponent("./sub/../photo.jpg").path
+        XCTAssertThrowsError(try VideoEncoder(path: sameFile, settings: VideoSettings(width: 64, height: 48), inputs: [photo])) {
+            XCTAssertEqual($0 as? VideoError, .outputIsInput(path: sameFile))
+        }
+        let link = path("link.mp4")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: photo)
+        XCTAssertThrowsError(try OutputPath.check(link, inputs: [photo]))
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: photo)), Data("not really a jpeg".utf8))
+    }
+
+    func testUnwritableOrInvalidOutputsFailAtInit() throws {
+        let missing = path("no/such/dir/out.mp4")
+        XCTAssertThrowsError(try VideoEncoder(path: missing, settings: VideoSettings(width: 64, height: 48))) { error in
+            XCTAssertTrue("\(error)".contains(missing), "\(error)")
+        }
+        XCTAssertThrowsError(try VideoEncoder(path: directory.path, settings: VideoSettings(width: 64, height: 48)))
+        XCTAssertThrowsError(try VideoEncoder(path: path("odd.mp4"), settings: VideoSettings(width: 63, height: 48)))
+        XCTAssertThrowsError(try VideoEncoder(path: path("bad.mp4"), settings: VideoSettings(width: 64, height: 48, crf: 70)))
+        XCTAssertThrowsError(try VideoEncoder(path: path("bad.mp4"), settings: VideoSettings(width: 64, height: 48, preset: "warp9"))) {
+            XCTAssertTrue("\($0)".contains("preset"), "\($0)")
+        }
+        XCTAssertThrowsError(try VideoEncoder(path: path("out.unknownext"), settings: VideoSettings(width: 64, height: 48)))
+        XCTAssertEqual(try contents(), [])
+    }
+}
