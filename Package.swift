@@ -41,6 +41,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fast),
+        // Engine speed on the NeuralNet issue's workloads (tools/bench-neuralnet.sh).
+        .executableTarget(name: "nnbench", dependencies: ["NeuralNet"], swiftSettings: fast),
 
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),

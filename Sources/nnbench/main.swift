@@ -1,0 +1,95 @@
+// nnbench: speed of the NeuralNet engine on the workloads, one per invocation, printed as
+// machine-readable `key value` lines (tools/bench-neuralnet.sh compares them with tools/torch/bench.py).
+//
+//   nnbench resnet18-train | resnet18-infer | resnet18-latency | cnn58-train
+import Foundation
+import NeuralNet
+
+// OpenBLAS picks its kernels when it loads: re-execute with the right core type when needed.
+if let core = BLASRuntime.recommendedCoreType(environment: ProcessInfo.processInfo.environment) {
+    setenv("OPENBLAS_CORETYPE", core, 1)
+    let arguments = CommandLine.arguments.map { strdup($0) } + [nil]
+    execv("/proc/self/exe", arguments)
+}
+
+/// Seconds since an arbitrary origin.
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+/// Median of the durations of `repeats` calls of `body` after `warmup` untimed calls.
+func medianSeconds(warmup: Int, repeats: Int, _ body: () -> Void) -> Double {
+    for _ in 0..<warmup { body() }
+    let times = (0..<repeats).map { _ -> Double in
+        let start = now()
+        body()
+        return now() - start
+    }
+    return times.sorted()[repeats / 2]
+}
+
+/// Peak resident memory of this process in MiB.
+func peakRSSMiB() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
+
+/// A batch of deterministic pseudo-random inputs and targets.
+func batch(_ shape: [Int], outputs: Int) -> (Tensor, Tensor) {
+    var generator = SplitMix64(seed: 1)
+    let x = Tensor(shape: shape), y = Tensor(shape: [shape[0], outputs])
+    for i in 0..<x.count { x[i] = generator.uniform(-1, 1) }
+    for i in 0..<y.count { y[i] = generator.uniform(-1, 1) }
+    return (x, y)
+}
+
+/// Images per second of forward, MSE, backward and Adam on `model`.
+func trainingRate(_ model: Layer, input: [Int], outputs: Int, repeats: Int) -> Double {
+    let (x, y) = batch(input, outputs: outputs)
+    let optimizer = Adam(parameters: model.parameters.map(\.parameter), learningRate: 1e-4)
+    let seconds = medianSeconds(warmup: 2, repeats: repeats) {
+        model.zeroGrad()
+        let (_, gradient) = Loss.mse(model.forward(x, training: true), y)
+        _ = model.backward(gradient)
+        optimizer.step()
+    }
+    return Double(input[0]) / seconds
+}
+
+/// The 5-conv 58-point CNN: [N, 1, 240, 320] -> [N, 116].
+func cnn58() -> Sequential {
+    var generator = SplitMix64(seed: 0)
+    var layers: [Layer] = [], channels = 1
+    for width in [18, 24, 30, 30, 25] {
+        layers += [Conv2d(inputChannels: channels, outputChannels: width, kernelSize: 3, padding: 1, generator: &generator),
+                   ReLU(), MaxPool2d(kernelSize: 2)]
+        channels = width
+    }
+    layers += [Flatten(), Linear(inputFeatures: 25 * 7 * 10, outputFeatures: 128, generator: &generator), ReLU(),
+               Linear(inputFeatures: 128, outputFeatures: 116, generator: &generator)]
+    return Sequential(layers)
+}
+
+let task = CommandLine.arguments.dropFirst().first ?? ""
+print("engine neuralnet")
+print("blas_core \(BLASRuntime.coreName)")
+switch task {
+case "resnet18-train":
+    let rate = trainingRate(ResNet18(inputChannels: 1, outputs: 136), input: [32, 1, 160, 160], outputs: 136, repeats: 5)
+    print("resnet18_train_img_per_s \(rate)")
+    print("resnet18_train_peak_rss_mib \(peakRSSMiB())")
+case "resnet18-infer":
+    let model = ResNet18(inputChannels: 1, outputs: 136)
+    let (x, _) = batch([32, 1, 160, 160], outputs: 136)
+    let seconds = medianSeconds(warmup: 2, repeats: 5) { _ = model.forward(x, training: false) }
+    print("resnet18_infer_img_per_s \(32 / seconds)")
+case "resnet18-latency":
+    let model = ResNet18(inputChannels: 1, outputs: 136)
+    let (x, _) = batch([1, 1, 160, 160], outputs: 136)
+    let seconds = medianSeconds(warmup: 5, repeats: 31) { _ = model.forward(x, training: false) }
+    print("resnet18_latency_ms \(seconds * 1000)")
+case "cnn58-train":
+    print("cnn58_train_img_per_s \(trainingRate(cnn58(), input: [64, 1, 240, 320], outputs: 116, repeats: 5))")
+default:
+    FileHandle.standardError.write("usage: nnbench resnet18-train | resnet18-infer | resnet18-latency | cnn58-train\n".data(using: .utf8)!)
+    exit(2)
+}
