@@ -21,9 +21,9 @@ public struct AlignedFace: Sendable {
 /// Eyes are named as seen in the image: `leftEye` has the smaller x in an upright photo (iBUG-68
 /// points 36-41, the subject's right eye), `rightEye` is points 42-47. The eyes land on the line
 /// `y = eyeLine * (height - 1)`, symmetric about the vertical centre line, `eyeDistance * min(width,
-/// height)` apart. The defaults (0.42, 0.25) leave the whole face in a square frame: an adult's chin
-/// is about 2 eye distances below the eye line (here at 0.92 of the height), the hairline about 1.3
-/// above (0.09).
+/// height)` apart. The defaults (0.40, 0.22) leave the whole face in a square frame: an adult's chin
+/// is about 2 eye distances below the eye line (here at 0.84 of the height), the hairline about 1.3
+/// above (0.11).
 /// The whole photo is warped; frame areas outside it are filled by mirror reflection of the photo.
 public struct FaceAligner: Sendable {
     /// Output frame width (even).
@@ -36,7 +36,7 @@ public struct FaceAligner: Sendable {
     public let eyeDistance: Double
 
     /// An aligner for a `width` x `height` frame; throws when a side is not positive and even.
-    public init(width: Int = 720, height: Int = 720, eyeLine: Double = 0.42, eyeDistance: Double = 0.25) throws {
+    public init(width: Int = 720, height: Int = 720, eyeLine: Double = 0.40, eyeDistance: Double = 0.22) throws {
         guard width > 0, height > 0, width % 2 == 0, height % 2 == 0 else {
             throw MorphError.invalidFrameSize(width: width, height: height)
         }

@@ -73,6 +73,10 @@ public final class VideoEncoder {
               avformat_alloc_output_context2(&format, container, nil, temporaryPath) >= 0, let format else {
             throw VideoError.invalidSettings(path: path, reason: "no container format for this file extension")
         }
+        guard avformat_query_codec(container, AV_CODEC_ID_H264, FF_COMPLIANCE_NORMAL) == 1 else {
+            avformat_free_context(format)
+            throw VideoError.invalidSettings(path: path, reason: "the \(String(cString: container.pointee.name)) container cannot hold H.264 (use .mp4)")
+        }
         self.format = format
         guard let encoder = avcodec_find_encoder_by_name("libx264") else {
             avformat_free_context(format)

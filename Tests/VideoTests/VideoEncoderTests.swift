@@ -104,6 +104,9 @@ final class VideoEncoderTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("preset"), "\($0)")
         }
         XCTAssertThrowsError(try VideoEncoder(path: path("out.unknownext"), settings: VideoSettings(width: 64, height: 48)))
+        XCTAssertThrowsError(try VideoEncoder(path: path("out.wav"), settings: VideoSettings(width: 64, height: 48))) {
+            XCTAssertTrue("\($0)".contains("cannot hold H.264"), "\($0)")
+        }
         XCTAssertEqual(try contents(), [])
     }
 }
