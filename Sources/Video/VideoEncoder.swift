@@ -23,7 +23,8 @@ public struct VideoSettings: Equatable, Sendable {
 }
 
 /// Streams RGB frames into an H.264 (libx264, yuv420p) video in the container its extension names
-/// (MP4 with `+faststart` for .mp4/.mov/.m4v).
+/// (MP4 with `+faststart` for .mp4/.mov/.m4v), or into an animated GIF (fixed 252-colour palette,
+/// ordered dithering, looping) when the path ends in `.gif`; CRF and preset apply to H.264 only.
 ///
 /// The file is written to a hidden temporary sibling and renamed into place by `finish()`; a
 /// failure, `cancel()` or releasing an unfinished encoder removes the temporary file and leaves
@@ -43,6 +44,7 @@ public final class VideoEncoder {
     private var stream: UnsafeMutablePointer<AVStream>
     private var frame: UnsafeMutablePointer<AVFrame>?
     private var packet: UnsafeMutablePointer<AVPacket>?
+    private let codecKind: CodecKind
     private var scaler: OpaquePointer?
     private var scalerSource: AVPixelFormat?
     private var isOpen = true
@@ -73,14 +75,15 @@ public final class VideoEncoder {
               avformat_alloc_output_context2(&format, container, nil, temporaryPath) >= 0, let format else {
             throw VideoError.invalidSettings(path: path, reason: "no container format for this file extension")
         }
-        guard avformat_query_codec(container, AV_CODEC_ID_H264, FF_COMPLIANCE_NORMAL) == 1 else {
+        codecKind = String(cString: container.pointee.name) == "gif" ? .gif : .h264
+        guard avformat_query_codec(container, codecKind.id, FF_COMPLIANCE_NORMAL) == 1 else {
             avformat_free_context(format)
-            throw VideoError.invalidSettings(path: path, reason: "the \(String(cString: container.pointee.name)) container cannot hold H.264 (use .mp4)")
+            throw VideoError.invalidSettings(path: path, reason: "the \(String(cString: container.pointee.name)) container cannot hold H.264 (use .mp4 or .gif)")
         }
         self.format = format
-        guard let encoder = avcodec_find_encoder_by_name("libx264") else {
+        guard let encoder = avcodec_find_encoder_by_name(codecKind.encoderName) else {
             avformat_free_context(format)
-            throw VideoError.encoderUnavailable(path: path, encoder: "libx264")
+            throw VideoError.encoderUnavailable(path: path, encoder: codecKind.encoderName)
         }
         guard let stream = avformat_new_stream(format, nil), let codec = avcodec_alloc_context3(encoder) else {
             avformat_free_context(format)
@@ -108,18 +111,20 @@ public final class VideoEncoder {
         codec.pointee.height = Int32(settings.height)
         codec.pointee.time_base = AVRational(num: 1, den: rate)
         codec.pointee.framerate = AVRational(num: rate, den: 1)
-        codec.pointee.pix_fmt = AV_PIX_FMT_YUV420P
-        codec.pointee.gop_size = 2 * rate
-        codec.pointee.color_range = AVCOL_RANGE_MPEG
-        codec.pointee.colorspace = AVCOL_SPC_BT709
-        codec.pointee.color_primaries = AVCOL_PRI_BT709
-        codec.pointee.color_trc = AVCOL_TRC_BT709
+        codec.pointee.pix_fmt = codecKind.pixelFormat
         if format.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER != 0 {
             codec.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER
         }
-        try check(av_opt_set(codec.pointee.priv_data, "preset", settings.preset, 0), "setting preset \(settings.preset)")
-        try check(av_opt_set(codec.pointee.priv_data, "crf", String(settings.crf), 0), "setting CRF")
-        try check(avcodec_open2(codec, encoder, nil), "opening the libx264 encoder")
+        if codecKind == .h264 {
+            codec.pointee.gop_size = 2 * rate
+            codec.pointee.color_range = AVCOL_RANGE_MPEG
+            codec.pointee.colorspace = AVCOL_SPC_BT709
+            codec.pointee.color_primaries = AVCOL_PRI_BT709
+            codec.pointee.color_trc = AVCOL_TRC_BT709
+            try check(av_opt_set(codec.pointee.priv_data, "preset", settings.preset, 0), "setting preset \(settings.preset)")
+            try check(av_opt_set(codec.pointee.priv_data, "crf", String(settings.crf), 0), "setting CRF")
+        }
+        try check(avcodec_open2(codec, encoder, nil), "opening the \(codecKind.encoderName) encoder")
         try check(avcodec_parameters_from_context(stream.pointee.codecpar, codec), "copying codec parameters")
         stream.pointee.time_base = codec.pointee.time_base
         stream.pointee.avg_frame_rate = codec.pointee.framerate
@@ -127,7 +132,7 @@ public final class VideoEncoder {
         frame = av_frame_alloc()
         packet = av_packet_alloc()
         guard let frame, packet != nil else { throw VideoError.ffmpeg(path: path, operation: "allocating frames", message: "out of memory") }
-        frame.pointee.format = AV_PIX_FMT_YUV420P.rawValue
+        frame.pointee.format = codecKind.pixelFormat.rawValue
         frame.pointee.width = codec.pointee.width
         frame.pointee.height = codec.pointee.height
         try check(av_frame_get_buffer(frame, 0), "allocating the frame buffer")
@@ -182,9 +187,14 @@ public final class VideoEncoder {
         if isOpen { release(removingTemporaryFile: true) }
     }
 
-    /// Converts `image` to yuv420p (BT.709, limited range) in `frame`.
+    /// Converts `image` into `frame`: yuv420p (BT.709, limited range) for H.264, palette indices for GIF.
     private func convert(_ image: Image, into frame: UnsafeMutablePointer<AVFrame>) throws {
         try check(av_frame_make_writable(frame), "making the frame writable")
+        if codecKind == .gif {
+            PaletteQuantizer.quantize(image, into: frame.pointee.data.0!, stride: Int(frame.pointee.linesize.0))
+            PaletteQuantizer.palette.withUnsafeBytes { frame.pointee.data.1!.update(from: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: $0.count) }
+            return
+        }
         let source = image.channels == 3 ? AV_PIX_FMT_RGB24 : AV_PIX_FMT_GRAY8
         let (w, h) = (Int32(image.width), Int32(image.height))
         if scalerSource != source {
@@ -243,4 +253,14 @@ public final class VideoEncoder {
         avformat_free_context(format)
         format = nil
     }
+}
+
+/// The two encoders a container can get.
+private enum CodecKind {
+    case h264
+    case gif
+
+    var id: AVCodecID { self == .h264 ? AV_CODEC_ID_H264 : AV_CODEC_ID_GIF }
+    var encoderName: String { self == .h264 ? "libx264" : "gif" }
+    var pixelFormat: AVPixelFormat { self == .h264 ? AV_PIX_FMT_YUV420P : AV_PIX_FMT_PAL8 }
 }

@@ -109,4 +109,31 @@ final class VideoEncoderTests: XCTestCase {
         }
         XCTAssertEqual(try contents(), [])
     }
+
+    func testGifOutputHasEveryFrameAndTheDuration() throws {
+        let output = path("loop.gif")
+        let encoder = try VideoEncoder(path: output, settings: VideoSettings(width: 64, height: 48, fps: 10))
+        for i in 0..<10 { try encoder.append(frame(i, level: 20 * i)) }
+        try encoder.finish()
+        let facts = try readVideo(output)
+        XCTAssertEqual(facts.codecID, AV_CODEC_ID_GIF)
+        XCTAssertEqual(facts.decodedFrames, 10)
+        XCTAssertEqual(facts.packetDurationSum, 1.0, accuracy: 0.011)
+    }
+
+    func testPaletteCoversBlackToWhiteAndDithersGreyBetweenNeighbours() {
+        XCTAssertEqual(PaletteQuantizer.palette[0], 0xFF00_0000)
+        XCTAssertEqual(PaletteQuantizer.palette[251], 0xFFFF_FFFF)
+        var indices = [UInt8](repeating: 0, count: 16)
+        for (value, expected) in [(UInt8(0), UInt8(0)), (255, 251)] {
+            PaletteQuantizer.quantize(Image(width: 4, height: 4, channels: 3, fill: value), into: &indices, stride: 4)
+            XCTAssertEqual(Set(indices), [expected])
+        }
+        // A grey between two red levels mixes them so that the average red matches.
+        var image = Image(width: 4, height: 4, channels: 3)
+        for i in 0..<16 { image.pixels[3 * i] = 127 }
+        PaletteQuantizer.quantize(image, into: &indices, stride: 4)
+        let meanRed = indices.map { Double(PaletteQuantizer.palette[Int($0)] >> 16 & 0xFF) }.reduce(0, +) / 16
+        XCTAssertEqual(meanRed, 127, accuracy: 4)
+    }
 }

@@ -10,7 +10,7 @@ struct VideoFacts {
     var streamDuration: Double
     var packetDurationSum: Double
     var decodedFrames: Int
-    /// Mean of the luma, Cb and Cr planes of the first decoded frame.
+    /// Mean of the luma, Cb and Cr planes of the first decoded frame (zeros unless yuv420p).
     var firstFrameMeans: (y: Double, cb: Double, cr: Double)
 }
 
@@ -41,7 +41,7 @@ func readVideo(_ path: String) throws -> VideoFacts {
                            decodedFrames: 0, firstFrameMeans: (0, 0, 0))
     func receiveFrames() {
         while avcodec_receive_frame(codec, frame) >= 0 {
-            if facts.decodedFrames == 0 { facts.firstFrameMeans = planeMeans(frame!) }
+            if facts.decodedFrames == 0 && frame!.pointee.format == AV_PIX_FMT_YUV420P.rawValue { facts.firstFrameMeans = planeMeans(frame!) }
             facts.decodedFrames += 1
         }
     }
