@@ -19,7 +19,7 @@ public final class SGD: Optimizer {
     public var learningRate: Float
     public let momentum: Float, weightDecay: Float
     private let parameters: [Parameter]
-    private let velocities: [Tensor]
+    let velocities: [Tensor]
 
     /// Creates the optimiser over `parameters` (e.g. `model.parameters.map(\.parameter)`).
     public init(parameters: [Parameter], learningRate: Float, momentum: Float = 0, weightDecay: Float = 0) {
@@ -49,9 +49,9 @@ public class Adam: Optimizer {
     public let beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float
     public let decoupledWeightDecay: Bool
     /// Steps taken so far (drives the bias correction).
-    public private(set) var stepCount = 0
+    public internal(set) var stepCount = 0
     private let parameters: [Parameter]
-    private let firstMoments: [Tensor], secondMoments: [Tensor]
+    let firstMoments: [Tensor], secondMoments: [Tensor]
 
     /// Creates the optimiser over `parameters` (e.g. `model.parameters.map(\.parameter)`).
     public init(parameters: [Parameter], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,

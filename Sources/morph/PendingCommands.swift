@@ -8,12 +8,6 @@ extension MorphCommand {
         func run() throws { throw ValidationError("detection is not available yet in this build") }
     }
 
-    /// `morph train`: train a detector.
-    struct Train: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Train the keypoint and face detectors.")
-        func run() throws { throw ValidationError("training is not available yet in this build") }
-    }
-
     /// `morph eval`: evaluate a detector.
     struct Eval: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Evaluate the detectors on a dataset.")

@@ -1,0 +1,52 @@
+import NeuralNet
+
+/// The random changes applied to a training crop; all zero/false means none.
+public struct Augmentation: Sendable {
+    /// Scale jitter: the crop side is multiplied by a factor in [1 - scale, 1 + scale].
+    public var scale: Double
+    /// Shift jitter: the crop centre moves by up to this fraction of the crop side on each axis.
+    public var shift: Double
+    /// Rotation jitter in degrees: uniform in [-rotation, +rotation].
+    public var rotationDegrees: Double
+    /// Mirror half of the crops left to right (with the landmark scheme's point swap).
+    public var flip: Bool
+    /// Brightness jitter added to samples in 0...1 units: uniform in [-brightness, +brightness].
+    public var brightness: Float
+    /// Contrast jitter: samples scaled about 0.5 by a factor in [1 - contrast, 1 + contrast].
+    public var contrast: Float
+    /// Probability of a 3x3 Gaussian blur.
+    public var blurProbability: Double
+
+    /// An augmentation with the given ranges (all default to none).
+    public init(scale: Double = 0, shift: Double = 0, rotationDegrees: Double = 0, flip: Bool = false,
+                brightness: Float = 0, contrast: Float = 0, blurProbability: Double = 0) {
+        self.scale = scale
+        self.shift = shift
+        self.rotationDegrees = rotationDegrees
+        self.flip = flip
+        self.brightness = brightness
+        self.contrast = contrast
+        self.blurProbability = blurProbability
+    }
+
+    /// No change at all (validation and inference).
+    public static let none = Augmentation()
+
+    /// One random draw of the geometric part.
+    func drawGeometry(_ rng: inout SplitMix64) -> CropGeometry {
+        CropGeometry(scale: 1 + Double(rng.uniform(Float(-scale), Float(scale))),
+                     shiftX: Double(rng.uniform(Float(-shift), Float(shift))),
+                     shiftY: Double(rng.uniform(Float(-shift), Float(shift))),
+                     rotation: Double(rng.uniform(Float(-rotationDegrees), Float(rotationDegrees))) * .pi / 180,
+                     flip: flip && rng.nextFloat() < 0.5)
+    }
+}
+
+/// The geometric part of one augmentation draw.
+struct CropGeometry {
+    var scale = 1.0
+    var shiftX = 0.0
+    var shiftY = 0.0
+    var rotation = 0.0
+    var flip = false
+}

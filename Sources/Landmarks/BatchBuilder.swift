@@ -1,0 +1,45 @@
+import Dispatch
+import FaceData
+import Imaging
+import NeuralNet
+
+/// Turns examples into network inputs and targets: crop, augment, normalise.
+struct BatchBuilder {
+    let spec: KeypointModelSpec
+    let augmentation: Augmentation
+
+    /// Grey samples are fed as (value / 255 - 0.5) / 0.25.
+    static let mean: Float = 0.5, std: Float = 0.25
+
+    /// Fills `input` [B, 1, H, W] and `target` [B, 2K] from `examples[indices]`; sample `i`'s random
+    /// draws depend only on `seed` and `i`, not on thread scheduling. Returns the crops.
+    func fill(_ examples: [TrainingExample], indices: [Int], seed: UInt64, input: Tensor, target: Tensor?) -> [FaceCrop] {
+        let width = spec.inputWidth, height = spec.inputHeight, plane = width * height
+        input.resize(to: [indices.count, 1, height, width])
+        target?.resize(to: [indices.count, spec.outputCount])
+        let cropper = FaceCropper(width: width, height: height)
+        var crops = [FaceCrop?](repeating: nil, count: indices.count)
+        crops.withUnsafeMutableBufferPointer { slots in
+            let slots = slots
+            DispatchQueue.concurrentPerform(iterations: indices.count) { i in
+                let example = examples[indices[i]]
+                var rng = SplitMix64(seed: seed ^ (UInt64(i) &* 0x9E37_79B9_7F4A_7C15))
+                let region = spec.cropRegion(photoWidth: example.image.width, photoHeight: example.image.height,
+                                             faceBox: example.landmarkBox)
+                let crop = cropper.crop(example.image, center: region.center, side: region.side, points: example.points,
+                                        scheme: spec.scheme, augmentation: augmentation, rng: &rng)
+                let contrast = 1 + rng.uniform(-augmentation.contrast, augmentation.contrast)
+                let brightness = rng.uniform(-augmentation.brightness, augmentation.brightness)
+                let scale = contrast / (255 * BatchBuilder.std)
+                let shift = (brightness + 0.5 * (1 - contrast) - BatchBuilder.mean) / BatchBuilder.std
+                let destination = input.data + i * plane
+                crop.image.pixels.withUnsafeBufferPointer { pixels in
+                    for p in 0..<plane { destination[p] = Float(pixels[p]) * scale + shift }
+                }
+                if let target { spec.encode(crop.points, into: target.data + i * spec.outputCount) }
+                slots[i] = crop
+            }
+        }
+        return crops.map { $0! }
+    }
+}

@@ -1,0 +1,166 @@
+import FaceData
+import Foundation
+import Imaging
+import NeuralNet
+
+/// Which keypoint detector: the course's two IMM networks or the 68-point ResNet18.
+public enum KeypointTask: String, CaseIterable, Sendable {
+    /// Nose tip only (IMM point 52), from the whole photo at 80x60.
+    case nose
+    /// All 58 IMM points, from the whole photo at 320x240.
+    case imm
+    /// The 68 iBUG points, from a face crop (ResNet18).
+    case landmarks
+}
+
+/// Down-sampling between convolution blocks of the small IMM networks.
+public enum PoolKind: String, CaseIterable, Sendable {
+    /// 2x2 max-pooling.
+    case max
+    /// Max over 2x2 windows at stride 1, then BlurPool (anti-aliased stride 2; Zhang 2019).
+    case blur
+}
+
+/// Everything needed to build a keypoint network and to feed it: input size, points, crop rule.
+public struct KeypointModelSpec: Sendable {
+    /// The detector.
+    public var task: KeypointTask
+    /// Network input width in pixels.
+    public var inputWidth: Int
+    /// Network input height in pixels.
+    public var inputHeight: Int
+    /// The annotation scheme of the training data.
+    public var scheme: LandmarkScheme
+    /// Indices of the scheme's points the network predicts, in output order.
+    public var targetIndices: [Int]
+    /// Pooling of the small networks (ResNet18 ignores it).
+    public var pool: PoolKind
+    /// Crop side as a multiple of the landmark box's longer side (face-crop models only).
+    public var cropMargin: Double
+
+    /// The default specification of `task`.
+    public static func standard(_ task: KeypointTask, pool: PoolKind = .max, inputSize: Int = 128) -> KeypointModelSpec {
+        switch task {
+        case .nose:
+            return KeypointModelSpec(task: task, inputWidth: 80, inputHeight: 60, scheme: .imm58,
+                                     targetIndices: [LandmarkScheme.imm58.noseTip], pool: pool, cropMargin: 1)
+        case .imm:
+            return KeypointModelSpec(task: task, inputWidth: 320, inputHeight: 240, scheme: .imm58,
+                                     targetIndices: Array(0..<58), pool: pool, cropMargin: 1)
+        case .landmarks:
+            return KeypointModelSpec(task: task, inputWidth: inputSize, inputHeight: inputSize, scheme: .ibug68,
+                                     targetIndices: Array(0..<68), pool: pool, cropMargin: 1.3)
+        }
+    }
+
+    /// Network outputs: x and y per predicted point.
+    public var outputCount: Int { 2 * targetIndices.count }
+
+    /// Whether the network sees the whole photo (the IMM tasks) rather than a face crop.
+    public var usesWholePhoto: Bool { task != .landmarks }
+
+    /// A freshly initialised network for this specification.
+    public func makeNetwork(seed: UInt64) -> Layer {
+        switch task {
+        case .nose: return smallCNN(channels: [12, 24, 32], seed: seed)
+        case .imm: return smallCNN(channels: [18, 24, 30, 30, 25], seed: seed)
+        case .landmarks: return ResNet18(inputChannels: 1, outputs: outputCount, seed: seed)
+        }
+    }
+
+    /// Blocks of 3x3 conv + ReLU + pool, then Linear(hidden 128) + ReLU + Linear(outputs).
+    func smallCNN(channels: [Int], seed: UInt64) -> Layer {
+        var generator = SplitMix64(seed: seed)
+        var layers = [Layer](), input = 1, height = inputHeight, width = inputWidth
+        for output in channels {
+            layers.append(Conv2d(inputChannels: input, outputChannels: output, kernelSize: 3, padding: 1,
+                                 generator: &generator))
+            layers.append(ReLU())
+            switch pool {
+            case .max: layers.append(MaxPool2d(kernelSize: 2))
+            case .blur: layers += [MaxPool2d(kernelSize: 2, stride: 1), BlurPool2d(stride: 2)]
+            }
+            input = output
+            height /= 2
+            width /= 2
+        }
+        layers += [Flatten(), Linear(inputFeatures: input * height * width, outputFeatures: 128, generator: &generator),
+                   ReLU(), Linear(inputFeatures: 128, outputFeatures: outputCount, generator: &generator)]
+        return Sequential(layers)
+    }
+
+    /// The metadata that lets a saved model be rebuilt: task, input size, pool, crop margin.
+    public var metadata: [String: String] {
+        ["task": task.rawValue, "input_width": String(inputWidth), "input_height": String(inputHeight),
+         "pool": pool.rawValue, "crop_margin": String(cropMargin), "points": String(targetIndices.count)]
+    }
+
+    /// The specification recorded in a model file's metadata.
+    public init(metadata: [String: String], file: String) throws {
+        guard let task = metadata["task"].flatMap(KeypointTask.init(rawValue:)),
+              let width = metadata["input_width"].flatMap(Int.init), let height = metadata["input_height"].flatMap(Int.init)
+        else { throw LandmarksError.badModel(file: file, reason: "metadata lacks task/input_width/input_height") }
+        var spec = KeypointModelSpec.standard(task, pool: metadata["pool"].flatMap(PoolKind.init(rawValue:)) ?? .max,
+                                              inputSize: width)
+        spec.inputWidth = width
+        spec.inputHeight = height
+        spec.cropMargin = metadata["crop_margin"].flatMap(Double.init) ?? spec.cropMargin
+        self = spec
+    }
+
+    init(task: KeypointTask, inputWidth: Int, inputHeight: Int, scheme: LandmarkScheme, targetIndices: [Int],
+         pool: PoolKind, cropMargin: Double) {
+        self.task = task
+        self.inputWidth = inputWidth
+        self.inputHeight = inputHeight
+        self.scheme = scheme
+        self.targetIndices = targetIndices
+        self.pool = pool
+        self.cropMargin = cropMargin
+    }
+
+    /// The crop centre and side (photo pixels) the network sees for a photo and (for face crops) a face box.
+    public func cropRegion(photoWidth: Int, photoHeight: Int, faceBox: Box?) -> (center: Point, side: Double) {
+        if usesWholePhoto || faceBox == nil {
+            return (Point(x: Double(photoWidth - 1) / 2, y: Double(photoHeight - 1) / 2), Double(photoWidth))
+        }
+        let box = faceBox!
+        return (box.center, max(box.width, box.height) * cropMargin)
+    }
+
+    /// Network targets for crop points: x and y mapped from crop pixels to [-1, 1].
+    func encode(_ points: [Point], into target: UnsafeMutablePointer<Float>) {
+        let halfW = Double(inputWidth) / 2, halfH = Double(inputHeight) / 2
+        for (k, index) in targetIndices.enumerated() {
+            target[2 * k] = Float((points[index].x - (halfW - 0.5)) / halfW)
+            target[2 * k + 1] = Float((points[index].y - (halfH - 0.5)) / halfH)
+        }
+    }
+
+    /// Crop pixel points from network outputs.
+    func decode(_ output: UnsafePointer<Float>) -> [Point] {
+        let halfW = Double(inputWidth) / 2, halfH = Double(inputHeight) / 2
+        return (0..<targetIndices.count).map {
+            Point(x: Double(output[2 * $0]) * halfW + halfW - 0.5, y: Double(output[2 * $0 + 1]) * halfH + halfH - 0.5)
+        }
+    }
+}
+
+/// Why a keypoint model or dataset could not be used.
+public enum LandmarksError: Error, CustomStringConvertible, Equatable {
+    /// A model file is missing, unreadable or not a keypoint model.
+    case badModel(file: String, reason: String)
+    /// A dataset folder holds nothing usable.
+    case emptyDataset(folder: String, reason: String)
+    /// A training checkpoint does not match the run being resumed.
+    case badCheckpoint(file: String, reason: String)
+
+    /// A one-line explanation naming the file.
+    public var description: String {
+        switch self {
+        case let .badModel(file, reason): return "\(file): not a usable keypoint model (\(reason))"
+        case let .emptyDataset(folder, reason): return "\(folder): no training data (\(reason))"
+        case let .badCheckpoint(file, reason): return "\(file): cannot resume from this checkpoint (\(reason))"
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Dispatch
+import FaceData
+import Foundation
+import Imaging
+
+/// One annotated face held in memory for training or evaluation.
+public struct TrainingExample: Sendable {
+    /// A short name for reports (file name, with the subset for 300-W).
+    public var name: String
+    /// The folder relative to the dataset root, for per-subset reports.
+    public var subset: String
+    /// The photo, grey.
+    public var image: Image
+    /// Every annotated point of the face, photo pixels (0-based).
+    public var points: [Point]
+    /// The tight box around the points.
+    public var landmarkBox: Box
+}
+
+/// Loads the datasets of the keypoint tasks into memory, already split.
+public enum LandmarkDataset {
+    /// Training and validation examples of `task` from `root` (the IMM folder, or a 300-W tree
+    /// of photos with `.pts` files); `limit` keeps the first N of each side (for quick runs).
+    public static func load(_ task: KeypointTask, root: URL, limit: Int? = nil,
+                            validationFraction: Double = 0.1) throws -> (train: [TrainingExample], validation: [TrainingExample]) {
+        let annotated: [(sample: LandmarkSample, split: DatasetSplit)]
+        switch task {
+        case .nose, .imm:
+            annotated = try IMMDataset(directory: root).samples.map {
+                (LandmarkSample(imageURL: $0.imageURL, points: $0.points, subset: ""), $0.split)
+            }
+        case .landmarks:
+            annotated = try PTSDataset.scan(root).filter { $0.points.count == 68 }
+                .map { ($0, $0.split(validationFraction: validationFraction)) }
+        }
+        guard !annotated.isEmpty else {
+            throw LandmarksError.emptyDataset(folder: root.path, reason: "no annotated photos found")
+        }
+        var train = annotated.filter { $0.split == .train }.map(\.sample)
+        var validation = annotated.filter { $0.split == .validation }.map(\.sample)
+        if let limit {
+            train = Array(train.prefix(limit))
+            validation = Array(validation.prefix(max(1, limit / 4)))
+        }
+        return (try decode(train), try decode(validation))
+    }
+
+    /// Decodes the photos of `samples` (grey) on all cores.
+    public static func decode(_ samples: [LandmarkSample]) throws -> [TrainingExample] {
+        var results = [Result<TrainingExample, Error>?](repeating: nil, count: samples.count)
+        results.withUnsafeMutableBufferPointer { slots in
+            let slots = slots
+            DispatchQueue.concurrentPerform(iterations: samples.count) { index in
+                let sample = samples[index]
+                slots[index] = Result {
+                    let photo = try ImageFile.read(sample.imageURL.path, mode: .grey)
+                    let name = sample.subset.isEmpty ? sample.imageURL.lastPathComponent
+                        : "\(sample.subset)/\(sample.imageURL.lastPathComponent)"
+                    return TrainingExample(name: name, subset: sample.subset, image: photo.image, points: sample.points,
+                                           landmarkBox: Box(enclosing: sample.points))
+                }
+            }
+        }
+        return try results.map { try $0!.get() }
+    }
+}

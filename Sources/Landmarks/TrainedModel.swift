@@ -1,0 +1,36 @@
+import Foundation
+import NeuralNet
+
+/// A keypoint network with the specification it was trained for, as stored in `models/`.
+public struct TrainedModel {
+    /// How to feed the network.
+    public let spec: KeypointModelSpec
+    /// The network, in evaluation use.
+    public let network: Layer
+    /// The file's metadata (command, data, epochs, seed, validation metrics...).
+    public let metadata: [String: String]
+
+    /// Wraps a network and its specification.
+    public init(spec: KeypointModelSpec, network: Layer, metadata: [String: String] = [:]) {
+        self.spec = spec
+        self.network = network
+        self.metadata = metadata
+    }
+
+    /// Loads a model file written by `morph train` (strict: every key must match).
+    public init(contentsOf url: URL) throws {
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw LandmarksError.badModel(file: url.path, reason: "no such file")
+        }
+        let contents = try SafeTensors.read(contentsOf: url)
+        let spec = try KeypointModelSpec(metadata: contents.metadata, file: url.path)
+        let network = spec.makeNetwork(seed: 0)
+        try network.load(stateDict: contents.tensors, source: url.path)
+        self.init(spec: spec, network: network, metadata: contents.metadata)
+    }
+
+    /// Saves weights (F16 by default, as shipped) with the specification and `extra` metadata.
+    public func save(to url: URL, extra: [String: String], dtype: SafeTensors.DType = .f16) throws {
+        try network.save(to: url, metadata: spec.metadata.merging(extra) { $1 }, dtype: dtype)
+    }
+}

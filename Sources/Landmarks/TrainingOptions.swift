@@ -1,0 +1,54 @@
+import NeuralNet
+
+/// The recipe of one training run.
+public struct TrainingOptions: Sendable {
+    /// Passes over the training set.
+    public var epochs = 20
+    /// Examples per optimiser step.
+    public var batchSize = 64
+    /// Peak learning rate.
+    public var learningRate: Float = 3e-4
+    /// Weight decay (decoupled, as AdamW, when `decoupledWeightDecay`).
+    public var weightDecay: Float = 0
+    /// Use AdamW's decoupled weight decay instead of Adam's L2 term.
+    public var decoupledWeightDecay = false
+    /// Linear warm-up length in epochs before the cosine decay (cosine schedule only).
+    public var warmupEpochs = 0
+    /// Cosine decay to 1% of the peak over the run; constant rate when false.
+    public var cosine = false
+    /// The loss function.
+    public var loss = LossKind.mse
+    /// Seed of initialisation, data order and augmentation.
+    public var seed: UInt64 = 1
+    /// Random changes applied to each training crop.
+    public var augmentation = Augmentation.none
+
+    /// Options with every field at its default.
+    public init() {}
+
+    /// The learning rate at optimiser step `step` of `totalSteps`.
+    func learningRate(step: Int, stepsPerEpoch: Int) -> Float {
+        guard cosine else { return learningRate }
+        return CosineSchedule(base: learningRate, totalSteps: epochs * stepsPerEpoch,
+                              warmupSteps: warmupEpochs * stepsPerEpoch, minimum: learningRate / 100)
+            .learningRate(at: step)
+    }
+}
+
+/// One line of the training history.
+public struct EpochRecord: Codable, Sendable {
+    /// 1-based epoch number.
+    public var epoch: Int
+    /// Mean training loss over the epoch's batches.
+    public var trainLoss: Double
+    /// Mean validation loss.
+    public var validationLoss: Double
+    /// Mean validation NME (fraction).
+    public var validationNME: Double
+    /// Mean validation error in photo pixels.
+    public var validationPixelError: Double
+    /// Learning rate at the end of the epoch.
+    public var learningRate: Double
+    /// Wall-clock seconds of the epoch (training and validation).
+    public var seconds: Double
+}

@@ -1,0 +1,113 @@
+import FaceData
+import Foundation
+import Imaging
+import NeuralNet
+
+/// The folder one training run writes: history, curves, pictures, checkpoint, final model, summary.
+public struct TrainingRun {
+    /// The run folder.
+    public let folder: URL
+
+    /// A run writing into `folder` (created if missing).
+    public init(folder: URL) throws {
+        self.folder = folder
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    /// The per-epoch checkpoint (model, optimiser state, history).
+    public var checkpointURL: URL { folder.appendingPathComponent("checkpoint.safetensors") }
+    /// The plain-text log.
+    public var logPath: String { folder.appendingPathComponent("train.log").path }
+
+    /// Saves network and optimiser state with the history, atomically.
+    func saveCheckpoint(network: Layer, optimizer: StatefulOptimizer, spec: KeypointModelSpec, history: [EpochRecord]) throws {
+        var metadata = spec.metadata
+        metadata["history"] = String(decoding: try JSONEncoder().encode(history), as: UTF8.self)
+        try SafeTensors.write(network.stateDict + optimizer.state, metadata: metadata, to: checkpointURL)
+    }
+
+    /// Loads a checkpoint into `network` and `optimizer`; returns the history it recorded.
+    func restoreCheckpoint(network: Layer, optimizer: StatefulOptimizer, spec: KeypointModelSpec) throws -> [EpochRecord] {
+        let path = checkpointURL.path
+        let contents = try SafeTensors.read(contentsOf: checkpointURL)
+        guard contents.metadata["task"] == spec.task.rawValue,
+              contents.metadata["input_width"] == String(spec.inputWidth),
+              contents.metadata["pool"] == spec.pool.rawValue else {
+            throw LandmarksError.badCheckpoint(file: path, reason: "it was written for a different model")
+        }
+        let modelKeys = Set(network.stateDict.map(\.name))
+        try network.load(stateDict: contents.tensors.filter { modelKeys.contains($0.key) }, source: path)
+        try optimizer.load(state: contents.tensors, source: path)
+        guard let text = contents.metadata["history"],
+              let history = try? JSONDecoder().decode([EpochRecord].self, from: Data(text.utf8)) else {
+            throw LandmarksError.badCheckpoint(file: path, reason: "no training history in its metadata")
+        }
+        return history
+    }
+
+    /// Writes `metrics.csv` and the loss and NME plots.
+    func writeCurves(_ history: [EpochRecord]) throws {
+        var csv = "epoch,train_loss,val_loss,val_nme,val_pixel_error,learning_rate,seconds\n"
+        for r in history {
+            csv += "\(r.epoch),\(r.trainLoss),\(r.validationLoss),\(r.validationNME),\(r.validationPixelError),\(r.learningRate),\(r.seconds)\n"
+        }
+        try AtomicFile.write(Data(csv.utf8), to: folder.appendingPathComponent("metrics.csv").path)
+        let epochs = history.map { Double($0.epoch) }
+        let loss = LinePlot(title: "Loss", xLabel: "epoch", yLabel: "loss (log)", series: [
+            .init(name: "train", color: .blue, points: Array(zip(epochs, history.map(\.trainLoss))).map { ($0.0, $0.1) }),
+            .init(name: "validation", color: .red, points: Array(zip(epochs, history.map(\.validationLoss))).map { ($0.0, $0.1) }),
+        ], logY: true)
+        try ImageFile.write(loss.render(), to: folder.appendingPathComponent("loss.png").path)
+        let nme = LinePlot(title: "Validation NME", xLabel: "epoch", yLabel: "NME %", series: [
+            .init(name: "validation", color: .red, points: Array(zip(epochs, history.map { 100 * $0.validationNME })).map { ($0.0, $0.1) }),
+        ])
+        try ImageFile.write(nme.render(), to: folder.appendingPathComponent("nme.png").path)
+    }
+
+    /// Pictures of the first two convolution layers' kernels (`filters-1.png`, `filters-2.png`).
+    func writeFilters(of network: Layer) throws {
+        let kernels = network.parameters.filter { $0.parameter.value.shape.count == 4 }.prefix(2)
+        for (number, kernel) in kernels.enumerated() {
+            let shape = kernel.parameter.value.shape  // [out, in, kh, kw]
+            let size = shape[2] * shape[3], inputs = min(shape[1], 8)
+            let values = kernel.parameter.value.array
+            var tiles = [[Float]]()
+            for out in 0..<shape[0] {
+                for input in 0..<inputs {
+                    let offset = (out * shape[1] + input) * size
+                    tiles.append(Array(values[offset..<offset + size]))
+                }
+            }
+            let grid = FilterGrid.make(tiles, height: shape[2], width: shape[3], columns: inputs == 1 ? 8 : inputs,
+                                       tile: 28, padding: 3)
+            try ImageFile.write(grid, to: folder.appendingPathComponent("filters-\(number + 1).png").path)
+        }
+    }
+
+    /// Overlays of the `count` best and worst faces: truth in green, prediction in red.
+    func writeOverlays(_ faces: [EvaluatedFace], examples: [TrainingExample], spec: KeypointModelSpec, count: Int,
+                       prefix: String = "") throws -> (best: [String], worst: [String]) {
+        let ranked = faces.sorted { $0.nme < $1.nme }
+        func draw(_ face: EvaluatedFace, _ name: String) throws -> String {
+            let example = examples[face.index]
+            var image = example.image.converted(to: .rgb)
+            let radius = max(1.5, Double(image.width) / 250)
+            for index in spec.targetIndices { image.drawDot(example.points[index], radius: radius, color: .green) }
+            for point in face.predicted { image.drawDot(point, radius: radius, color: .red) }
+            BitmapFont.draw(String(format: "NME %.1f%%", 100 * face.nme), into: &image, x: 6, y: 6, color: .yellow, scale: 2)
+            let path = folder.appendingPathComponent("\(prefix)\(name).png").path
+            try ImageFile.write(image, to: path)
+            return path
+        }
+        let best = try ranked.prefix(count).enumerated().map { try draw($0.element, "best-\($0.offset + 1)") }
+        let worst = try ranked.reversed().prefix(count).enumerated().map { try draw($0.element, "worst-\($0.offset + 1)") }
+        return (best, worst)
+    }
+
+    /// Writes `summary.json` (pretty-printed, sorted keys).
+    func writeSummary<T: Encodable>(_ summary: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(summary), to: folder.appendingPathComponent("summary.json").path)
+    }
+}

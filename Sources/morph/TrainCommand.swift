@@ -1,0 +1,141 @@
+import ArgumentParser
+import Foundation
+import Landmarks
+
+extension MorphCommand {
+    /// `morph train`: train a detector.
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train the keypoint detectors (weights go to models/ by default).",
+            subcommands: [Nose.self, IMM.self, Landmarks.self])
+    }
+}
+
+/// Options every training subcommand takes; nil means the task's own default.
+struct TrainingArguments: ParsableArguments {
+    @Option(help: "Dataset folder (IMM: the imm_face_db folder; 300-W: a tree of photos with .pts files).")
+    var data: String
+
+    @Option(help: "Epochs (default: the task's recipe).")
+    var epochs: Int?
+
+    @Option(help: "Examples per step (default: the task's recipe).")
+    var batchSize: Int?
+
+    @Option(name: .customLong("lr"), help: "Peak learning rate (default: the task's recipe).")
+    var learningRate: Float?
+
+    @Option(help: "Seed of initialisation, data order and augmentation.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Run folder for logs, curves, pictures and the checkpoint (default: output/runs/TASK).")
+    var run: String?
+
+    @Option(name: .shortAndLong, help: "Where to write the trained model (default: models/TASK.safetensors).")
+    var output: String?
+
+    @Flag(help: "Continue the run folder's checkpoint instead of starting over.")
+    var resume = false
+
+    @Option(help: "Use only the first N training photos (quick trials).")
+    var limit: Int?
+
+    func validate() throws {
+        guard FileManager.default.fileExists(atPath: data) else {
+            throw ValidationError("--data \(data): no such folder")
+        }
+        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+        if let batchSize, batchSize < 2 { throw ValidationError("--batch-size must be at least 2") }
+    }
+
+    /// Applies the explicit options over `recipe`.
+    func options(over recipe: TrainingOptions) -> TrainingOptions {
+        var options = recipe
+        options.epochs = epochs ?? recipe.epochs
+        options.batchSize = batchSize ?? recipe.batchSize
+        options.learningRate = learningRate ?? recipe.learningRate
+        options.seed = seed
+        return options
+    }
+
+    /// Trains `spec` with `recipe` and prints where the results are.
+    func train(_ spec: KeypointModelSpec, recipe: TrainingOptions, modelName: String) throws {
+        let runFolder = URL(fileURLWithPath: run ?? "output/runs/\(modelName)")
+        let trainingRun = try TrainingRun(folder: runFolder)
+        let progress = ProgressReporter(logPath: trainingRun.logPath)
+        let command = CommandLine.arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+        let report = try KeypointTraining.run(
+            spec: spec, options: options(over: recipe), data: URL(fileURLWithPath: data), run: trainingRun,
+            modelURL: URL(fileURLWithPath: output ?? "models/\(modelName).safetensors"), resume: resume, limit: limit,
+            command: command, progress: progress)
+        print(String(format: "validation NME %.2f%%  mean error %.2f px  (perturbed: NME %.2f%%, %+.0f%%)",
+                     100 * report.validation.meanNME, report.validation.meanPixelError,
+                     100 * report.perturbed.meanNME, 100 * report.perturbationIncrease))
+        print("run folder: \(report.runFolder)\nmodel: \(report.model)")
+    }
+}
+
+extension MorphCommand.Train {
+    /// `morph train nose`: the course's nose-tip CNN on IMM.
+    struct Nose: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Nose-tip CNN on IMM (80x60 grey, 3 conv blocks, MSE, Adam 3e-4, batch 64).")
+        @OptionGroup var arguments: TrainingArguments
+        @Option(help: "Pooling between conv blocks: max or blur (BlurPool).") var pool: PoolKind = .max
+
+        func run() throws {
+            var recipe = TrainingOptions()
+            recipe.epochs = 80
+            recipe.batchSize = 16
+            recipe.learningRate = 1e-3
+            recipe.cosine = true
+            recipe.augmentation = Augmentation(scale: 0.1, shift: 0.1, rotationDegrees: 12, flip: true,
+                                               brightness: 0.15, contrast: 0.2)
+            try arguments.train(.standard(.nose, pool: pool), recipe: recipe, modelName: pool == .max ? "nose" : "nose-blur")
+        }
+    }
+
+    /// `morph train imm`: all 58 IMM points.
+    struct IMM: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "imm",
+            abstract: "58-point CNN on IMM (320x240 grey, 5 conv blocks, Adam 1.5e-4, 50 epochs, augmented).")
+        @OptionGroup var arguments: TrainingArguments
+        @Option(help: "Pooling between conv blocks: max or blur (BlurPool).") var pool: PoolKind = .max
+
+        func run() throws {
+            var recipe = TrainingOptions()
+            recipe.epochs = 50
+            recipe.batchSize = 16
+            recipe.learningRate = 1.5e-4
+            recipe.augmentation = Augmentation(scale: 0.1, shift: 0.1, rotationDegrees: 12, flip: true,
+                                               brightness: 0.15, contrast: 0.2)
+            try arguments.train(.standard(.imm, pool: pool), recipe: recipe, modelName: pool == .max ? "imm58" : "imm58-blur")
+        }
+    }
+
+    /// `morph train landmarks`: the 68-point ResNet18 on 300-W.
+    struct Landmarks: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "68-point ResNet18 on 300-W face crops (grey, AdamW + cosine, L1, augmented).")
+        @OptionGroup var arguments: TrainingArguments
+        @Option(help: "Square input size in pixels.") var inputSize = 128
+
+        func run() throws {
+            var recipe = TrainingOptions()
+            recipe.epochs = 40
+            recipe.batchSize = 32
+            recipe.learningRate = 2e-3
+            recipe.weightDecay = 1e-4
+            recipe.decoupledWeightDecay = true
+            recipe.cosine = true
+            recipe.warmupEpochs = 1
+            recipe.loss = .l1
+            recipe.augmentation = Augmentation(scale: 0.15, shift: 0.1, rotationDegrees: 30, flip: true,
+                                               brightness: 0.2, contrast: 0.3, blurProbability: 0.2)
+            try arguments.train(.standard(.landmarks, inputSize: inputSize), recipe: recipe, modelName: "landmarks68")
+        }
+    }
+}
+
+extension PoolKind: ExpressibleByArgument {}
