@@ -95,19 +95,19 @@ public struct FaceAligner: Sendable {
             scale *= 2
         }
         var out = Image(width: width, height: height, channels: 3)
-        let (sw, sh, outWidth) = (source.width, source.height, width)
-        let (limitX, limitY) = (Float(sw - 1), Float(sh - 1))
+        let padded = PaddedRGB(source), outWidth = width
+        let (limitX, limitY) = (Float(padded.width - 1), Float(padded.height - 1))
         let map = photoFromFrame
-        source.pixels.withUnsafeBufferPointer { src in
+        padded.samples.withUnsafeBufferPointer { src in
             out.pixels.withUnsafeMutableBufferPointer { dst in
                 let (src, dst) = (src.baseAddress!, dst.baseAddress!)
                 forEachRowBand(height: height) { rows in
                     for y in rows {
                         for x in 0..<outWidth {
                             let p = map.apply(Point(x: Double(x), y: Double(y)))
-                            let fx = Bilinear.fixed(Float(reflect(p.x, size: sw)), limit: limitX)
-                            let fy = Bilinear.fixed(Float(reflect(p.y, size: sh)), limit: limitY)
-                            let (r, g, b) = Bilinear.rgb(src, width: sw, height: sh, fx: fx, fy: fy)
+                            let fx = Bilinear.fixed(Float(reflect(p.x, size: padded.width)), limit: limitX)
+                            let fy = Bilinear.fixed(Float(reflect(p.y, size: padded.height)), limit: limitY)
+                            let (r, g, b) = Bilinear.rgb(src, stride: padded.stride, fx: fx, fy: fy)
                             let o = dst + (y * outWidth + x) * 3
                             (o[0], o[1], o[2]) = (UInt8((r + 32768) >> 16), UInt8((g + 32768) >> 16), UInt8((b + 32768) >> 16))
                         }

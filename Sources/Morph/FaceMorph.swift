@@ -39,7 +39,7 @@ public final class FaceMorph {
         sourceShape = kept.map { from.points[$0] } + border
         targetShape = kept.map { to.points[$0] } + border
         triangles = Delaunay.triangulate(zip(sourceShape, targetShape).map { $0.interpolated(to: $1) })
-        warper = TriangleWarper(width: w, height: h)
+        warper = TriangleWarper(a: from.image, b: to.image)
     }
 
     /// Renders the morph at weight `alpha` in [0, 1] (0 is `from`, 1 is `to`, exactly) into `output`,
@@ -54,7 +54,7 @@ public final class FaceMorph {
                 sourceA: AffineTransform.mapping(corners, to: (sourceShape[t.a], sourceShape[t.b], sourceShape[t.c])),
                 sourceB: AffineTransform.mapping(corners, to: (targetShape[t.a], targetShape[t.b], targetShape[t.c])))
         }
-        warper.render(pieces, a: from.image, b: to.image, weightB: alpha, into: &output)
+        warper.render(pieces, weightB: alpha, into: &output)
     }
 
     /// A new frame at weight `alpha` (allocates; use `render(alpha:into:)` in loops).

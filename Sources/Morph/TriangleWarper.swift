@@ -27,30 +27,34 @@ final class TriangleWarper {
 
     let width: Int
     let height: Int
+    private let a: PaddedRGB
+    private let b: PaddedRGB
     private var covered: [Bool]
 
-    /// A warper for `width` x `height` frames.
-    init(width: Int, height: Int) {
-        (self.width, self.height) = (width, height)
+    /// A warper between RGB images `a` and `b` of the same size, which is the output size.
+    init(a: Image, b: Image) {
+        precondition(a.width == b.width && a.height == b.height, "warper images differ in size")
+        (width, height) = (a.width, a.height)
+        (self.a, self.b) = (PaddedRGB(a), PaddedRGB(b))
         covered = [Bool](repeating: false, count: width * height)
     }
 
-    /// Renders `pieces` from `a` and `b` (RGB, frame size) with B weighted by `weightB` into `output`.
-    func render(_ pieces: [Piece], a: Image, b: Image, weightB: Double, into output: inout Image) {
+    /// Renders `pieces` with B weighted by `weightB` into `output` (RGB of the frame size).
+    func render(_ pieces: [Piece], weightB: Double, into output: inout Image) {
         let (width, height) = (self.width, self.height)
-        precondition([a, b, output].allSatisfy { $0.width == width && $0.height == height && $0.channels == 3 },
-                     "warper images must be RGB of the frame size")
+        precondition(output.width == width && output.height == height && output.channels == 3,
+                     "output must be RGB of the frame size")
         let w = Int((weightB * Double(Bilinear.one)).rounded())
         let spans = pieces.compactMap { p -> (Piece, Map, Map)? in
             guard let ma = p.sourceA, let mb = p.sourceB else { return nil }
             return (p, Map(ma), Map(mb))
         }
-        a.pixels.withUnsafeBufferPointer { pa in
-            b.pixels.withUnsafeBufferPointer { pb in
+        a.samples.withUnsafeBufferPointer { pa in
+            b.samples.withUnsafeBufferPointer { pb in
                 output.pixels.withUnsafeMutableBufferPointer { po in
                     covered.withUnsafeMutableBufferPointer { mask in
                         let kernel = SpanKernel(a: pa.baseAddress!, b: pb.baseAddress!, out: po.baseAddress!,
-                                                width: width, height: height, weightB: w)
+                                                width: width, height: height, stride: a.stride, weightB: w)
                         let mask = mask.baseAddress!
                         forEachRowBand(height: height) { rows in
                             (mask + rows.lowerBound * width).update(repeating: false, count: rows.count * width)
@@ -111,6 +115,8 @@ private struct SpanKernel {
     let out: UnsafeMutablePointer<UInt8>
     let width: Int
     let height: Int
+    /// Bytes per row of the padded sources.
+    let stride: Int
     let weightB: Int
 
     @inline(__always)
@@ -125,8 +131,8 @@ private struct SpanKernel {
             let fx = Float(x)
             let ax = Bilinear.fixed(ma.a * fx + rowAx, limit: maxX), ay = Bilinear.fixed(ma.c * fx + rowAy, limit: maxY)
             let bx = Bilinear.fixed(mb.a * fx + rowBx, limit: maxX), by = Bilinear.fixed(mb.c * fx + rowBy, limit: maxY)
-            let (ar, ag, ab) = Bilinear.rgb(a, width: width, height: height, fx: ax, fy: ay)
-            let (br, bg, bb) = Bilinear.rgb(b, width: width, height: height, fx: bx, fy: by)
+            let (ar, ag, ab) = Bilinear.rgb(a, stride: stride, fx: ax, fy: ay)
+            let (br, bg, bb) = Bilinear.rgb(b, stride: stride, fx: bx, fy: by)
             o[0] = UInt8(truncatingIfNeeded: (ar * wa + br * wb + (1 << 23)) >> 24)
             o[1] = UInt8(truncatingIfNeeded: (ag * wa + bg * wb + (1 << 23)) >> 24)
             o[2] = UInt8(truncatingIfNeeded: (ab * wa + bb * wb + (1 << 23)) >> 24)
