@@ -50,8 +50,13 @@ public final class Conv2d: Layer {
                               padding: padding)
     }
 
-    /// Images per sgemm so that the columns stay within `columnBudget`.
+    /// Output planes at least this large are multiplied one image at a time, straight into the
+    /// output (wide enough for an efficient sgemm, and no reordering copies).
+    static var directArea = 1024
+
+    /// Images per sgemm: one for large planes, else as many as fit in `columnBudget`.
     private func chunkSize(_ g: WindowGeometry, images: Int) -> Int {
+        if g.outHeight * g.outWidth >= Conv2d.directArea { return 1 }
         let perImage = inputChannels * kernelSize * kernelSize * g.outHeight * g.outWidth
         return max(1, min(images, Conv2d.columnBudget / max(perImage, 1)))
     }

@@ -20,7 +20,7 @@ public final class ReLU: Layer {
         gradInput.resize(to: output.shape)
         let y = output.data, dy = gradOutput.data, dx = gradInput.data
         Parallel.forEach(output.count, grain: 1 << 15) { range in
-            for i in range { dx[i] = y[i] > 0 ? dy[i] : 0 }
+            for i in range { let g = dy[i]; dx[i] = y[i] > 0 ? g : 0 }  // unconditional load: vectorises
         }
         return gradInput
     }
