@@ -63,6 +63,7 @@ public struct FaceAligner: Sendable {
 
     /// The similarity transform from photo coordinates to frame coordinates for the given eyes.
     public func transform(leftEye: Point, rightEye: Point) throws -> AffineTransform {
+        guard [leftEye.x, leftEye.y, rightEye.x, rightEye.y].allSatisfy(\.isFinite) else { throw MorphError.nonFiniteEyes }
         let targets = eyeTargets
         guard let map = AffineTransform.similarity(from: (leftEye, rightEye), to: (targets.left, targets.right)) else {
             throw MorphError.eyesCoincide

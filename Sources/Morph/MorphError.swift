@@ -6,6 +6,8 @@ public enum MorphError: Error, Equatable, CustomStringConvertible {
     case tooFewKeypoints(count: Int)
     /// The two eye centres are at the same place, so no scale or angle follows from them.
     case eyesCoincide
+    /// An eye centre has a NaN or infinite coordinate.
+    case nonFiniteEyes
     /// The two aligned faces of a pair differ in frame size or keypoint count.
     case mismatchedPair(String)
 
@@ -18,6 +20,8 @@ public enum MorphError: Error, Equatable, CustomStringConvertible {
             return "morph: \(count) keypoints given, the iBUG layout needs 68"
         case .eyesCoincide:
             return "morph: the left and right eye centres coincide"
+        case .nonFiniteEyes:
+            return "morph: an eye centre is not a finite point"
         case .mismatchedPair(let reason):
             return "morph: the two faces of a pair do not match: \(reason)"
         }

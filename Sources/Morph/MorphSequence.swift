@@ -12,9 +12,11 @@ public struct MorphSequence {
     /// Progress-to-weight curve of the transitions.
     public let easing: Easing
 
-    /// A sequence over `faces`; the schedule must be for `faces.count` photos.
+    /// A sequence over `faces` (all of one frame size); the schedule must be for `faces.count` photos.
     public init(faces: [AlignedFace], schedule: FrameSchedule, easing: Easing = .smooth) {
         precondition(schedule.photoCount == faces.count, "schedule is for \(schedule.photoCount) photos, \(faces.count) given")
+        precondition(faces.allSatisfy { $0.image.width == faces[0].image.width && $0.image.height == faces[0].image.height },
+                     "aligned faces differ in frame size")
         (self.faces, self.schedule, self.easing) = (faces, schedule, easing)
     }
 

@@ -18,6 +18,9 @@ final class AlignmentTests: XCTestCase {
         XCTAssertEqual(map.apply(Point(x: 1500, y: 790)).distance(to: targets.right), 0, accuracy: 1e-9)
         XCTAssertEqual(targets.left.y, targets.right.y)
         XCTAssertThrowsError(try aligner.transform(leftEye: Point(x: 5, y: 5), rightEye: Point(x: 5, y: 5)))
+        XCTAssertThrowsError(try aligner.transform(leftEye: Point(x: .nan, y: 5), rightEye: Point(x: 9, y: 5))) {
+            XCTAssertEqual($0 as? MorphError, .nonFiniteEyes)
+        }
     }
 
     func testIbugEyeCentresAreMeansOfTheEyeContours() throws {
