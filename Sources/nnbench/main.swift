@@ -2,6 +2,8 @@
 // machine-readable `key value` lines (tools/bench-neuralnet.sh compares them with tools/torch/bench.py).
 //
 //   nnbench resnet18-train | resnet18-infer | resnet18-latency | cnn58-train
+//   nnbench roundtrip IN OUT   (tools/torch/interop.py: load a PyTorch ResNet18 state dict strictly,
+//                               write the engine's state dict and its eval output on a fixed input)
 import Foundation
 import NeuralNet
 
@@ -89,7 +91,21 @@ case "resnet18-latency":
     print("resnet18_latency_ms \(seconds * 1000)")
 case "cnn58-train":
     print("cnn58_train_img_per_s \(trainingRate(cnn58(), input: [64, 1, 240, 320], outputs: 116, repeats: 5))")
+case "roundtrip" where CommandLine.arguments.count == 4:
+    let model = ResNet18(inputChannels: 1, outputs: 136)
+    do {
+        let metadata = try model.load(contentsOf: URL(fileURLWithPath: CommandLine.arguments[2]))
+        let x = Tensor(shape: [2, 1, 64, 64])
+        for i in 0..<x.count { x[i] = Float(sin(Double(i) * 0.01)) }
+        let output = model.forward(x, training: false)
+        try SafeTensors.write(model.stateDict + [(name: "eval_output", tensor: output)],
+                              metadata: metadata.merging(["written_by": "nnbench"]) { $1 },
+                              to: URL(fileURLWithPath: CommandLine.arguments[3]))
+    } catch {
+        FileHandle.standardError.write("\(error)\n".data(using: .utf8)!)
+        exit(1)
+    }
 default:
-    FileHandle.standardError.write("usage: nnbench resnet18-train | resnet18-infer | resnet18-latency | cnn58-train\n".data(using: .utf8)!)
+    FileHandle.standardError.write("usage: nnbench resnet18-train | resnet18-infer | resnet18-latency | cnn58-train | roundtrip IN OUT\n".data(using: .utf8)!)
     exit(2)
 }
