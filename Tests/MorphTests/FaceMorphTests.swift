@@ -75,4 +75,33 @@ final class FaceMorphTests: XCTestCase {
         XCTAssertEqual(seen.last, faces[2].image)
         XCTAssertNotEqual(seen[4], faces[0].image)
     }
+
+    /// Keypoints that swap places fold triangles over mid-morph; every pixel must still be written,
+    /// whatever the output buffer held before.
+    func testFoldedTrianglesLeaveNoStalePixels() throws {
+        let pa = [Point(x: 20, y: 20), Point(x: 50, y: 22), Point(x: 35, y: 45)]
+        let pb = [pa[1], pa[0], Point(x: 36, y: 15)]
+        let morph = try FaceMorph(from: AlignedFace(image: patternImage(width: 72, height: 60, seed: 1), points: pa),
+                                  to: AlignedFace(image: patternImage(width: 72, height: 60, seed: 9), points: pb))
+        for alpha in [0.3, 0.5, 0.7] {
+            var dark = Image(width: 72, height: 60, channels: 3, fill: 0)
+            var bright = Image(width: 72, height: 60, channels: 3, fill: 255)
+            morph.render(alpha: alpha, into: &dark)
+            morph.render(alpha: alpha, into: &bright)
+            XCTAssertEqual(dark, bright)
+        }
+    }
+
+    /// Keypoints outside the frame in either face are dropped, so the triangles still tile the frame.
+    func testKeypointsOutsideTheFrameAreDroppedAndTheFrameIsTiled() throws {
+        var a = face(seed: 1, shift: 0).points, b = face(seed: 2, shift: 0).points
+        a[0] = Point(x: -5, y: 30)
+        b[1] = Point(x: 30, y: 80)
+        let morph = try FaceMorph(from: AlignedFace(image: patternImage(width: 72, height: 60, seed: 1), points: a),
+                                  to: AlignedFace(image: patternImage(width: 72, height: 60, seed: 2), points: b))
+        XCTAssertEqual(morph.sourceShape.count, 30 - 2 + 8)
+        let mid = zip(morph.sourceShape, morph.targetShape).map { $0.interpolated(to: $1) }
+        let area = morph.triangles.map { doubledArea(mid[$0.a], mid[$0.b], mid[$0.c]) / 2 }.reduce(0, +)
+        XCTAssertEqual(area, 71 * 59, accuracy: 1e-9)
+    }
 }
