@@ -38,7 +38,9 @@ public final class VideoEncoder {
     /// Frames accepted so far.
     public private(set) var frameCount = 0
 
-    private let temporaryPath: String
+    /// The hidden sibling file being written until `finish()` renames it onto `path` (a signal
+    /// handler that cannot run `cancel()` may unlink it).
+    public let temporaryPath: String
     private var format: UnsafeMutablePointer<AVFormatContext>?
     private var codec: UnsafeMutablePointer<AVCodecContext>?
     private var stream: UnsafeMutablePointer<AVStream>
