@@ -9,15 +9,15 @@ public struct VideoSettings: Equatable, Sendable {
     public var width: Int
     /// Frame height in pixels; must be even (yuv420p).
     public var height: Int
-    /// Frames per second.
-    public var fps: Int
+    /// Frames per second (a fractional rate becomes a fraction: 29.97 is 2997/100).
+    public var fps: Double
     /// x264 constant rate factor, 0 (lossless) ... 51 (worst); 18-23 looks good.
     public var crf: Int
     /// x264 speed preset ("ultrafast" ... "veryslow").
     public var preset: String
 
     /// Settings with the defaults 30 fps, CRF 20, preset "veryfast".
-    public init(width: Int, height: Int, fps: Int = 30, crf: Int = 20, preset: String = "veryfast") {
+    public init(width: Int, height: Int, fps: Double = 30, crf: Int = 20, preset: String = "veryfast") {
         (self.width, self.height, self.fps, self.crf, self.preset) = (width, height, fps, crf, preset)
     }
 }
@@ -63,7 +63,7 @@ public final class VideoEncoder {
         guard settings.width > 0, settings.height > 0, settings.width % 2 == 0, settings.height % 2 == 0 else {
             throw VideoError.invalidSettings(path: path, reason: "frame size \(settings.width)x\(settings.height) must be positive and even")
         }
-        guard settings.fps > 0 else { throw VideoError.invalidSettings(path: path, reason: "frame rate \(settings.fps) must be positive") }
+        guard settings.fps.isFinite, settings.fps > 0, settings.fps <= 1000 else { throw VideoError.invalidSettings(path: path, reason: "frame rate \(settings.fps) is not in (0, 1000]") }
         guard (0...51).contains(settings.crf) else { throw VideoError.invalidSettings(path: path, reason: "CRF \(settings.crf) outside 0...51") }
         temporaryPath = OutputPath.temporarySibling(of: path)
 
@@ -108,17 +108,17 @@ public final class VideoEncoder {
     /// Sets up codec, stream, converter and the temporary file, and writes the container header.
     private func configure(encoder: UnsafePointer<AVCodec>) throws {
         guard let format, let codec else { return }
-        let rate = Int32(settings.fps)
+        let rate = av_d2q(settings.fps, 100_000)
         codec.pointee.width = Int32(settings.width)
         codec.pointee.height = Int32(settings.height)
-        codec.pointee.time_base = AVRational(num: 1, den: rate)
-        codec.pointee.framerate = AVRational(num: rate, den: 1)
+        codec.pointee.time_base = av_inv_q(rate)
+        codec.pointee.framerate = rate
         codec.pointee.pix_fmt = codecKind.pixelFormat
         if format.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER != 0 {
             codec.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER
         }
         if codecKind == .h264 {
-            codec.pointee.gop_size = 2 * rate
+            codec.pointee.gop_size = Int32(max(1, 2 * settings.fps.rounded()))
             codec.pointee.color_range = AVCOL_RANGE_MPEG
             codec.pointee.colorspace = AVCOL_SPC_BT709
             codec.pointee.color_primaries = AVCOL_PRI_BT709

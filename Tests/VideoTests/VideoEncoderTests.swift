@@ -63,6 +63,16 @@ final class VideoEncoderTests: XCTestCase {
         XCTAssertEqual(try readVideo(output).streamDuration, 3.0 / 25, accuracy: 1e-6)
     }
 
+    func testFractionalFrameRateKeepsExactTimestamps() throws {
+        let output = path("ntsc.mp4")
+        let encoder = try VideoEncoder(path: output, settings: VideoSettings(width: 32, height: 32, fps: 29.97))
+        for i in 0..<6 { try encoder.append(frame(i, width: 32, height: 32)) }
+        try encoder.finish()
+        let facts = try readVideo(output)
+        XCTAssertEqual(facts.decodedFrames, 6)
+        XCTAssertEqual(facts.streamDuration, 6 / 29.97, accuracy: 1e-4)
+    }
+
     func testCancelAndReleaseLeaveNoFilesAndKeepTheOldOutput() throws {
         let output = path("kept.mp4")
         try Data("old".utf8).write(to: URL(fileURLWithPath: output))
@@ -100,6 +110,7 @@ final class VideoEncoderTests: XCTestCase {
         XCTAssertThrowsError(try VideoEncoder(path: directory.path, settings: VideoSettings(width: 64, height: 48)))
         XCTAssertThrowsError(try VideoEncoder(path: path("odd.mp4"), settings: VideoSettings(width: 63, height: 48)))
         XCTAssertThrowsError(try VideoEncoder(path: path("bad.mp4"), settings: VideoSettings(width: 64, height: 48, crf: 70)))
+        XCTAssertThrowsError(try VideoEncoder(path: path("bad.mp4"), settings: VideoSettings(width: 64, height: 48, fps: 0)))
         XCTAssertThrowsError(try VideoEncoder(path: path("bad.mp4"), settings: VideoSettings(width: 64, height: 48, preset: "warp9"))) {
             XCTAssertTrue("\($0)".contains("preset"), "\($0)")
         }
