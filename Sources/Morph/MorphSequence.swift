@@ -4,6 +4,15 @@ import Imaging
 ///
 /// Frames are produced one at a time and handed to a closure (typically a video encoder), so
 /// memory stays flat however long the video is. Only the current pair's triangulation is kept.
+///
+///     let aligner = try FaceAligner(width: 720, height: 720)
+///     let faces = try photos.map { try aligner.align($0.image, ibug68: $0.keypoints) }
+///     let schedule = try FrameSchedule(photoCount: faces.count, transition: 1.5, hold: 0.5, fps: 30)
+///     let encoder = try VideoEncoder(path: "out.mp4", settings: VideoSettings(width: 720, height: 720, fps: 30))
+///     try MorphSequence(faces: faces, schedule: schedule, easing: .smooth).render { _, frame in
+///         try encoder.append(frame)
+///     }
+///     try encoder.finish()
 public struct MorphSequence {
     /// The aligned faces, in video order.
     public let faces: [AlignedFace]
