@@ -45,8 +45,13 @@ public enum KeypointTraining {
                            progress: ProgressReporter) throws -> TrainingReport {
         progress.log("loading \(data.path)")
         let (train, validation) = try LandmarkDataset.load(spec.task, root: data, limit: limit)
-        let trainer = try KeypointTrainer(spec: spec, options: options, train: train, validation: validation, run: run)
-        try trainer.fit(resume: resume, progress: progress)
+        guard train.count >= options.batchSize else {
+            throw LandmarksError.emptyDataset(folder: data.path, reason: "\(train.count) training examples, fewer than one batch")
+        }
+        let trainer = KeypointTrainingTask(spec: spec, options: options, train: train, validation: validation)
+        progress.log("training \(spec.task.rawValue): \(train.count) train / \(validation.count) validation, "
+                     + "\(trainer.network.parameterCount) parameters, input \(spec.inputWidth)x\(spec.inputHeight)")
+        try TrainingLoop(task: trainer, options: options, run: run, identity: spec.metadata).fit(resume: resume, progress: progress)
 
         let plain = trainer.evaluate(validation)
         let perturbed = trainer.evaluate(validation, augmentation: perturbation)

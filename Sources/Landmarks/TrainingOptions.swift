@@ -43,8 +43,8 @@ public struct EpochRecord: Codable, Sendable {
     public var trainLoss: Double
     /// Mean validation loss.
     public var validationLoss: Double
-    /// Mean validation NME (fraction).
-    public var validationNME: Double
+    /// Mean validation metric (a fraction: NME for keypoints, miss rate for the face finder).
+    public var validationMetric: Double
     /// Mean validation error in photo pixels.
     public var validationPixelError: Double
     /// Learning rate at the end of the epoch.

@@ -20,19 +20,17 @@ public struct TrainingRun {
     public var logPath: String { folder.appendingPathComponent("train.log").path }
 
     /// Saves network and optimiser state with the history, atomically.
-    func saveCheckpoint(network: Layer, optimizer: StatefulOptimizer, spec: KeypointModelSpec, history: [EpochRecord]) throws {
-        var metadata = spec.metadata
+    func saveCheckpoint(network: Layer, optimizer: StatefulOptimizer, identity: [String: String], history: [EpochRecord]) throws {
+        var metadata = identity
         metadata["history"] = String(decoding: try JSONEncoder().encode(history), as: UTF8.self)
         try SafeTensors.write(network.stateDict + optimizer.state, metadata: metadata, to: checkpointURL)
     }
 
     /// Loads a checkpoint into `network` and `optimizer`; returns the history it recorded.
-    func restoreCheckpoint(network: Layer, optimizer: StatefulOptimizer, spec: KeypointModelSpec) throws -> [EpochRecord] {
+    func restoreCheckpoint(network: Layer, optimizer: StatefulOptimizer, identity: [String: String]) throws -> [EpochRecord] {
         let path = checkpointURL.path
         let contents = try SafeTensors.read(contentsOf: checkpointURL)
-        guard contents.metadata["task"] == spec.task.rawValue,
-              contents.metadata["input_width"] == String(spec.inputWidth),
-              contents.metadata["pool"] == spec.pool.rawValue else {
+        guard identity.allSatisfy({ contents.metadata[$0.key] == $0.value }) else {
             throw LandmarksError.badCheckpoint(file: path, reason: "it was written for a different model")
         }
         let modelKeys = Set(network.stateDict.map(\.name))
@@ -45,11 +43,11 @@ public struct TrainingRun {
         return history
     }
 
-    /// Writes `metrics.csv` and the loss and NME plots.
-    func writeCurves(_ history: [EpochRecord]) throws {
-        var csv = "epoch,train_loss,val_loss,val_nme,val_pixel_error,learning_rate,seconds\n"
+    /// Writes `metrics.csv` and the loss and validation-metric plots.
+    func writeCurves(_ history: [EpochRecord], metricName: String) throws {
+        var csv = "epoch,train_loss,val_loss,val_\(metricName.lowercased().replacingOccurrences(of: " ", with: "_")),val_pixel_error,learning_rate,seconds\n"
         for r in history {
-            csv += "\(r.epoch),\(r.trainLoss),\(r.validationLoss),\(r.validationNME),\(r.validationPixelError),\(r.learningRate),\(r.seconds)\n"
+            csv += "\(r.epoch),\(r.trainLoss),\(r.validationLoss),\(r.validationMetric),\(r.validationPixelError),\(r.learningRate),\(r.seconds)\n"
         }
         try AtomicFile.write(Data(csv.utf8), to: folder.appendingPathComponent("metrics.csv").path)
         let epochs = history.map { Double($0.epoch) }
@@ -58,10 +56,10 @@ public struct TrainingRun {
             .init(name: "validation", color: .red, points: Array(zip(epochs, history.map(\.validationLoss))).map { ($0.0, $0.1) }),
         ], logY: true)
         try ImageFile.write(loss.render(), to: folder.appendingPathComponent("loss.png").path)
-        let nme = LinePlot(title: "Validation NME", xLabel: "epoch", yLabel: "NME %", series: [
-            .init(name: "validation", color: .red, points: Array(zip(epochs, history.map { 100 * $0.validationNME })).map { ($0.0, $0.1) }),
+        let metric = LinePlot(title: "Validation \(metricName)", xLabel: "epoch", yLabel: "\(metricName) %", series: [
+            .init(name: "validation", color: .red, points: Array(zip(epochs, history.map { 100 * $0.validationMetric })).map { ($0.0, $0.1) }),
         ])
-        try ImageFile.write(nme.render(), to: folder.appendingPathComponent("nme.png").path)
+        try ImageFile.write(metric.render(), to: folder.appendingPathComponent("metric.png").path)
     }
 
     /// Pictures of the first two convolution layers' kernels (`filters-1.png`, `filters-2.png`).

@@ -8,12 +8,6 @@ extension MorphCommand {
         func run() throws { throw ValidationError("detection is not available yet in this build") }
     }
 
-    /// `morph eval`: evaluate a detector.
-    struct Eval: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Evaluate the detectors on a dataset.")
-        func run() throws { throw ValidationError("evaluation is not available yet in this build") }
-    }
-
     /// `morph PHOTOS -o video.mp4`: the morph video.
     struct Render: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Render a face-morph video from photos (the default).")

@@ -7,7 +7,7 @@ extension MorphCommand {
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Train the keypoint detectors (weights go to models/ by default).",
-            subcommands: [Nose.self, IMM.self, Landmarks.self])
+            subcommands: [Nose.self, IMM.self, Landmarks.self, Faces.self])
     }
 }
 
@@ -58,16 +58,24 @@ struct TrainingArguments: ParsableArguments {
         return options
     }
 
+    /// The command line as typed, for the model's metadata.
+    var command: String { CommandLine.arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ") }
+
+    /// The run folder (created) and its progress reporter for a model called `modelName`.
+    func prepareRun(_ modelName: String) throws -> (TrainingRun, ProgressReporter) {
+        let trainingRun = try TrainingRun(folder: URL(fileURLWithPath: run ?? "output/runs/\(modelName)"))
+        return (trainingRun, ProgressReporter(logPath: trainingRun.logPath))
+    }
+
+    /// Where the trained model goes.
+    func modelURL(_ modelName: String) -> URL { URL(fileURLWithPath: output ?? "models/\(modelName).safetensors") }
+
     /// Trains `spec` with `recipe` and prints where the results are.
     func train(_ spec: KeypointModelSpec, recipe: TrainingOptions, modelName: String) throws {
-        let runFolder = URL(fileURLWithPath: run ?? "output/runs/\(modelName)")
-        let trainingRun = try TrainingRun(folder: runFolder)
-        let progress = ProgressReporter(logPath: trainingRun.logPath)
-        let command = CommandLine.arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+        let (trainingRun, progress) = try prepareRun(modelName)
         let report = try KeypointTraining.run(
             spec: spec, options: options(over: recipe), data: URL(fileURLWithPath: data), run: trainingRun,
-            modelURL: URL(fileURLWithPath: output ?? "models/\(modelName).safetensors"), resume: resume, limit: limit,
-            command: command, progress: progress)
+            modelURL: modelURL(modelName), resume: resume, limit: limit, command: command, progress: progress)
         print(String(format: "validation NME %.2f%%  mean error %.2f px  (perturbed: NME %.2f%%, %+.0f%%)",
                      100 * report.validation.meanNME, report.validation.meanPixelError,
                      100 * report.perturbed.meanNME, 100 * report.perturbationIncrease))
@@ -125,7 +133,7 @@ extension MorphCommand.Train {
             var recipe = TrainingOptions()
             recipe.epochs = 40
             recipe.batchSize = 32
-            recipe.learningRate = 2e-3
+            recipe.learningRate = 1e-3
             recipe.weightDecay = 1e-4
             recipe.decoupledWeightDecay = true
             recipe.cosine = true
@@ -134,6 +142,37 @@ extension MorphCommand.Train {
             recipe.augmentation = Augmentation(scale: 0.15, shift: 0.1, rotationDegrees: 30, flip: true,
                                                brightness: 0.2, contrast: 0.3, blurProbability: 0.2)
             try arguments.train(.standard(.landmarks, inputSize: inputSize), recipe: recipe, modelName: "landmarks68")
+        }
+    }
+}
+
+extension MorphCommand.Train {
+    /// `morph train faces`: the face finder.
+    struct Faces: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Face finder on synthetic scenes made from IMM and 300-W faces (--data: the folder holding imm_face_db and 300w).")
+        @OptionGroup var arguments: TrainingArguments
+        @Option(help: "Synthetic training scenes per epoch.") var scenes = 3200
+
+        func run() throws {
+            var recipe = TrainingOptions()
+            recipe.epochs = 30
+            recipe.batchSize = 32
+            recipe.learningRate = 2e-3
+            recipe.weightDecay = 1e-4
+            recipe.decoupledWeightDecay = true
+            recipe.cosine = true
+            recipe.warmupEpochs = 1
+            let (trainingRun, progress) = try arguments.prepareRun("faces")
+            let reports = try FaceFinderTraining.run(
+                dataRoot: URL(fileURLWithPath: arguments.data), options: arguments.options(over: recipe),
+                canvasesPerEpoch: scenes, run: trainingRun, modelURL: arguments.modelURL("faces"),
+                resume: arguments.resume, limit: arguments.limit, command: arguments.command, progress: progress)
+            for (name, report) in reports.sorted(by: { $0.key < $1.key }) {
+                print(String(format: "%@: found %.1f%% of %d validation faces, %.2f boxes per photo, %.1f ms per photo",
+                             name, 100 * report.hitRate, report.count, report.boxesPerPhoto, report.millisecondsPerPhoto))
+            }
+            print("run folder: \(trainingRun.folder.path)\nmodel: \(arguments.modelURL("faces").path)")
         }
     }
 }

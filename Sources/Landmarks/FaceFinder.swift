@@ -1,0 +1,131 @@
+import Foundation
+import Imaging
+import NeuralNet
+
+/// A face found in a photo: its landmark-style box (photo pixels) and a confidence in 0...1.
+public struct FaceDetection: Equatable, Sendable {
+    /// The box around the face's landmarks, in photo pixels.
+    public var box: Box
+    /// The network's confidence.
+    public var score: Double
+
+    /// A detection from its parts.
+    public init(box: Box, score: Double) {
+        self.box = box
+        self.score = score
+    }
+}
+
+/// Finds every face in a photo of any size: an image pyramid through `FaceFinderNetwork`,
+/// peak picking on the centre heat map, then non-maximum suppression.
+///
+/// A finder owns its network's buffers: use one finder per thread.
+public final class FaceFinder {
+    /// The network.
+    public let network: Layer
+    /// Longer side of each pyramid level in pixels (faces of about 12-100 px are found at each).
+    public var levels = [384, 160, 96]
+    /// Minimum confidence of a reported face.
+    public var threshold = 0.35
+    /// Intersection over union above which the weaker of two detections is dropped.
+    public var overlap = 0.35
+    private let input = Tensor(shape: [0])
+
+    /// A finder running `network`.
+    public init(network: Layer) {
+        self.network = network
+    }
+
+    /// Loads a finder written by `morph train faces`.
+    public convenience init(contentsOf url: URL) throws {
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw LandmarksError.badModel(file: url.path, reason: "no such file")
+        }
+        let contents = try SafeTensors.read(contentsOf: url)
+        guard contents.metadata["task"] == "faces" else {
+            throw LandmarksError.badModel(file: url.path, reason: "not a face finder (task \(contents.metadata["task"] ?? "missing"))")
+        }
+        let network = FaceFinderNetwork.make(seed: 0)
+        try network.load(stateDict: contents.tensors, source: url.path)
+        self.init(network: network)
+    }
+
+    /// Every face in the grey `photo`, strongest first.
+    public func detect(_ photo: Image) -> [FaceDetection] {
+        let grey = photo.channels == 1 ? photo : photo.converted(to: .grey)
+        var found = [FaceDetection]()
+        for level in levels {
+            let factor = Double(level) / Double(max(grey.width, grey.height))
+            guard factor < 1.5 else { continue }  // the photo is already small: a finer level covers it
+            let width = max(1, Int((Double(grey.width) * factor).rounded()))
+            let height = max(1, Int((Double(grey.height) * factor).rounded()))
+            let scaled = grey.resized(width: width, height: height)
+            found += detectAtScale(scaled).map {
+                let s = Double(grey.width) / Double(width)
+                return FaceDetection(box: Box(x: $0.box.x * s, y: $0.box.y * s, width: $0.box.width * s,
+                                              height: $0.box.height * s), score: $0.score)
+            }
+        }
+        return FaceFinder.suppress(found, overlap: overlap)
+    }
+
+    /// Detections in one pyramid level (coordinates of `image`).
+    func detectAtScale(_ image: Image) -> [FaceDetection] {
+        let stride = FaceFinderNetwork.stride
+        let paddedWidth = (image.width + stride - 1) / stride * stride
+        let paddedHeight = (image.height + stride - 1) / stride * stride
+        FaceFinder.normalise(image, into: input, width: paddedWidth, height: paddedHeight)
+        let output = network.forward(input, training: false)  // [1, 5, gh, gw]
+        return FaceFinder.decode(output.data, gridWidth: paddedWidth / stride, gridHeight: paddedHeight / stride,
+                                 threshold: threshold)
+    }
+
+    /// Writes `image` into `tensor` [1, 1, height, width], normalised, padded with mid-grey.
+    static func normalise(_ image: Image, into tensor: Tensor, width: Int, height: Int) {
+        tensor.resize(to: [1, 1, height, width])
+        tensor.data.update(repeating: 0, count: width * height)  // 0 = mid-grey after normalisation
+        let scale = 1 / (255 * BatchBuilder.std), shift = -BatchBuilder.mean / BatchBuilder.std
+        for y in 0..<image.height {
+            for x in 0..<image.width {
+                tensor.data[y * width + x] = Float(image.pixels[y * image.width + x]) * scale + shift
+            }
+        }
+    }
+
+    /// Boxes at local maxima of the heat map above `threshold`, from one image's output planes.
+    static func decode(_ planes: UnsafePointer<Float>, gridWidth: Int, gridHeight: Int, threshold: Double) -> [FaceDetection] {
+        let cells = gridWidth * gridHeight, stride = Double(FaceFinderNetwork.stride)
+        let logitThreshold = Float(log(threshold / (1 - threshold)))
+        var result = [FaceDetection]()
+        for gy in 0..<gridHeight {
+            for gx in 0..<gridWidth {
+                let cell = gy * gridWidth + gx, logit = planes[cell]
+                guard logit > logitThreshold else { continue }
+                var isPeak = true
+                for ny in max(0, gy - 1)...min(gridHeight - 1, gy + 1) {
+                    for nx in max(0, gx - 1)...min(gridWidth - 1, gx + 1) where planes[ny * gridWidth + nx] > logit {
+                        isPeak = false
+                    }
+                }
+                guard isPeak else { continue }
+                let cx = (Double(gx) + Double(planes[cells + cell])) * stride
+                let cy = (Double(gy) + Double(planes[2 * cells + cell])) * stride
+                let w = exp(Double(min(planes[3 * cells + cell], 6))) * stride
+                let h = exp(Double(min(planes[4 * cells + cell], 6))) * stride
+                result.append(FaceDetection(box: Box(x: cx - w / 2, y: cy - h / 2, width: w, height: h),
+                                            score: 1 / (1 + exp(-Double(logit)))))
+            }
+        }
+        return result
+    }
+
+    /// Non-maximum suppression: strongest first, dropping any box overlapping a kept one by more than `overlap` IoU.
+    public static func suppress(_ detections: [FaceDetection], overlap: Double) -> [FaceDetection] {
+        var kept = [FaceDetection]()
+        for candidate in detections.sorted(by: { $0.score > $1.score })
+        where kept.allSatisfy({ $0.box.iou(candidate.box) <= overlap }) {
+            kept.append(candidate)
+        }
+        return kept
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import Imaging
+import NeuralNet
+
+/// The face finder's fully convolutional network and the meaning of its output grid.
+///
+/// Input [N, 1, H, W] (H, W multiples of `stride`), grey normalised as the keypoint models.
+/// Output [N, 5, H/16, W/16]: per cell, the logit that a face centre lies in the cell, the centre's
+/// offset inside the cell (x, y in cell units), and log(width / stride), log(height / stride) of the
+/// face's landmark box.
+public enum FaceFinderNetwork {
+    /// Pixels per output cell.
+    public static let stride = 16
+    /// Output channels per cell.
+    static let outputs = 5
+    /// Channels of the four stride-2 stages.
+    static let widths = [16, 32, 64, 96]
+
+    /// A freshly initialised network.
+    public static func make(seed: UInt64) -> Layer {
+        var generator = SplitMix64(seed: seed)
+        var layers = [Layer](), input = 1
+        func conv(_ output: Int, stride: Int) {
+            layers += [Conv2d(inputChannels: input, outputChannels: output, kernelSize: 3, stride: stride, padding: 1,
+                              bias: false, generator: &generator),
+                       BatchNorm2d(channels: output), ReLU()]
+            input = output
+        }
+        for width in widths {
+            conv(width, stride: 2)
+            conv(width, stride: 1)
+        }
+        conv(widths.last!, stride: 1)
+        let head = Conv2d(inputChannels: input, outputChannels: outputs, kernelSize: 1, generator: &generator)
+        // Start with a low face probability everywhere (focal-loss practice): bias of the logit = -4.
+        head.bias?.value[0] = -4
+        layers.append(head)
+        return Sequential(layers)
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import Imaging
+import NeuralNet
+
+/// Focal loss on the centre heat map plus L1 on offsets and log sizes at the centre cells
+/// (CenterNet's recipe, Zhou et al. 2019), normalised by the number of faces.
+enum FaceFinderLoss {
+    static func evaluate(_ output: Tensor, _ target: Tensor) -> Loss.Result {
+        precondition(output.shape == target.shape, "finder output and target shapes differ")
+        let batch = output.shape[0], cells = output.shape[2] * output.shape[3], planes = FaceFinderNetwork.outputs
+        let gradient = Tensor(shape: output.shape)
+        var total = 0.0, positives = 0
+        for n in 0..<batch {
+            let o = output.data + n * planes * cells, t = target.data + n * planes * cells, g = gradient.data + n * planes * cells
+            for c in 0..<cells {
+                let z = Double(o[c]), y = Double(t[c])
+                let p = 1 / (1 + exp(-z))
+                let logP = -softplus(-z), log1mP = -softplus(z)
+                if y == 1 {
+                    positives += 1
+                    total += -pow(1 - p, 2) * logP
+                    g[c] = Float(2 * p * pow(1 - p, 2) * logP - pow(1 - p, 3))
+                    for k in 1..<planes {
+                        let d = o[k * cells + c] - t[k * cells + c]
+                        total += Double(abs(d))
+                        g[k * cells + c] = d > 0 ? 1 : (d < 0 ? -1 : 0)
+                    }
+                } else {
+                    let weight = pow(1 - y, 4)
+                    total += -weight * p * p * log1mP
+                    g[c] = Float(-weight * (2 * p * p * (1 - p) * log1mP - p * p * p))
+                }
+            }
+        }
+        let scale = 1 / Double(max(positives, 1))
+        for i in 0..<gradient.count { gradient.data[i] *= Float(scale) }
+        return (Float(total * scale), gradient)
+    }
+
+    /// log(1 + e^x) without overflow.
+    static func softplus(_ x: Double) -> Double { x > 30 ? x : log1p(exp(x)) }
+}
+
+/// Training the face finder on synthetic canvases; validated on whole photos.
+final class FaceFinderTrainingTask: TrainingTask {
+    let network: Layer
+    let trainCount: Int
+    let validation: [TrainingExample]
+    private let sampler: FaceFinderSampler
+
+    init(train: [TrainingExample], validation: [TrainingExample], canvasesPerEpoch: Int, seed: UInt64) {
+        network = FaceFinderNetwork.make(seed: seed)
+        sampler = FaceFinderSampler(canvas: 128, faces: train)
+        trainCount = canvasesPerEpoch
+        self.validation = validation
+    }
+
+    var metricName: String { "miss rate" }
+
+    func fillTrainingBatch(_ indices: [Int], seed: UInt64, input: Tensor, target: Tensor) {
+        sampler.fill(count: indices.count, seed: seed, input: input, target: target)
+    }
+
+    func loss(_ output: Tensor, _ target: Tensor) -> Loss.Result { FaceFinderLoss.evaluate(output, target) }
+
+    func validate() -> (loss: Double, metric: Double, pixelError: Double) {
+        let input = Tensor(shape: [0]), target = Tensor(shape: [0])
+        FaceFinderSampler(canvas: 128, faces: validation).fill(count: 64, seed: 12345, input: input, target: target)
+        let loss = FaceFinderLoss.evaluate(network.forward(input, training: false), target).value
+        let report = FaceFinderEvaluation.run(finder: FaceFinder(network: network), examples: validation)
+        return (Double(loss), 1 - report.hitRate, report.meanCentreError)
+    }
+}
+
+/// How well the finder finds the annotated face of each photo.
+public struct FaceFinderReport: Codable, Sendable {
+    /// Photos evaluated.
+    public var count: Int
+    /// Fraction of photos where a box's centre lies inside the landmark box and its size is 0.5-2x of it.
+    public var hitRate: Double
+    /// Mean distance between the hit box's centre and the landmark box's centre, photo pixels.
+    public var meanCentreError: Double
+    /// Mean number of boxes reported per photo.
+    public var boxesPerPhoto: Double
+    /// Mean milliseconds per photo for finding (one thread).
+    public var millisecondsPerPhoto: Double
+}
+
+/// Measures a face finder on annotated photos.
+public enum FaceFinderEvaluation {
+    /// The detection among `detections` that hits `truth` (see `FaceFinderReport.hitRate`), if any.
+    public static func hit(_ detections: [FaceDetection], truth: Box) -> FaceDetection? {
+        let truthSize = (truth.width * truth.height).squareRoot()
+        return detections.first { detection in
+            let c = detection.box.center
+            let ratio = (detection.box.width * detection.box.height).squareRoot() / truthSize
+            return c.x >= truth.x && c.x <= truth.x + truth.width && c.y >= truth.y && c.y <= truth.y + truth.height
+                && ratio >= 0.5 && ratio <= 2
+        }
+    }
+
+    /// Runs `finder` on every example's photo.
+    public static func run(finder: FaceFinder, examples: [TrainingExample]) -> FaceFinderReport {
+        var hits = 0, centreError = 0.0, boxes = 0, seconds = 0.0
+        for example in examples {
+            let clock = Date()
+            let detections = finder.detect(example.image)
+            seconds += Date().timeIntervalSince(clock)
+            boxes += detections.count
+            if let found = hit(detections, truth: example.landmarkBox) {
+                hits += 1
+                centreError += found.box.center.distance(to: example.landmarkBox.center)
+            }
+        }
+        let n = Double(max(examples.count, 1))
+        return FaceFinderReport(count: examples.count, hitRate: Double(hits) / n,
+                                meanCentreError: centreError / Double(max(hits, 1)), boxesPerPhoto: Double(boxes) / n,
+                                millisecondsPerPhoto: 1000 * seconds / n)
+    }
+}
+
+/// One complete face-finder training job over the IMM and 300-W folders of a data root.
+public enum FaceFinderTraining {
+    /// Trains, evaluates on each dataset's validation photos, and saves the model (F16) to `modelURL`.
+    public static func run(dataRoot: URL, options: TrainingOptions, canvasesPerEpoch: Int, run: TrainingRun,
+                           modelURL: URL, resume: Bool, limit: Int?, command: String,
+                           progress: ProgressReporter) throws -> [String: FaceFinderReport] {
+        let imm = try LandmarkDataset.load(.imm, root: dataRoot.appendingPathComponent("imm_face_db"), limit: limit)
+        let w300 = try LandmarkDataset.load(.landmarks, root: dataRoot.appendingPathComponent("300w"), limit: limit)
+        let task = FaceFinderTrainingTask(train: imm.train + w300.train, validation: imm.validation + w300.validation,
+                                          canvasesPerEpoch: canvasesPerEpoch, seed: options.seed)
+        progress.log("training the face finder: \(imm.train.count + w300.train.count) faces, "
+                     + "\(canvasesPerEpoch) canvases per epoch, \(task.network.parameterCount) parameters")
+        let identity = ["task": "faces", "canvas": "128"]
+        try TrainingLoop(task: task, options: options, run: run, identity: identity).fit(resume: resume, progress: progress)
+        let finder = FaceFinder(network: task.network)
+        let reports = ["imm": FaceFinderEvaluation.run(finder: finder, examples: imm.validation),
+                       "300w": FaceFinderEvaluation.run(finder: finder, examples: w300.validation)]
+        try run.writeSummary(reports)
+        var metadata = identity
+        metadata["command"] = command
+        metadata["data"] = dataRoot.path
+        metadata["epochs"] = String(options.epochs)
+        metadata["seed"] = String(options.seed)
+        for (name, report) in reports { metadata["validation_hit_rate_\(name)"] = String(format: "%.4f", report.hitRate) }
+        try task.network.save(to: modelURL, metadata: metadata, dtype: .f16)
+        return reports
+    }
+}

@@ -1,0 +1,64 @@
+import FaceData
+import Imaging
+import NeuralNet
+
+/// Keypoints for one face in a photo from a trained model: crop, predict, map back; optionally a
+/// second pass on a crop made from the first prediction and test-time flip averaging.
+///
+/// A predictor owns its network's buffers: use one predictor per thread.
+public final class KeypointPredictor {
+    /// The model used.
+    public let model: TrainedModel
+    private let input = Tensor(shape: [0])
+
+    /// A predictor running `model`.
+    public init(model: TrainedModel) {
+        self.model = model
+    }
+
+    /// The model's points (photo pixels) for the face in `box` of the grey `photo` (the whole photo
+    /// for the IMM models). `refine` re-crops around the first prediction and predicts again;
+    /// `flipAverage` also predicts on the mirrored crop and averages.
+    public func predict(_ photo: Image, box: Box?, refine: Bool = false, flipAverage: Bool = false) -> [Point] {
+        let spec = model.spec
+        var points = pass(photo, region: spec.cropRegion(photoWidth: photo.width, photoHeight: photo.height, faceBox: box),
+                          flipAverage: flipAverage)
+        if refine && !spec.usesWholePhoto && points.count == spec.scheme.pointCount {
+            let refined = Box(enclosing: points)
+            points = pass(photo, region: spec.cropRegion(photoWidth: photo.width, photoHeight: photo.height, faceBox: refined),
+                          flipAverage: flipAverage)
+        }
+        return points
+    }
+
+    /// One crop-and-predict pass (both orientations when `flipAverage`).
+    private func pass(_ photo: Image, region: (center: Point, side: Double), flipAverage: Bool) -> [Point] {
+        let spec = model.spec
+        let flips = flipAverage ? [false, true] : [false]
+        let cropper = FaceCropper(width: spec.inputWidth, height: spec.inputHeight)
+        let crops = flips.map {
+            cropper.crop(photo, center: region.center, side: region.side, points: [], scheme: spec.scheme,
+                         geometry: CropGeometry(flip: $0))
+        }
+        let plane = spec.inputWidth * spec.inputHeight
+        input.resize(to: [crops.count, 1, spec.inputHeight, spec.inputWidth])
+        let scale = 1 / (255 * BatchBuilder.std), shift = -BatchBuilder.mean / BatchBuilder.std
+        for (row, crop) in crops.enumerated() {
+            crop.image.pixels.withUnsafeBufferPointer { pixels in
+                for p in 0..<plane { input.data[row * plane + p] = Float(pixels[p]) * scale + shift }
+            }
+        }
+        let output = model.network.forward(input, training: false)
+        var sum = [Point](repeating: Point(x: 0, y: 0), count: spec.targetIndices.count)
+        for (row, crop) in crops.enumerated() {
+            let photoFromCrop = crop.cropFromPhoto.inverted!
+            var points = spec.decode(output.data + row * spec.outputCount).map { photoFromCrop.apply($0) }
+            if crop.flipped && points.count == spec.scheme.pointCount {
+                points = spec.scheme.flipPermutation.map { points[$0] }
+            }
+            for k in sum.indices { sum[k] = Point(x: sum[k].x + points[k].x, y: sum[k].y + points[k].y) }
+        }
+        let n = Double(crops.count)
+        return sum.map { Point(x: $0.x / n, y: $0.y / n) }
+    }
+}

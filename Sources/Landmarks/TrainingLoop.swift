@@ -1,0 +1,86 @@
+import Foundation
+import NeuralNet
+
+/// What the training loop needs from a detector being trained.
+protocol TrainingTask {
+    /// The network being trained.
+    var network: Layer { get }
+    /// Training examples per epoch.
+    var trainCount: Int { get }
+    /// The name of the validation figure, e.g. "NME" (a fraction; lower is better).
+    var metricName: String { get }
+    /// Fills `input` and `target` from training examples `indices`, random draws from `seed`.
+    func fillTrainingBatch(_ indices: [Int], seed: UInt64, input: Tensor, target: Tensor)
+    /// The loss of `output` against `target`, with its gradient.
+    func loss(_ output: Tensor, _ target: Tensor) -> Loss.Result
+    /// Validation loss, metric and mean pixel error after an epoch.
+    func validate() -> (loss: Double, metric: Double, pixelError: Double)
+}
+
+/// Epochs of shuffled batches, optimiser steps, validation and an atomic checkpoint after each epoch;
+/// a resumed run continues exactly (data order, augmentation draws, optimiser state, schedule).
+final class TrainingLoop {
+    let task: TrainingTask
+    let options: TrainingOptions
+    let run: TrainingRun
+    let identity: [String: String]
+    private let optimizer: Adam
+
+    /// A loop training `task` with `options`; `identity` is metadata a checkpoint must match to resume.
+    init(task: TrainingTask, options: TrainingOptions, run: TrainingRun, identity: [String: String]) {
+        self.task = task
+        self.options = options
+        self.run = run
+        self.identity = identity
+        optimizer = Adam(parameters: task.network.parameters.map(\.parameter), learningRate: options.learningRate,
+                         weightDecay: options.weightDecay, decoupledWeightDecay: options.decoupledWeightDecay)
+    }
+
+    private var stepsPerEpoch: Int { max(1, task.trainCount / options.batchSize) }
+
+    /// Runs the remaining epochs and returns the whole history.
+    @discardableResult
+    func fit(resume: Bool, progress: ProgressReporter) throws -> [EpochRecord] {
+        var history = [EpochRecord]()
+        if resume, FileManager.default.fileExists(atPath: run.checkpointURL.path) {
+            history = try run.restoreCheckpoint(network: task.network, optimizer: optimizer, identity: identity)
+            progress.log("resumed \(run.checkpointURL.path) after epoch \(history.count)")
+        }
+        let network = task.network
+        let input = Tensor(shape: [0]), target = Tensor(shape: [0])
+        for epoch in stride(from: history.count + 1, through: options.epochs, by: 1) {
+            let started = Date()
+            var order = Array(0..<task.trainCount)
+            var shuffler = SplitMix64(seed: options.seed &+ UInt64(epoch) &* 0xA24B_AED4_963E_E407)
+            order.shuffle(using: &shuffler)
+            var lossSum = 0.0
+            for batch in 0..<stepsPerEpoch {
+                let indices = Array(order[(batch * options.batchSize)..<min((batch + 1) * options.batchSize, order.count)])
+                task.fillTrainingBatch(indices, seed: shuffler.next(), input: input, target: target)
+                let output = network.forward(input, training: true)
+                let loss = task.loss(output, target)
+                network.zeroGrad()
+                _ = network.backward(loss.gradient)
+                optimizer.learningRate = options.learningRate(step: (epoch - 1) * stepsPerEpoch + batch,
+                                                              stepsPerEpoch: stepsPerEpoch)
+                optimizer.step()
+                lossSum += Double(loss.value)
+                progress.update("epoch \(epoch)/\(options.epochs)", done: batch + 1, total: stepsPerEpoch,
+                                detail: String(format: "loss %.5f", lossSum / Double(batch + 1)), stepStart: started)
+            }
+            let checked = task.validate()
+            history.append(EpochRecord(epoch: epoch, trainLoss: lossSum / Double(stepsPerEpoch),
+                                       validationLoss: checked.loss, validationMetric: checked.metric,
+                                       validationPixelError: checked.pixelError,
+                                       learningRate: Double(optimizer.learningRate),
+                                       seconds: Date().timeIntervalSince(started)))
+            try run.saveCheckpoint(network: network, optimizer: optimizer, identity: identity, history: history)
+            try run.writeCurves(history, metricName: task.metricName)
+            let record = history[history.count - 1]
+            progress.log(String(format: "epoch %d/%d  train loss %.5f  val loss %.5f  val %@ %.2f%%  val error %.2f px  %.0f s",
+                                epoch, options.epochs, record.trainLoss, record.validationLoss, task.metricName,
+                                100 * record.validationMetric, record.validationPixelError, record.seconds))
+        }
+        return history
+    }
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import FaceData
+import Foundation
+import Landmarks
+
+extension MorphCommand {
+    /// `morph eval`: measure a trained detector.
+    struct Eval: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Evaluate a trained detector on the validation part of a dataset.",
+            subcommands: [WholePhoto.self, Landmarks.self])
+    }
+}
+
+extension MorphCommand.Eval {
+    /// `morph eval nose|imm`: the IMM networks on the validation persons, plain and perturbed.
+    struct WholePhoto: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "imm", abstract: "Nose-tip or 58-point IMM model: mean pixel error and NME, plain and perturbed.",
+            aliases: ["nose"])
+
+        @Option(help: "The IMM folder (imm_face_db).") var data: String
+        @Option(help: "Model file (default: models/imm58.safetensors, or models/nose.safetensors for `eval nose`).")
+        var model: String?
+
+        func run() throws {
+            let isNose = CommandLine.arguments.contains("nose")
+            let path = model ?? (isNose ? "models/nose.safetensors" : "models/imm58.safetensors")
+            let trained = try TrainedModel(contentsOf: URL(fileURLWithPath: path))
+            let (_, validation) = try LandmarkDataset.load(trained.spec.task, root: URL(fileURLWithPath: data))
+            let results = WholePhotoEvaluation.run(model: trained, examples: validation)
+            print("model \(path) (\(trained.spec.task.rawValue), input \(trained.spec.inputWidth)x\(trained.spec.inputHeight)), "
+                  + "\(validation.count) validation photos at their 640x480 size")
+            for (name, summary) in [("plain", results.plain), ("rotated ±12°, shifted ±10%", results.perturbed)] {
+                print("  " + name.padding(toLength: 28, withPad: " ", startingAt: 0)
+                      + String(format: " mean error %6.2f px   NME %5.2f%%", summary.meanPixelError, 100 * summary.meanNME))
+            }
+            print(String(format: "  NME change under perturbation: %+.1f%%",
+                         100 * (results.perturbed.meanNME / results.plain.meanNME - 1)))
+        }
+    }
+
+    /// `morph eval landmarks`: the 68-point model on whole photos.
+    struct Landmarks: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "68-point model on whole photos (300-W layout): NME, failure rates, AUC, CED curve, worst faces.")
+
+        @Option(help: "A tree of photos with .pts files (searched recursively).") var data: String
+        @Option(help: "Model file.") var model = "models/landmarks68.safetensors"
+        @Option(help: "Which faces: validation (the fixed 10% split) or all.") var split = "validation"
+        @Flag(help: "Second pass on a crop made from the first prediction.") var refine = false
+        @Flag(help: "Average with the prediction on the mirrored crop.") var flip = false
+        @Option(help: "Folder for the CED curve and the worst faces.") var output = "output/eval-landmarks"
+
+        func validate() throws {
+            guard ["validation", "all"].contains(split) else { throw ValidationError("--split must be validation or all") }
+        }
+
+        func run() throws {
+            let trained = try TrainedModel(contentsOf: URL(fileURLWithPath: model))
+            let root = URL(fileURLWithPath: data)
+            let (train, validation) = try LandmarkDataset.load(.landmarks, root: root)
+            let examples = split == "all" ? train + validation : validation
+            let progress = ProgressReporter()
+            let report = try LandmarkEvaluation.run(
+                model: trained, examples: examples, boxes: "truth", boxFor: { $0.landmarkBox }, refine: refine, flip: flip,
+                folder: URL(fileURLWithPath: output), progress: progress)
+            LandmarkReportPrinter.print(report, folder: output)
+        }
+    }
+}
+
+/// Console table of a landmark evaluation.
+enum LandmarkReportPrinter {
+    static func print(_ report: LandmarkEvaluationReport, folder: String) {
+        func line(_ name: String, _ g: LandmarkEvaluationReport.Group) -> String {
+            name.padding(toLength: 18, withPad: " ", startingAt: 0)
+                + String(format: " %5d   %6.2f%%   %6.1f%%   %6.1f%%   %6.3f", g.count, 100 * g.meanNME,
+                         100 * g.failureRate8, 100 * g.failureRate10, g.auc8)
+        }
+        Swift.print("boxes: \(report.boxes)  refine: \(report.refine)  flip: \(report.flip)")
+        Swift.print("group                  n      NME    >8% fail  >10% fail  AUC@8%")
+        Swift.print(line("all", report.overall))
+        for (name, group) in report.subsets.sorted(by: { $0.key < $1.key }) { Swift.print(line(name, group)) }
+        Swift.print(String(format: "face boxes found: %.1f%%   time per face: %.1f ms", 100 * report.boxHitRate,
+                           report.millisecondsPerFace))
+        Swift.print("CED curve and worst faces: \(folder)")
+    }
+}
