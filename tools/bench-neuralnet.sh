@@ -5,12 +5,14 @@
 # latency: ratio <= 1 means the engine is faster.
 #
 # Usage: tools/bench-neuralnet.sh [workload ...]   (default: all four)
-# Env:   RUNS (default 3), PYTHON (default .venv/bin/python), SWIFT (default swift)
+# Env:   RUNS (default 3), PYTHON (default .venv/bin/python), SWIFT (default swift),
+#        SCRATCH (SwiftPM scratch path, default .build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
 PYTHON=${PYTHON:-.venv/bin/python}
 SWIFT=${SWIFT:-swift}
+SCRATCH=${SCRATCH:-.build}
 export OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-$(grep -qw avx512f /proc/cpuinfo && echo SkylakeX || echo Haswell)}
 WORKLOADS=("$@")
 [ ${#WORKLOADS[@]} -gt 0 ] || WORKLOADS=(resnet18-train resnet18-infer resnet18-latency cnn58-train)
@@ -19,8 +21,8 @@ if [ ! -x "$PYTHON" ]; then
   echo "PyTorch venv missing: python3 -m venv .venv && .venv/bin/pip install torch==2.13.0 numpy safetensors" >&2
   exit 1
 fi
-$SWIFT build -c release --product nnbench >&2
-NNBENCH=$($SWIFT build -c release --show-bin-path)/nnbench
+$SWIFT build -c release --scratch-path "$SCRATCH" --product nnbench >&2
+NNBENCH=$($SWIFT build -c release --scratch-path "$SCRATCH" --show-bin-path)/nnbench
 
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT

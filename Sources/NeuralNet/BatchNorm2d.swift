@@ -5,8 +5,11 @@
 /// evaluation normalises with the running statistics. Parameters `weight`, `bias` [C];
 /// buffers `running_mean`, `running_var` [C].
 public final class BatchNorm2d: Layer {
+    /// The number of channels C.
     public let channels: Int
+    /// Added to the variance before the square root.
     public let epsilon: Float
+    /// The weight of the batch statistic in each running-statistic update.
     public let momentum: Float
     /// The per-channel scale (gamma), [C].
     public let weight: Parameter

@@ -2,6 +2,7 @@
 /// 2019): each channel is blurred with the fixed [1,2,1]x[1,2,1]/16 filter over a reflection-padded
 /// border, then sampled every `stride` pixels. No parameters.
 public final class BlurPool2d: Layer {
+    /// The sampling step after blurring.
     public let stride: Int
     private static let taps: [Float] = [0.25, 0.5, 0.25]
     private var inputShape: [Int] = []

@@ -1,7 +1,9 @@
 /// A 2-D convolution with square kernels, computed as im2col followed by one OpenBLAS sgemm per
 /// chunk of images. Parameters: `weight` [Cout, Cin, k, k] and optionally `bias` [Cout].
 public final class Conv2d: Layer {
+    /// Channels in (Cin) and out (Cout).
     public let inputChannels: Int, outputChannels: Int
+    /// Square kernel side, step between windows, and zero border added on each side.
     public let kernelSize: Int, stride: Int, padding: Int
     /// The kernels, [Cout, Cin, k, k].
     public let weight: Parameter

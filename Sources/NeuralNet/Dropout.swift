@@ -1,6 +1,7 @@
 /// Inverted dropout: in training each element is zeroed with probability `probability` and the
 /// survivors are scaled by 1/(1-p); in evaluation the layer passes its input through.
 public final class Dropout: Layer {
+    /// The probability that an element is dropped in training.
     public let probability: Float
     private var generator: SplitMix64
     private var lastTraining = false

@@ -75,7 +75,11 @@ func col2im(_ columns: UnsafePointer<Float>, images: Int, channels: Int, geometr
                     for oy in ys {
                         let line = target + (oy * g.stride - g.padding + ky) * g.width - g.padding + kx
                         let sourceLine = source + oy * g.outWidth
-                        for ox in xs { line[ox * g.stride] += sourceLine[ox] }
+                        if g.stride == 1 {
+                            for ox in xs { line[ox] += sourceLine[ox] }  // unit stride vectorises
+                        } else {
+                            for ox in xs { line[ox * g.stride] += sourceLine[ox] }
+                        }
                     }
                 }
             }

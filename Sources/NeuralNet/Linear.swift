@@ -1,5 +1,6 @@
 /// A fully connected layer y = x W^T + b. Parameters: `weight` [out, in], `bias` [out].
 public final class Linear: Layer {
+    /// Features in and out.
     public let inputFeatures: Int, outputFeatures: Int
     /// The weights, [out, in].
     public let weight: Parameter

@@ -17,6 +17,7 @@ private func forEachSlice(_ count: Int, _ body: (Int, Int) -> Void) {
 /// (no dampening): v = m v + (g + wd p); p -= lr v.
 public final class SGD: Optimizer {
     public var learningRate: Float
+    /// Velocity decay and L2 penalty factor.
     public let momentum: Float, weightDecay: Float
     private let parameters: [Parameter]
     let velocities: [Tensor]
@@ -46,7 +47,9 @@ public final class SGD: Optimizer {
 /// `Adam`); with `decoupledWeightDecay` it shrinks p by lr wd instead (`AdamW`).
 public class Adam: Optimizer {
     public var learningRate: Float
+    /// Moment decays, denominator guard and weight-decay factor.
     public let beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float
+    /// Whether weight decay shrinks the weights directly (AdamW) rather than adding to the gradient.
     public let decoupledWeightDecay: Bool
     /// Steps taken so far (drives the bias correction).
     public internal(set) var stepCount = 0

@@ -1,5 +1,6 @@
 /// Maximum over square windows of each [H, W] plane (zero-free padding: padded cells never win).
 public final class MaxPool2d: Layer {
+    /// Square window side, step between windows, and border added on each side.
     public let kernelSize: Int, stride: Int, padding: Int
     private var inputShape: [Int] = []
     private var winners: [Int32] = []  // flat index within the input plane, per output element
@@ -65,6 +66,7 @@ public final class MaxPool2d: Layer {
 /// Mean over square windows of each [H, W] plane; padded cells count as zeros (PyTorch's
 /// `count_include_pad=True`).
 public final class AvgPool2d: Layer {
+    /// Square window side, step between windows, and border added on each side.
     public let kernelSize: Int, stride: Int, padding: Int
     private var inputShape: [Int] = []
     private let output = Tensor(shape: [0])

@@ -2,6 +2,7 @@
 /// strided conv and BN, `downsample`, when the shape changes), then ReLU.
 /// Children: `conv1`, `bn1`, `conv2`, `bn2`, `downsample.0`, `downsample.1` (PyTorch's keys).
 public final class BasicBlock: Layer {
+    /// The main path.
     public let conv1: Conv2d, bn1: BatchNorm2d, conv2: Conv2d, bn2: BatchNorm2d
     /// The projection of the input when stride or width change, else nil (identity).
     public let downsample: Sequential?
@@ -71,8 +72,11 @@ func add(_ a: Tensor, _ b: Tensor, into result: Tensor) {
 /// conv1 7x7/2 - bn1 - relu - maxpool 3x3/2 - layer1..layer4 (two BasicBlocks each; 64, 128, 256,
 /// 512 channels; strides 1, 2, 2, 2) - global average pool - fc.
 public final class ResNet18: Layer {
+    /// The stem: 7x7/2 convolution and its normalisation.
     public let conv1: Conv2d, bn1: BatchNorm2d
+    /// The four stages of two BasicBlocks.
     public let layer1: Sequential, layer2: Sequential, layer3: Sequential, layer4: Sequential
+    /// The output layer, 512 -> outputs.
     public let fc: Linear
     private let relu = ReLU(), maxpool = MaxPool2d(kernelSize: 3, stride: 2, padding: 1), pool = GlobalAvgPool2d()
 

@@ -32,7 +32,9 @@ public enum SafeTensors {
 
     /// The contents of a file: tensors by name and the `__metadata__` strings.
     public struct Contents {
+        /// The tensors by name, converted to Float32.
         public var tensors: [String: Tensor]
+        /// The `__metadata__` strings (empty when the file has none).
         public var metadata: [String: String]
     }
 

@@ -8,6 +8,7 @@ public protocol LearningRateSchedule {
 
 /// Multiplies the base rate by `gamma` every `stepSize` steps (PyTorch's `StepLR`).
 public struct StepSchedule: LearningRateSchedule {
+    /// Initial rate, steps between decays, and decay factor.
     public let base: Float, stepSize: Int, gamma: Float
 
     /// Creates the schedule.
@@ -22,6 +23,7 @@ public struct StepSchedule: LearningRateSchedule {
 /// Linear warm-up from base/warmupSteps to `base` over `warmupSteps`, then cosine decay to
 /// `minimum` at `totalSteps` (and `minimum` after it).
 public struct CosineSchedule: LearningRateSchedule {
+    /// Peak rate, final rate, warm-up length, and step at which the decay ends.
     public let base: Float, minimum: Float, warmupSteps: Int, totalSteps: Int
 
     /// Creates the schedule.
