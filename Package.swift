@@ -34,10 +34,13 @@ let package = Package(
         .target(name: "Landmarks", dependencies: ["NeuralNet", "Imaging", "FaceData"], swiftSettings: fast),
         .target(name: "Morph", dependencies: ["Imaging"], swiftSettings: fast),
         .target(name: "Video", dependencies: ["CFFmpeg", "CSupport", "Imaging"], swiftSettings: fast),
+        // The jobs the tool runs end to end: photos -> keypoints -> morph video, and `detect`.
+        .target(name: "Pipeline", dependencies: ["Imaging", "FaceData", "Landmarks", "Morph", "Video"],
+                swiftSettings: fast),
         .executableTarget(
             name: "morph",
             dependencies: [
-                "NeuralNet", "Imaging", "FaceData", "Landmarks", "Morph", "Video",
+                "NeuralNet", "Imaging", "FaceData", "Landmarks", "Morph", "Video", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fast),
@@ -50,6 +53,7 @@ let package = Package(
         .testTarget(name: "LandmarksTests", dependencies: ["Landmarks"]),
         .testTarget(name: "MorphTests", dependencies: ["Morph"]),
         .testTarget(name: "VideoTests", dependencies: ["Video"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,141 @@
+import FaceData
+import Foundation
+import Imaging
+
+/// One face of an analysed photo, in the photo's upright full-resolution pixel coordinates.
+public struct AnalyzedFace: Sendable {
+    /// Where the face's keypoints came from.
+    public enum Origin: String, Sendable, Codable {
+        /// Found by the face finder, keypoints by the 68-point model.
+        case detected
+        /// A box given by hand (`--faces`), keypoints by the 68-point model.
+        case manualBox
+        /// Keypoints given by hand in a sidecar file.
+        case sidecar
+    }
+
+    /// The face box (the finder's or the given one; the points' box for sidecars).
+    public var box: Box
+    /// The finder's confidence (1 for given boxes and sidecars).
+    public var score: Double
+    /// 68 keypoints in the iBUG order.
+    public var points: [Point]
+    /// Agreement of the two keypoint passes, 0...1 (1 for sidecars).
+    public var confidence: Double
+    /// Where it came from.
+    public var origin: Origin
+
+    /// A face from its parts.
+    public init(box: Box, score: Double, points: [Point], confidence: Double, origin: Origin) {
+        self.box = box
+        self.score = score
+        self.points = points
+        self.confidence = confidence
+        self.origin = origin
+    }
+}
+
+/// A decoded, analysed photo.
+public struct PhotoAnalysis: Sendable {
+    /// The photo's path.
+    public var path: String
+    /// Upright RGB pixels, possibly decoded at a reduced scale (see `scale`).
+    public var image: Image
+    /// Full-resolution pixels per pixel of `image` (1, 2, 4 or 8).
+    public var scale: Int
+    /// Upright full-resolution width.
+    public var width: Int
+    /// Upright full-resolution height.
+    public var height: Int
+    /// The EXIF orientation applied.
+    public var orientation: Int
+    /// EXIF DateTimeOriginal, if any.
+    public var dateTimeOriginal: String?
+    /// The faces, largest first.
+    public var faces: [AnalyzedFace]
+    /// Milliseconds spent decoding, finding faces and placing keypoints.
+    public var timings: (decode: Double, find: Double, keypoints: Double)
+
+    /// An analysis from its parts.
+    public init(path: String, image: Image, scale: Int, width: Int, height: Int, orientation: Int,
+                dateTimeOriginal: String?, faces: [AnalyzedFace], timings: (decode: Double, find: Double, keypoints: Double)) {
+        self.path = path
+        self.image = image
+        self.scale = scale
+        self.width = width
+        self.height = height
+        self.orientation = orientation
+        self.dateTimeOriginal = dateTimeOriginal
+        self.faces = faces
+        self.timings = timings
+    }
+}
+
+/// Photo -> faces -> 68 keypoints each, honouring sidecar keypoints and manual face boxes.
+///
+/// An analyser owns network buffers: use one per thread.
+public final class FaceAnalyzer {
+    private let finder: FaceFinder?
+    private let predictor: KeypointPredictor?
+    private let manualBoxes: DlibDataset?
+    /// The decode keeps at least this many pixels on the longer side (JPEG DCT scaling below it is skipped).
+    public var workingSide = 1600
+
+    /// An analyser; without a finder only sidecars and manual boxes yield faces, without a keypoint model only sidecars.
+    public init(finder: FaceFinder?, landmarks: TrainedModel?, manualBoxes: DlibDataset? = nil) {
+        self.finder = finder
+        predictor = landmarks.map(KeypointPredictor.init(model:))
+        self.manualBoxes = manualBoxes
+    }
+
+    /// Decodes and analyses the photo at `path`. Throws for unreadable photos and malformed sidecars;
+    /// a photo without a face gives an analysis with no faces.
+    public func analyze(_ path: String) throws -> PhotoAnalysis {
+        var clock = Date()
+        let size = try ImageFile.size(of: path)
+        var shrink = 1
+        while shrink < 8 && max(size.width, size.height) / (shrink * 2) >= workingSide { shrink *= 2 }
+        let decoded = try ImageFile.read(path, mode: .rgb, shrink: shrink)
+        let scale = Double(decoded.scale)  // DCT scaling: output pixel i covers input pixels [i*s, (i+1)*s)
+        let decodeTime = Date().timeIntervalSince(clock)
+        var analysis = PhotoAnalysis(path: path, image: decoded.image, scale: decoded.scale, width: size.width,
+                                     height: size.height, orientation: decoded.orientation,
+                                     dateTimeOriginal: decoded.dateTimeOriginal, faces: [],
+                                     timings: (1000 * decodeTime, 0, 0))
+        if let sidecar = try Sidecar.resolve(for: URL(fileURLWithPath: path)) {
+            analysis.faces = sidecar.faces.map {
+                AnalyzedFace(box: $0.box, score: $0.score ?? 1, points: $0.points, confidence: 1, origin: .sidecar)
+            }
+            return analysis
+        }
+        guard let predictor else { return analysis }
+        let grey = decoded.image.converted(to: .grey)
+        clock = Date()
+        var boxes: [(box: Box, score: Double, origin: AnalyzedFace.Origin)]
+        if let entry = manualBoxes?.entry(for: URL(fileURLWithPath: path)) {
+            boxes = entry.faces.map { face in
+                (Box(x: face.box.x / scale, y: face.box.y / scale, width: face.box.width / scale,
+                     height: face.box.height / scale), 1, .manualBox)
+            }
+        } else if let finder {
+            boxes = finder.detect(grey).map { ($0.box, $0.score, .detected) }
+        } else {
+            boxes = []
+        }
+        analysis.timings.find = 1000 * Date().timeIntervalSince(clock)
+        clock = Date()
+        analysis.faces = boxes.map { candidate in
+            let first = predictor.predict(grey, box: candidate.box)
+            let refined = predictor.predict(grey, box: Box(enclosing: first))
+            let interocular = max(LandmarkScheme.ibug68.interocularDistance(refined), 1)
+            let shift = LandmarkMetrics.meanPointError(first, refined) / interocular
+            let toPhoto = { (p: Point) in Point(x: (p.x + 0.5) * scale - 0.5, y: (p.y + 0.5) * scale - 0.5) }
+            let box = Box(x: candidate.box.x * scale, y: candidate.box.y * scale, width: candidate.box.width * scale,
+                          height: candidate.box.height * scale)
+            return AnalyzedFace(box: box, score: candidate.score, points: refined.map(toPhoto),
+                                confidence: max(0, 1 - shift / 0.1), origin: candidate.origin)
+        }.sorted { $0.box.area > $1.box.area }
+        analysis.timings.keypoints = 1000 * Date().timeIntervalSince(clock)
+        return analysis
+    }
+}

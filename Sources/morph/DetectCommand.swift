@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import Landmarks
+import Pipeline
+
+extension MorphCommand {
+    /// `morph detect`: keypoints for a photo collection.
+    struct Detect: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Find every face and its 68 keypoints; write JSON (and .pts), overlays and a contact sheet.",
+            discussion: """
+                For each photo, NAME.json holds the source, its upright size, the EXIF orientation applied and the
+                faces (box, score, 68 points in upright pixel coordinates). Failed photos are listed at the end;
+                the exit status is non-zero only for usage errors or with --strict.
+                """)
+
+        @OptionGroup var input: PhotoArguments
+
+        @Option(name: .shortAndLong, help: "Output folder.")
+        var output = "keypoints"
+
+        @Flag(help: "Also write 300-W .pts files (NAME.pts, NAME_2.pts for a second face, ...).")
+        var pts = false
+
+        @Flag(help: "Skip the overlay pictures and the contact sheet.")
+        var noOverlays = false
+
+        func run() throws {
+            var options = DetectOptions()
+            options.pts = pts
+            options.overlays = !noOverlays
+            options.strict = input.strict
+            let job = DetectJob(photos: input.photos, folder: URL(fileURLWithPath: output), options: options,
+                                makeAnalyzer: try input.analyzerFactory())
+            let progress = ProgressReporter()
+            let report = try job.run(progress: progress)
+            let faces = report.analysed.reduce(0) { $0 + $1.faces }
+            let noFace = report.analysed.filter { $0.faces == 0 }
+            progress.log("\(report.analysed.count) photos analysed, \(faces) faces; results in \(output)/")
+            progress.log(String(format: "median per photo: decode %.0f ms, find %.0f ms, keypoints %.0f ms",
+                                report.medianTimings.decode, report.medianTimings.find, report.medianTimings.keypoints))
+            if let sheet = report.contactSheet { progress.log("contact sheet: \(sheet)") }
+            for photo in noFace { progress.log("no face: \(photo.path)") }
+            if !report.failed.isEmpty {
+                progress.log("\(report.failed.count) photo(s) failed:")
+                for problem in report.failed { progress.log("  \(problem)") }
+            }
+        }
+    }
+}

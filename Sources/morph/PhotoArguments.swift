@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import Landmarks
+import Pipeline
+
+/// Options shared by the commands that analyse photos (`morph` and `morph detect`).
+struct PhotoArguments: ParsableArguments {
+    @Argument(help: "Photos (JPEG or PNG).")
+    var photos: [String] = []
+
+    @Option(help: ArgumentHelp("Face boxes given by hand for photos the finder misses (dlib imglab XML; file names relative to it).",
+                               valueName: "file"))
+    var faces: String?
+
+    @Option(help: ArgumentHelp("Folder with faces.safetensors and landmarks68.safetensors (default: the shipped models/).",
+                               valueName: "dir"))
+    var models: String?
+
+    @Flag(help: "Stop at the first photo that cannot be used instead of skipping it.")
+    var strict = false
+
+    func validate() throws {
+        guard !photos.isEmpty else { throw ValidationError("give at least one photo") }
+        if let faces, !FileManager.default.fileExists(atPath: faces) {
+            throw ValidationError("--faces \(faces): no such file")
+        }
+    }
+
+    /// Makes one analyser (finder + keypoint model) per call, reading the model files.
+    func analyzerFactory() throws -> () throws -> FaceAnalyzer {
+        let folder = ModelFiles.folder(explicit: models)
+        let boxes = try faces.map(FaceBoxes.init(path:))
+        return { try ModelFiles.analyzer(folder: folder, manualBoxes: boxes) }
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import Imaging
+import Landmarks
+import Morph
+import Pipeline
+
+extension MorphCommand {
+    /// `morph PHOTOS -o video.mp4`: the morph video.
+    struct Render: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Render a face-morph video from photos (the default subcommand).",
+            discussion: """
+                Photos are ordered by capture date when every photo has one, else by file name; each face is
+                aligned on its eyes and morphed into the next. A photo whose keypoints are wrong can be fixed by
+                hand with a PHOTO.pts (300-W) or PHOTO.json (as `morph detect` writes) beside it.
+                """)
+
+        @OptionGroup var input: PhotoArguments
+
+        @Option(name: .shortAndLong, help: "Output video: .mp4 (H.264) or .gif.")
+        var output = "morph.mp4"
+
+        @Option(help: "Frame size WIDTHxHEIGHT (even numbers).")
+        var size = "720x720"
+
+        @Option(help: "Seconds of each transition.")
+        var transition = 1.5
+
+        @Option(help: "Seconds each photo is held.")
+        var hold = 0.5
+
+        @Option(help: "Frames per second.")
+        var fps = 30.0
+
+        @Option(help: "Transition curve: linear or smooth.")
+        var easing = Easing.smooth
+
+        @Option(help: "Photo order: auto (date if every photo has one, else name), date, name or given.")
+        var order = PhotoOrder.auto
+
+        @Option(help: "Which face when a photo has several: largest, center, or its number N (0 = largest).")
+        var face = "largest"
+
+        @Option(help: "H.264 quality, constant rate factor (lower is better, 18-28 typical).")
+        var crf = 20
+
+        @Option(help: "x264 speed preset (ultrafast ... veryslow).")
+        var preset = "veryfast"
+
+        func validate() throws {
+            guard parsedSize != nil else { throw ValidationError("--size must look like 720x720 with even numbers") }
+            guard FaceChoice(argument: face) != nil else { throw ValidationError("--face must be largest, center or a number") }
+            guard fps > 0, transition >= 0, hold >= 0 else { throw ValidationError("--fps must be positive, durations not negative") }
+        }
+
+        private var parsedSize: (Int, Int)? {
+            let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
+            guard parts.count == 2, parts.allSatisfy({ $0 > 0 && $0 % 2 == 0 }) else { return nil }
+            return (parts[0], parts[1])
+        }
+
+        func run() throws {
+            var options = MorphVideoOptions()
+            (options.width, options.height) = parsedSize!
+            options.transition = transition
+            options.hold = hold
+            options.fps = fps
+            options.easing = easing
+            options.order = order
+            options.face = FaceChoice(argument: face)!
+            options.crf = crf
+            options.preset = preset
+            options.strict = input.strict
+            let job = MorphVideoJob(photos: input.photos, output: output, options: options,
+                                    makeAnalyzer: try input.analyzerFactory())
+            let progress = ProgressReporter()
+            let started = Date()
+            let report = try job.run(progress: progress)
+            progress.log(String(format: "wrote %@: %d photos, %d frames, %.1f s of video, in %.1f s", output,
+                                report.used.count, report.frames, report.duration, Date().timeIntervalSince(started)))
+            if !report.skipped.isEmpty {
+                progress.log("skipped \(report.skipped.count) photo(s):")
+                for problem in report.skipped { progress.log("  \(problem)") }
+            }
+        }
+    }
+}
+
+extension Easing: ExpressibleByArgument {}
+extension PhotoOrder: ExpressibleByArgument {}

@@ -1,0 +1,48 @@
+import FaceData
+import Imaging
+import NeuralNet
+import XCTest
+@testable import Landmarks
+
+final class FaceCropperTests: XCTestCase {
+    func testCropMapsPointsAndPixelsTogether() {
+        var photo = Image(width: 200, height: 160, channels: 1, fill: 0)
+        for y in 70..<74 { for x in 120..<124 { photo[x, y, 0] = 255 } }  // a bright block centred at (121.5, 71.5)
+        let cropper = FaceCropper(width: 64, height: 64)
+        var rng = SplitMix64(seed: 1)
+        let crop = cropper.crop(photo, center: Point(x: 100, y: 80), side: 128, points: [Point(x: 121.5, y: 71.5)],
+                                augmentation: .none, rng: &rng)
+        let p = crop.points[0]
+        XCTAssertEqual(p.x, 31.5 + 21.5 / 2, accuracy: 1e-9)
+        XCTAssertEqual(p.y, 31.5 - 8.5 / 2, accuracy: 1e-9)
+        XCTAssertGreaterThan(crop.image[Int(p.x.rounded()), Int(p.y.rounded()), 0], 150)
+        let back = crop.cropFromPhoto.inverted!.apply(p)
+        XCTAssertEqual(back.x, 121.5, accuracy: 1e-9)
+    }
+
+    func testFlipRenumbersPointsWithTheScheme() {
+        let scheme = LandmarkScheme.ibug68
+        let points = (0..<68).map { Point(x: 50 + Double($0 % 17) * 3, y: 40 + Double($0 / 17) * 5) }
+        let photo = Image(width: 160, height: 120, channels: 1, fill: 90)
+        let cropper = FaceCropper(width: 80, height: 80)
+        let plain = cropper.crop(photo, center: Point(x: 80, y: 60), side: 100, points: points, scheme: scheme,
+                                 geometry: CropGeometry())
+        let mirrored = cropper.crop(photo, center: Point(x: 80, y: 60), side: 100, points: points, scheme: scheme,
+                                    geometry: CropGeometry(flip: true))
+        for i in 0..<68 {
+            let j = scheme.flipPermutation[i]
+            XCTAssertEqual(mirrored.points[i].x, 79 - plain.points[j].x, accuracy: 1e-9)
+            XCTAssertEqual(mirrored.points[i].y, plain.points[j].y, accuracy: 1e-9)
+        }
+    }
+
+    func testTargetsRoundTrip() {
+        let spec = KeypointModelSpec.standard(.landmarks, inputSize: 96)
+        let points = (0..<68).map { Point(x: Double($0), y: 95 - Double($0)) }
+        var target = [Float](repeating: 0, count: 136)
+        target.withUnsafeMutableBufferPointer { spec.encode(points, into: $0.baseAddress!) }
+        XCTAssertTrue(target.allSatisfy { abs($0) <= 1 })
+        let decoded = target.withUnsafeBufferPointer { spec.decode($0.baseAddress!) }
+        for (a, b) in zip(points, decoded) { XCTAssertEqual(a.x, b.x, accuracy: 1e-4); XCTAssertEqual(a.y, b.y, accuracy: 1e-4) }
+    }
+}

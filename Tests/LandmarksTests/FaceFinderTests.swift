@@ -1,0 +1,62 @@
+import Imaging
+import NeuralNet
+import XCTest
+@testable import Landmarks
+
+final class FaceFinderTests: XCTestCase {
+    func testNonMaximumSuppressionKeepsTheStrongestOfOverlappingBoxes() {
+        let boxes = [
+            FaceDetection(box: Box(x: 0, y: 0, width: 100, height: 100), score: 0.9),
+            FaceDetection(box: Box(x: 10, y: 5, width: 100, height: 100), score: 0.95),  // overlaps the first heavily
+            FaceDetection(box: Box(x: 300, y: 300, width: 50, height: 50), score: 0.5),
+            FaceDetection(box: Box(x: 60, y: 60, width: 100, height: 100), score: 0.8),   // IoU with the best is low
+        ]
+        let kept = FaceFinder.suppress(boxes, overlap: 0.35)
+        XCTAssertEqual(kept.map(\.score), [0.95, 0.8, 0.5])
+        XCTAssertTrue(FaceFinder.suppress([], overlap: 0.35).isEmpty)
+    }
+
+    func testTargetsEncodeAndDecodeTheSameBox() {
+        let grid = 8, stride = Double(FaceFinderNetwork.stride)
+        let box = Box(x: 40, y: 50, width: 30, height: 36)  // centre (55, 68): cell (3, 4)
+        var planes = [Float](repeating: 0, count: 5 * grid * grid)
+        planes.withUnsafeMutableBufferPointer { FaceFinderSampler.encode([box], into: $0.baseAddress!, grid: grid) }
+        XCTAssertEqual(planes[4 * grid + 3], 1)
+        XCTAssertLessThan(planes[0], 0.01)
+        XCTAssertEqual(Double(planes[grid * grid + 4 * grid + 3]), 55 / stride - 3, accuracy: 1e-5)
+        // Heat 1 is a logit of +infinity: use large logits at the centre, small elsewhere.
+        var logits = planes
+        for i in 0..<(grid * grid) { logits[i] = planes[i] == 1 ? 8 : -8 }
+        let found = logits.withUnsafeBufferPointer { FaceFinder.decode($0.baseAddress!, gridWidth: grid, gridHeight: grid, threshold: 0.5) }
+        XCTAssertEqual(found.count, 1)
+        XCTAssertEqual(found[0].box.x, box.x, accuracy: 1e-3)
+        XCTAssertEqual(found[0].box.y, box.y, accuracy: 1e-3)
+        XCTAssertEqual(found[0].box.width, box.width, accuracy: 1e-3)
+        XCTAssertEqual(found[0].box.height, box.height, accuracy: 1e-3)
+    }
+
+    func testHitNeedsTheCentreInsideAndASimilarSize() {
+        let truth = Box(x: 100, y: 100, width: 100, height: 100)
+        XCTAssertNotNil(FaceFinderEvaluation.hit([FaceDetection(box: Box(x: 90, y: 95, width: 120, height: 110), score: 1)], truth: truth))
+        XCTAssertNil(FaceFinderEvaluation.hit([FaceDetection(box: Box(x: 190, y: 100, width: 100, height: 100), score: 1)], truth: truth))
+        XCTAssertNil(FaceFinderEvaluation.hit([FaceDetection(box: Box(x: 0, y: 0, width: 300, height: 300), score: 1)], truth: truth))
+        XCTAssertNil(FaceFinderEvaluation.hit([FaceDetection(box: Box(x: 140, y: 140, width: 20, height: 20), score: 1)], truth: truth))
+    }
+
+    func testFocalLossGradientMatchesFiniteDifferences() {
+        let shape = [1, 5, 2, 2]
+        let output = Tensor(shape: shape, values: (0..<20).map { Float(sin(Double($0))) })
+        let target = Tensor(shape: shape)
+        target[0] = 1
+        target[1] = 0.4
+        for k in 1..<5 { target[k * 4] = 0.3 * Float(k) }
+        let analytic = FaceFinderLoss.evaluate(output, target).gradient
+        for i in [0, 1, 2, 4, 8, 16] {
+            let plus = output.copy(), minus = output.copy()
+            plus[i] += 1e-3
+            minus[i] -= 1e-3
+            let numeric = (FaceFinderLoss.evaluate(plus, target).value - FaceFinderLoss.evaluate(minus, target).value) / 2e-3
+            XCTAssertEqual(analytic[i], numeric, accuracy: 2e-3, "element \(i)")
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import FaceData
+import Foundation
+import Imaging
+import NeuralNet
+import XCTest
+@testable import Landmarks
+
+final class TrainingTests: XCTestCase {
+    /// 58-point IMM-like examples on 160x120 photos: a bright square marks the nose tip (point 52);
+    /// the outer eye corners (13 and 21) sit 40 px apart so the NME is defined.
+    private func examples(_ count: Int, seed: UInt64) -> [TrainingExample] {
+        var rng = SplitMix64(seed: seed)
+        return (0..<count).map { index in
+            var image = Image(width: 160, height: 120, channels: 1, fill: 60)
+            let nose = Point(x: Double(rng.uniform(40, 120)), y: Double(rng.uniform(30, 90)))
+            for y in Int(nose.y) - 6...Int(nose.y) + 6 { for x in Int(nose.x) - 6...Int(nose.x) + 6 { image[x, y, 0] = 230 } }
+            var points = (0..<58).map { _ in Point(x: Double(rng.uniform(10, 150)), y: Double(rng.uniform(10, 110))) }
+            points[52] = nose
+            points[13] = Point(x: nose.x + 20, y: nose.y - 20)
+            points[21] = Point(x: nose.x - 20, y: nose.y - 20)
+            return TrainingExample(name: "s\(index)", subset: "", image: image, points: points, landmarkBox: Box(enclosing: points))
+        }
+    }
+
+    private func options(epochs: Int) -> TrainingOptions {
+        var options = TrainingOptions()
+        options.epochs = epochs
+        options.batchSize = 8
+        options.learningRate = 2e-3
+        options.seed = 3
+        return options
+    }
+
+    private func temporaryRun() throws -> TrainingRun {
+        try TrainingRun(folder: FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)"))
+    }
+
+    func testShortTrainingOnSyntheticDataLowersTheLoss() throws {
+        let spec = KeypointModelSpec.standard(.nose)
+        let task = KeypointTrainingTask(spec: spec, options: options(epochs: 6), train: examples(48, seed: 1),
+                                        validation: examples(16, seed: 2))
+        let run = try temporaryRun()
+        defer { try? FileManager.default.removeItem(at: run.folder) }
+        let history = try TrainingLoop(task: task, options: options(epochs: 6), run: run, identity: spec.metadata)
+            .fit(resume: false, progress: ProgressReporter(forcePlain: true))
+        XCTAssertEqual(history.count, 6)
+        XCTAssertLessThan(history.last!.trainLoss, 0.5 * history.first!.trainLoss, "\(history.map(\.trainLoss))")
+        for file in ["metrics.csv", "loss.png", "metric.png", "checkpoint.safetensors"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: run.folder.appendingPathComponent(file).path), file)
+        }
+    }
+
+    func testResumeContinuesExactly() throws {
+        let spec = KeypointModelSpec.standard(.nose)
+        let train = examples(24, seed: 4), validation = examples(8, seed: 5)
+        let straight = try temporaryRun(), split = try temporaryRun()
+        defer { for run in [straight, split] { try? FileManager.default.removeItem(at: run.folder) } }
+        let quiet = ProgressReporter(forcePlain: true)
+
+        let full = KeypointTrainingTask(spec: spec, options: options(epochs: 2), train: train, validation: validation)
+        try TrainingLoop(task: full, options: options(epochs: 2), run: straight, identity: spec.metadata).fit(resume: false, progress: quiet)
+
+        let first = KeypointTrainingTask(spec: spec, options: options(epochs: 1), train: train, validation: validation)
+        try TrainingLoop(task: first, options: options(epochs: 1), run: split, identity: spec.metadata).fit(resume: false, progress: quiet)
+        let second = KeypointTrainingTask(spec: spec, options: options(epochs: 2), train: train, validation: validation)
+        let history = try TrainingLoop(task: second, options: options(epochs: 2), run: split, identity: spec.metadata)
+            .fit(resume: true, progress: quiet)
+
+        XCTAssertEqual(history.count, 2)
+        for (a, b) in zip(full.network.stateDict, second.network.stateDict) {
+            XCTAssertEqual(a.name, b.name)
+            XCTAssertEqual(a.tensor.array, b.tensor.array, "\(a.name) differs after resume")
+        }
+    }
+
+    func testResumeRefusesAnotherModelsCheckpoint() throws {
+        let run = try temporaryRun()
+        defer { try? FileManager.default.removeItem(at: run.folder) }
+        let nose = KeypointModelSpec.standard(.nose)
+        let task = KeypointTrainingTask(spec: nose, options: options(epochs: 1), train: examples(8, seed: 6), validation: examples(2, seed: 7))
+        try TrainingLoop(task: task, options: options(epochs: 1), run: run, identity: nose.metadata)
+            .fit(resume: false, progress: ProgressReporter(forcePlain: true))
+        let blur = KeypointModelSpec.standard(.nose, pool: .blur)
+        let other = KeypointTrainingTask(spec: blur, options: options(epochs: 2), train: examples(8, seed: 6), validation: examples(2, seed: 7))
+        XCTAssertThrowsError(try TrainingLoop(task: other, options: options(epochs: 2), run: run, identity: blur.metadata)
+            .fit(resume: true, progress: ProgressReporter(forcePlain: true)))
+    }
+}
