@@ -18,7 +18,7 @@ ifneq ($(OPENBLAS_CORETYPE),)
 export OPENBLAS_CORETYPE
 endif
 
-.PHONY: all deps build test demo bench clean
+.PHONY: all deps build test demo bench venv clean
 
 all: build
 
@@ -44,13 +44,25 @@ test: deps
 ## demo: render the shipped samples into output/demo.mp4
 demo: build
 	@mkdir -p output
-	$(RELEASE) samples/*.jpg samples/*.png -o output/demo.mp4
+	$(RELEASE) samples/*.jpg -o output/demo.mp4
 
-## bench: speed measurements (BLAS kernels, engine vs PyTorch, rendering)
-bench: build
+## bench: speed measurements (BLAS kernels, engine vs PyTorch, rendering, detection)
+bench: build venv
 	@echo "== sgemm: Debian's default kernels (forced) vs the kernels morph selects =="
 	@OPENBLAS_CORETYPE=Prescott $(RELEASE) bench sgemm
 	@env -u OPENBLAS_CORETYPE $(RELEASE) bench sgemm
+	@echo "== neural-network engine vs PyTorch (2 threads) =="
+	@tools/bench-neuralnet.sh
+	@echo "== morph rendering (warp + blend) =="
+	@$(RELEASE) bench render
+	@echo "== detection on 12-megapixel photos =="
+	@$(RELEASE) bench detect --megapixels 12 samples/*.jpg
+
+## venv: PyTorch (CPU wheel) for the reference measurements and golden-test generation
+venv: .venv/bin/python
+.venv/bin/python:
+	python3 -m venv .venv
+	.venv/bin/pip install -q torch==2.13.0 numpy safetensors
 
 clean:
 	rm -rf $(BUILD_DIR) output/*.mp4 output/runs

@@ -1,12 +1,17 @@
 import ArgumentParser
+import Foundation
+import Imaging
+import Landmarks
+import Morph
 import NeuralNet
+import Pipeline
 
 extension MorphCommand {
     /// `morph bench`: micro-benchmarks behind `make bench`.
     struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Measure the speed of the building blocks (used by `make bench`).",
-            subcommands: [Sgemm.self])
+            subcommands: [Sgemm.self, Render.self, Detect.self])
     }
 }
 
@@ -26,6 +31,70 @@ extension MorphCommand.Bench {
                 let rate = BLASBenchmark.sgemmGFLOPS(size: size, threads: threads, repeats: repeats)
                 print("sgemm \(size)x\(size) kernels=\(BLASRuntime.coreName) threads=\(threads): "
                       + String(format: "%.1f GFLOP/s", rate))
+            }
+        }
+    }
+}
+
+extension MorphCommand.Bench {
+    /// `morph bench render`: morph rendering speed (warp + blend, no encoding).
+    struct Render: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Frames per second of morph rendering at SIZE x SIZE (median of runs).")
+
+        @Option(help: "Frame side in pixels.") var size = 720
+        @Option(help: "Frames per run.") var frames = 120
+        @Option(help: "Runs (the median is printed).") var runs = 5
+
+        func run() throws {
+            let rates = try (0..<runs).map { _ in try MorphBenchmark.renderFramesPerSecond(size: size, frames: frames) }.sorted()
+            print(String(format: "render %dx%d: %.1f frames/s (median of %d runs of %d frames; min %.1f, max %.1f)",
+                         size, size, rates[runs / 2], runs, frames, rates.first!, rates.last!))
+        }
+    }
+
+    /// `morph bench detect`: faces plus keypoints per photo, with the breakdown.
+    struct Detect: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time decode + face finding + keypoints per photo (one thread), median over the photos.")
+
+        @Argument(help: "Photos to time.") var photos: [String]
+        @Option(help: "Model folder (default: the shipped models/).") var models: String?
+        @Option(help: "Passes over the photos (the first is a warm-up and not counted).") var passes = 3
+        @Option(help: "Enlarge each photo to about this many megapixels first (a 4:3 JPEG, quality 90, in a temporary folder).")
+        var megapixels: Double?
+
+        func run() throws {
+            let analyzer = try ModelFiles.analyzer(folder: ModelFiles.folder(explicit: models), manualBoxes: nil)
+            let photos = try megapixels.map { try Self.enlarged(self.photos, megapixels: $0) } ?? self.photos
+            var totals = [Double](), decode = [Double](), find = [Double](), keypoints = [Double]()
+            for pass in 0..<passes {
+                for photo in photos {
+                    let started = Date()
+                    let analysis = try analyzer.analyze(photo)
+                    guard pass > 0 else { continue }
+                    totals.append(1000 * Date().timeIntervalSince(started))
+                    decode.append(analysis.timings.decode)
+                    find.append(analysis.timings.find)
+                    keypoints.append(analysis.timings.keypoints)
+                }
+            }
+            func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+            let size = try ImageFile.size(of: photos[0])
+            print(String(format: "detect (%dx%d photos): %.1f ms per photo (median of %d; decode %.1f, find %.1f, keypoints %.1f ms)",
+                         size.width, size.height, median(totals), totals.count, median(decode), median(find), median(keypoints)))
+        }
+
+        /// Copies of `photos` enlarged to about `megapixels`, written as JPEG into a temporary folder.
+        static func enlarged(_ photos: [String], megapixels: Double) throws -> [String] {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("morph-bench-\(getpid())")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            return try photos.enumerated().map { index, path in
+                let image = try ImageFile.read(path).image
+                let factor = (megapixels * 1e6 / Double(image.pixelCount)).squareRoot()
+                let big = image.resized(width: Int(Double(image.width) * factor), height: Int(Double(image.height) * factor))
+                let target = folder.appendingPathComponent("photo\(index).jpg").path
+                try ImageFile.write(big, to: target, quality: 90)
+                return target
             }
         }
     }
