@@ -3,7 +3,8 @@
 /// Training normalises with the batch mean and biased variance and moves the running statistics
 /// by `momentum` (the running variance takes the unbiased batch variance, as PyTorch does);
 /// evaluation normalises with the running statistics. Parameters `weight`, `bias` [C];
-/// buffers `running_mean`, `running_var` [C].
+/// buffers `running_mean`, `running_var` [C]. With `fusedReLU` the layer also applies max(y, 0),
+/// saving the separate rectifier's pass over the data and its two buffers.
 public final class BatchNorm2d: Layer {
     /// The number of channels C.
     public let channels: Int
@@ -19,6 +20,8 @@ public final class BatchNorm2d: Layer {
     public let runningMean: Tensor
     /// The running variance, [C].
     public let runningVar: Tensor
+    /// Whether a ReLU follows the normalisation inside this layer.
+    public let fusedReLU: Bool
 
     private var input: Tensor?
     private var usedBatchStatistics = false
@@ -27,8 +30,8 @@ public final class BatchNorm2d: Layer {
     private let gradInput = Tensor(shape: [0])
 
     /// Creates a layer with weight 1, bias 0, running mean 0 and running variance 1.
-    public init(channels: Int, epsilon: Float = 1e-5, momentum: Float = 0.1) {
-        self.channels = channels; self.epsilon = epsilon; self.momentum = momentum
+    public init(channels: Int, epsilon: Float = 1e-5, momentum: Float = 0.1, fusedReLU: Bool = false) {
+        self.channels = channels; self.epsilon = epsilon; self.momentum = momentum; self.fusedReLU = fusedReLU
         weight = Parameter(Tensor(shape: [channels], repeating: 1))
         bias = Parameter(Tensor(shape: [channels]))
         runningMean = Tensor(shape: [channels])
@@ -77,7 +80,11 @@ public final class BatchNorm2d: Layer {
             let scale = weight.value[c] * invStd, shift = bias.value[c] - mu * scale
             for image in 0..<images {
                 let source = x.data + plane(image), target = output.data + plane(image)
-                for i in 0..<area { target[i] = source[i] * scale + shift }
+                if fusedReLU {
+                    for i in 0..<area { target[i] = max(source[i] * scale + shift, 0) }
+                } else {
+                    for i in 0..<area { target[i] = source[i] * scale + shift }
+                }
             }
         }
         return output
@@ -91,9 +98,19 @@ public final class BatchNorm2d: Layer {
         gradInput.resize(to: x.shape)
         forEachChannel(images: images, area: area) { c, plane in
             let mu = mean[c], invStd = inverseStd[c]
+            // The fused rectifier's gradient: masked into gradInput, then used in place of gradOutput
+            // (each element of dx below reads only the same element of dy).
+            let dyBase: UnsafeMutablePointer<Float> = fusedReLU ? gradInput.data : gradOutput.data
+            if fusedReLU {
+                for image in 0..<images {
+                    let y = output.data + plane(image), dy = gradOutput.data + plane(image)
+                    let target = gradInput.data + plane(image)
+                    for i in 0..<area { let g = dy[i]; target[i] = y[i] > 0 ? g : 0 }
+                }
+            }
             var sumDy: Float = 0, sumDyXhat: Float = 0
             for image in 0..<images {
-                let (a, b) = sumAndShiftedDot(gradOutput.data + plane(image), x.data + plane(image), shift: mu, area)
+                let (a, b) = sumAndShiftedDot(dyBase + plane(image), x.data + plane(image), shift: mu, area)
                 sumDy += a; sumDyXhat += b * invStd
             }
             weight.grad[c] += sumDyXhat
@@ -103,7 +120,7 @@ public final class BatchNorm2d: Layer {
             let meanTerm = usedBatchStatistics ? sumDy / total : 0
             let xhatTerm = usedBatchStatistics ? sumDyXhat / total * invStd : 0
             for image in 0..<images {
-                let dy = gradOutput.data + plane(image), source = x.data + plane(image)
+                let dy = dyBase + plane(image), source = x.data + plane(image)
                 let target = gradInput.data + plane(image)
                 for i in 0..<area { target[i] = scale * (dy[i] - meanTerm - (source[i] - mu) * xhatTerm) }
             }

@@ -6,14 +6,14 @@ public final class BasicBlock: Layer {
     public let conv1: Conv2d, bn1: BatchNorm2d, conv2: Conv2d, bn2: BatchNorm2d
     /// The projection of the input when stride or width change, else nil (identity).
     public let downsample: Sequential?
-    private let relu1 = ReLU(), relu2 = ReLU()
+    private let relu2 = ReLU()
     private let sum = Tensor(shape: [0])
 
     /// Creates a block mapping `inputChannels` to `outputChannels` with the first conv strided.
     public init(inputChannels: Int, outputChannels: Int, stride: Int, generator: inout SplitMix64) {
         conv1 = Conv2d(inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: 3, stride: stride,
                        padding: 1, bias: false, generator: &generator)
-        bn1 = BatchNorm2d(channels: outputChannels)
+        bn1 = BatchNorm2d(channels: outputChannels, fusedReLU: true)
         conv2 = Conv2d(inputChannels: outputChannels, outputChannels: outputChannels, kernelSize: 3, padding: 1,
                        bias: false, generator: &generator)
         bn2 = BatchNorm2d(channels: outputChannels)
@@ -38,7 +38,7 @@ public final class BasicBlock: Layer {
     // input [N, Cin, H, W] -> output [N, Cout, H/s, W/s]
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         var y = conv1.forward(x, training: training)
-        y = relu1.forward(bn1.forward(y, training: training), training: training)
+        y = bn1.forward(y, training: training)  // with ReLU
         y = bn2.forward(conv2.forward(y, training: training), training: training)
         let shortcut = downsample?.forward(x, training: training) ?? x
         precondition(shortcut.shape == y.shape, "BasicBlock shortcut \(shortcut.shape) != \(y.shape)")
@@ -50,7 +50,7 @@ public final class BasicBlock: Layer {
     public func backward(_ gradOutput: Tensor) -> Tensor {
         let gradSum = relu2.backward(gradOutput)
         var g = bn2.backward(gradSum)
-        g = conv1.backward(bn1.backward(relu1.backward(conv2.backward(g))))
+        g = conv1.backward(bn1.backward(conv2.backward(g)))
         let gradShortcut = downsample?.backward(gradSum) ?? gradSum
         // g is conv1's input-gradient buffer, which conv1 does not read again: add in place.
         add(g, gradShortcut, into: g)
@@ -78,7 +78,7 @@ public final class ResNet18: Layer {
     public let layer1: Sequential, layer2: Sequential, layer3: Sequential, layer4: Sequential
     /// The output layer, 512 -> outputs.
     public let fc: Linear
-    private let relu = ReLU(), maxpool = MaxPool2d(kernelSize: 3, stride: 2, padding: 1), pool = GlobalAvgPool2d()
+    private let maxpool = MaxPool2d(kernelSize: 3, stride: 2, padding: 1), pool = GlobalAvgPool2d()
 
     /// Creates the network with weights drawn from a generator seeded with `seed`. The first
     /// convolution skips its input gradient (set `conv1.computesInputGradient` to get it).
@@ -87,7 +87,7 @@ public final class ResNet18: Layer {
         conv1 = Conv2d(inputChannels: inputChannels, outputChannels: 64, kernelSize: 7, stride: 2, padding: 3,
                        bias: false, generator: &generator)
         conv1.computesInputGradient = false
-        bn1 = BatchNorm2d(channels: 64)
+        bn1 = BatchNorm2d(channels: 64, fusedReLU: true)
         func stage(_ input: Int, _ output: Int, _ stride: Int) -> Sequential {
             Sequential([BasicBlock(inputChannels: input, outputChannels: output, stride: stride, generator: &generator),
                         BasicBlock(inputChannels: output, outputChannels: output, stride: 1, generator: &generator)])
@@ -109,7 +109,7 @@ public final class ResNet18: Layer {
 
     // input [N, Cin, H, W] -> output [N, outputs]
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
-        var y = relu.forward(bn1.forward(conv1.forward(x, training: training), training: training), training: training)
+        var y = bn1.forward(conv1.forward(x, training: training), training: training)  // with ReLU
         y = maxpool.forward(y, training: training)
         for stage in [layer1, layer2, layer3, layer4] { y = stage.forward(y, training: training) }
         return fc.forward(pool.forward(y, training: training), training: training)
@@ -118,6 +118,6 @@ public final class ResNet18: Layer {
     public func backward(_ gradOutput: Tensor) -> Tensor {
         var g = pool.backward(fc.backward(gradOutput))
         for stage in [layer4, layer3, layer2, layer1] { g = stage.backward(g) }
-        return conv1.backward(bn1.backward(relu.backward(maxpool.backward(g))))
+        return conv1.backward(bn1.backward(maxpool.backward(g)))
     }
 }

@@ -74,6 +74,19 @@ final class GradientCheckTests: XCTestCase {
         check(bn, input: x, training: false)
     }
 
+    func testBatchNormWithFusedReLUBothModes() {
+        let bn = BatchNorm2d(channels: 3, fusedReLU: true)
+        setFormulaWeights(bn)
+        let x = randomTensor([4, 3, 3, 2], seed: 24)
+        check(bn, input: x, training: true)
+        check(bn, input: x, training: false)
+        let reference = BatchNorm2d(channels: 3)
+        setFormulaWeights(reference)
+        let y = bn.forward(x, training: true), z = reference.forward(x, training: true)
+        XCTAssertEqual(y.array, z.array.map { max($0, 0) })
+        XCTAssertTrue(y.array.contains(0) && y.array.contains { $0 > 0 })
+    }
+
     func testReLU() {
         check(ReLU(), input: randomTensor([2, 3, 4, 4], seed: 9), training: true)
     }
