@@ -44,6 +44,17 @@ final class FailureTests: XCTestCase {
         assertThrows(png, name: "mangled.png") { if case .corrupt = $0 { return true } else { return false } }
     }
 
+    func testMildDamageStillDecodes() throws {
+        // Stray bytes before a marker make libjpeg warn ("extraneous bytes"), not fail.
+        let original = TestImages.gradient(width: 64, height: 48)
+        var jpeg = try ImageFile.encodeJPEG(original, quality: 95)
+        let eoi = jpeg.count - 2
+        jpeg.insert(contentsOf: [0x12, 0x34, 0x56], at: eoi)
+        let decoded = try ImageFile.decode(jpeg, name: "stray.jpg").image
+        XCTAssertEqual([decoded.width, decoded.height], [64, 48])
+        XCTAssertEqual(decoded, try ImageFile.decode(try ImageFile.encodeJPEG(original, quality: 95), name: "clean.jpg").image)
+    }
+
     func testRandomDamageNeverCrashes() throws {
         let jpeg = try ImageFile.encodeJPEG(TestImages.gradient(), quality: 80)
         let png = try ImageFile.encodePNG(TestImages.gradient())
