@@ -66,6 +66,7 @@ public struct MorphVideoJob {
     /// temporary file renamed into place at the end.
     public func run(progress: ProgressReporter?) throws -> MorphVideoReport {
         try OutputPath.check(output, inputs: photos)
+        FFmpegLogging.showErrorsOnly()
         let aligner = try FaceAligner(width: options.width, height: options.height)
         let ordered = options.order.sorted(photos) { try? ImageFile.exif(of: $0).dateTimeOriginal }
         var skipped = [PhotoProblem]()
@@ -75,6 +76,12 @@ public struct MorphVideoJob {
             let analysis = try analyzer.analyze(path)
             guard let face = choice.pick(from: analysis) else {
                 throw PhotoProblem(path: path, reason: analysis.faces.isEmpty ? "no face found" : "no face \(choice)")
+            }
+            do {
+                let eyes = try FaceAligner.eyeCentres(ibug68: face.points)
+                _ = try aligner.transform(leftEye: eyes.left, rightEye: eyes.right)
+            } catch {
+                throw PhotoProblem(path: path, reason: "unusable keypoints: \(error)")
             }
             return (path: path, points: face.points)
         }
@@ -95,13 +102,18 @@ public struct MorphVideoJob {
                                                                             fps: options.fps, crf: options.crf,
                                                                             preset: options.preset), inputs: photos)
         let started = Date()
-        try MorphSequence(schedule: schedule, easing: options.easing) { index in
-            try MorphVideoJob.align(chosen[index].path, points: chosen[index].points, aligner: aligner)
-        }.render { index, frame in
-            try encoder.append(frame)
-            progress?.update("rendering frames", done: index + 1, total: schedule.frameCount, detail: "", stepStart: started)
+        do {
+            try MorphSequence(schedule: schedule, easing: options.easing) { index in
+                try MorphVideoJob.align(chosen[index].path, points: chosen[index].points, aligner: aligner)
+            }.render { index, frame in
+                try encoder.append(frame)
+                progress?.update("rendering frames", done: index + 1, total: schedule.frameCount, detail: "", stepStart: started)
+            }
+            try encoder.finish()
+        } catch {
+            encoder.cancel()  // removes the temporary file; nothing is left at the output path
+            throw error
         }
-        try encoder.finish()
         return MorphVideoReport(used: chosen.map(\.path), skipped: skipped, frames: schedule.frameCount, duration: schedule.duration)
     }
 }
