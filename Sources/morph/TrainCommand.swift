@@ -92,14 +92,7 @@ extension MorphCommand.Train {
         @Option(help: "Pooling between conv blocks: max or blur (BlurPool).") var pool: PoolKind = .max
 
         func run() throws {
-            var recipe = TrainingOptions()
-            recipe.epochs = 80
-            recipe.batchSize = 16
-            recipe.learningRate = 1e-3
-            recipe.cosine = true
-            recipe.augmentation = Augmentation(scale: 0.1, shift: 0.1, rotationDegrees: 12, flip: true,
-                                               brightness: 0.15, contrast: 0.2)
-            try arguments.train(.standard(.nose, pool: pool), recipe: recipe, modelName: pool == .max ? "nose" : "nose-blur")
+            try arguments.train(.standard(.nose, pool: pool), recipe: .recipe(.nose), modelName: pool == .max ? "nose" : "nose-blur")
         }
     }
 
@@ -112,13 +105,7 @@ extension MorphCommand.Train {
         @Option(help: "Pooling between conv blocks: max or blur (BlurPool).") var pool: PoolKind = .max
 
         func run() throws {
-            var recipe = TrainingOptions()
-            recipe.epochs = 50
-            recipe.batchSize = 16
-            recipe.learningRate = 1.5e-4
-            recipe.augmentation = Augmentation(scale: 0.1, shift: 0.1, rotationDegrees: 12, flip: true,
-                                               brightness: 0.15, contrast: 0.2)
-            try arguments.train(.standard(.imm, pool: pool), recipe: recipe, modelName: pool == .max ? "imm58" : "imm58-blur")
+            try arguments.train(.standard(.imm, pool: pool), recipe: .recipe(.imm), modelName: pool == .max ? "imm58" : "imm58-blur")
         }
     }
 
@@ -130,18 +117,7 @@ extension MorphCommand.Train {
         @Option(help: "Square input size in pixels.") var inputSize = 128
 
         func run() throws {
-            var recipe = TrainingOptions()
-            recipe.epochs = 40
-            recipe.batchSize = 32
-            recipe.learningRate = 1e-3
-            recipe.weightDecay = 1e-4
-            recipe.decoupledWeightDecay = true
-            recipe.cosine = true
-            recipe.warmupEpochs = 1
-            recipe.loss = .l1
-            recipe.augmentation = Augmentation(scale: 0.15, shift: 0.1, rotationDegrees: 30, flip: true,
-                                               brightness: 0.2, contrast: 0.3, blurProbability: 0.2)
-            try arguments.train(.standard(.landmarks, inputSize: inputSize), recipe: recipe, modelName: "landmarks68")
+            try arguments.train(.standard(.landmarks, inputSize: inputSize), recipe: .recipe(.landmarks), modelName: "landmarks68")
         }
     }
 }
@@ -155,17 +131,9 @@ extension MorphCommand.Train {
         @Option(help: "Synthetic training scenes per epoch.") var scenes = 3200
 
         func run() throws {
-            var recipe = TrainingOptions()
-            recipe.epochs = 30
-            recipe.batchSize = 32
-            recipe.learningRate = 2e-3
-            recipe.weightDecay = 1e-4
-            recipe.decoupledWeightDecay = true
-            recipe.cosine = true
-            recipe.warmupEpochs = 1
             let (trainingRun, progress) = try arguments.prepareRun("faces")
             let reports = try FaceFinderTraining.run(
-                dataRoot: URL(fileURLWithPath: arguments.data), options: arguments.options(over: recipe),
+                dataRoot: URL(fileURLWithPath: arguments.data), options: arguments.options(over: .faceFinderRecipe),
                 canvasesPerEpoch: scenes, run: trainingRun, modelURL: arguments.modelURL("faces"),
                 resume: arguments.resume, limit: arguments.limit, command: arguments.command, progress: progress)
             for (name, report) in reports.sorted(by: { $0.key < $1.key }) {
