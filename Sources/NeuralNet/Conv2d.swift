@@ -14,7 +14,7 @@ public final class Conv2d: Layer {
     public var computesInputGradient = true
 
     /// Floats of im2col columns processed per sgemm; bounds the scratch memory.
-    public static var columnBudget = 1 << 22
+    static var columnBudget = 1 << 20
 
     private var input: Tensor?
     private let output = Tensor(shape: [0])
@@ -54,7 +54,7 @@ public final class Conv2d: Layer {
 
     /// Output planes at least this large are multiplied one image at a time, straight into the
     /// output (wide enough for an efficient sgemm, and no reordering copies).
-    public static var directArea = 1024
+    static var directArea = 1024
 
     /// Images per sgemm: one for large planes, else as many as fit in `columnBudget`.
     private func chunkSize(_ g: WindowGeometry, images: Int) -> Int {

@@ -71,8 +71,6 @@ func cnn58() -> Sequential {
     return Sequential(layers)
 }
 
-if let v = ProcessInfo.processInfo.environment["NN_DIRECT"], let n = Int(v) { Conv2d.directArea = n }
-if let v = ProcessInfo.processInfo.environment["NN_BUDGET"], let n = Int(v) { Conv2d.columnBudget = n }
 let task = CommandLine.arguments.dropFirst().first ?? ""
 print("engine neuralnet")
 print("blas_core \(BLASRuntime.coreName)")
