@@ -39,7 +39,7 @@ public struct AnalyzedFace: Sendable {
 public struct PhotoAnalysis: Sendable {
     /// The photo's path.
     public var path: String
-    /// Upright RGB pixels, possibly decoded at a reduced scale (see `scale`).
+    /// Upright pixels (RGB or grey, as asked), possibly decoded at a reduced scale (see `scale`).
     public var image: Image
     /// Full-resolution pixels per pixel of `image` (1, 2, 4 or 8).
     public var scale: Int
@@ -88,14 +88,15 @@ public final class FaceAnalyzer {
         self.manualBoxes = manualBoxes
     }
 
-    /// Decodes and analyses the photo at `path`. Throws for unreadable photos and malformed sidecars;
-    /// a photo without a face gives an analysis with no faces.
-    public func analyze(_ path: String) throws -> PhotoAnalysis {
+    /// Decodes (in `mode`: grey is faster when no colour picture is wanted) and analyses the photo at
+    /// `path`. Throws for unreadable photos and malformed sidecars; a photo without a face gives an
+    /// analysis with no faces.
+    public func analyze(_ path: String, mode: ColorMode = .rgb) throws -> PhotoAnalysis {
         var clock = Date()
         let size = try ImageFile.size(of: path)
         var shrink = 1
         while shrink < 8 && max(size.width, size.height) / (shrink * 2) >= workingSide { shrink *= 2 }
-        let decoded = try ImageFile.read(path, mode: .rgb, shrink: shrink)
+        let decoded = try ImageFile.read(path, mode: mode, shrink: shrink)
         let scale = Double(decoded.scale)  // DCT scaling: output pixel i covers input pixels [i*s, (i+1)*s)
         let decodeTime = Date().timeIntervalSince(clock)
         var analysis = PhotoAnalysis(path: path, image: decoded.image, scale: decoded.scale, width: size.width,

@@ -54,12 +54,14 @@ public final class FaceFinder {
     public func detect(_ photo: Image) -> [FaceDetection] {
         let grey = photo.channels == 1 ? photo : photo.converted(to: .grey)
         var found = [FaceDetection]()
-        for level in levels {
+        var previous = grey  // each level is shrunk from the one before: the large photo is read once
+        for level in levels.sorted(by: >) {
             let factor = Double(level) / Double(max(grey.width, grey.height))
             guard factor < 1.5 else { continue }  // the photo is already small: a finer level covers it
             let width = max(1, Int((Double(grey.width) * factor).rounded()))
             let height = max(1, Int((Double(grey.height) * factor).rounded()))
-            let scaled = grey.resized(width: width, height: height)
+            let scaled = previous.resized(width: width, height: height)
+            previous = scaled
             found += detectAtScale(scaled).map {
                 let s = Double(grey.width) / Double(width)
                 return FaceDetection(box: Box(x: $0.box.x * s, y: $0.box.y * s, width: $0.box.width * s,

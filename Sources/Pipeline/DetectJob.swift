@@ -53,7 +53,7 @@ public struct DetectJob {
         let names = DetectJob.outputNames(for: photos)
         let overlays = options.overlays
         let results = try PhotoBatch.analyze(photos, makeAnalyzer: makeAnalyzer, progress: progress) { analyzer, path in
-            let analysis = try analyzer.analyze(path)
+            let analysis = try analyzer.analyze(path, mode: overlays ? .rgb : .grey)
             try write(analysis, name: names[path]!)
             return (path: path, faces: analysis.faces.count, timings: analysis.timings,
                     thumbnail: overlays ? try DetectJob.overlay(analysis, maxSide: 240) : nil)

@@ -73,7 +73,7 @@ public struct MorphVideoJob {
         var chosen = [(path: String, points: [Point])]()
         let choice = options.face
         let picked = try PhotoBatch.analyze(ordered, makeAnalyzer: makeAnalyzer, progress: progress) { analyzer, path in
-            let analysis = try analyzer.analyze(path)
+            let analysis = try analyzer.analyze(path, mode: .grey)
             guard let face = choice.pick(from: analysis) else {
                 throw PhotoProblem(path: path, reason: analysis.faces.isEmpty ? "no face found" : "no face \(choice)")
             }

@@ -70,7 +70,7 @@ extension MorphCommand.Bench {
             for pass in 0..<passes {
                 for photo in photos {
                     let started = Date()
-                    let analysis = try analyzer.analyze(photo)
+                    let analysis = try analyzer.analyze(photo, mode: .grey)
                     guard pass > 0 else { continue }
                     totals.append(1000 * Date().timeIntervalSince(started))
                     decode.append(analysis.timings.decode)
