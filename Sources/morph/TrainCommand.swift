@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Imaging
 import Landmarks
 
 extension MorphCommand {
@@ -7,7 +8,7 @@ extension MorphCommand {
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Train the keypoint detectors (weights go to models/ by default).",
-            subcommands: [Nose.self, IMM.self, Landmarks.self, Faces.self])
+            subcommands: [Nose.self, IMM.self, Landmarks.self, Faces.self, Compare.self])
     }
 }
 
@@ -141,6 +142,23 @@ extension MorphCommand.Train {
                              name, 100 * report.hitRate, report.count, report.boxesPerPhoto, report.millisecondsPerPhoto))
             }
             print("run folder: \(trainingRun.folder.path)\nmodel: \(arguments.modelURL("faces").path)")
+        }
+    }
+}
+
+extension MorphCommand.Train {
+    /// `morph train compare`: validation curves of several runs on one chart.
+    struct Compare: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Plot the validation curves of several run folders together (e.g. max-pool against BlurPool).")
+        @Argument(help: "Run folders (each with a metrics.csv).") var runs: [String]
+        @Option(name: .shortAndLong, help: "The chart (.png).") var output = "output/compare.png"
+        @Option(help: "Chart title.") var title = "Validation NME"
+
+        func run() throws {
+            let chart = try RunComparison.plot(runs.map { URL(fileURLWithPath: $0) }, title: title)
+            try ImageFile.write(chart, to: output)
+            print("wrote \(output)")
         }
     }
 }
