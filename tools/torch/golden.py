@@ -17,10 +17,12 @@ torch.set_num_threads(1)
 
 
 def tensor(shape, phase, scale=1.0):
+    """A float32 tensor of `shape` filled from `formula`, times `scale`."""
     return torch.from_numpy(formula(int(np.prod(shape)), phase) * np.float32(scale)).view(*shape)
 
 
 def wing(pred, target, w=10.0, eps=2.0):
+    """Wing loss (Feng et al. 2018), mean over elements."""
     d = (pred - target).abs()
     c = w - w * np.log(1 + w / eps)
     return torch.where(d < w, w * torch.log(1 + d / eps), d - c).mean()
@@ -34,15 +36,12 @@ def summary(g):
 
 
 def run(model, x, target):
+    """One training-mode forward and backward with the MSE loss; returns output and loss."""
     model.train()
     out = model(x)
-    loss = nn_mse(out, target)
+    loss = torch.nn.functional.mse_loss(out, target)
     loss.backward()
     return out.detach().clone(), loss.detach()
-
-
-def nn_mse(out, target):
-    return torch.nn.functional.mse_loss(out, target)
 
 
 def tiny():

@@ -64,8 +64,8 @@ def formula(count, phase):
 
 
 def formula_weights(model):
-    """Sets parameter t (in named_parameters order) from `formula`: matrices and kernels scaled by
-    sqrt(3 / fan_in), 1-D weights 1 + 0.1 sin, biases 0.1 sin."""
+    """Sets parameter t (in named_parameters order) from v = formula(numel, 0.7 t + 1.3): matrices
+    and kernels v sqrt(3 / fan_in), 1-D weights 1 + 0.1 v, biases 0.1 v."""
     with torch.no_grad():
         for t, (name, p) in enumerate(model.named_parameters()):
             values = formula(p.numel(), 0.7 * t + 1.3).astype(np.float64)
