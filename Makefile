@@ -57,6 +57,8 @@ bench: build venv
 	@$(RELEASE) bench render
 	@echo "== detection on 12-megapixel photos =="
 	@$(RELEASE) bench detect --megapixels 12 samples/*.jpg
+	@echo "== the whole job: 17 photos of mixed sizes =="
+	@$(RELEASE) bench video --count 17 samples/*.jpg
 
 ## venv: PyTorch (CPU wheel) for the reference measurements and golden-test generation
 venv: .venv/bin/python

@@ -11,7 +11,7 @@ extension MorphCommand {
     struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Measure the speed of the building blocks (used by `make bench`).",
-            subcommands: [Sgemm.self, Render.self, Detect.self])
+            subcommands: [Sgemm.self, Render.self, Detect.self, Video.self])
     }
 }
 
@@ -66,6 +66,9 @@ extension MorphCommand.Bench {
         func run() throws {
             let analyzer = try ModelFiles.analyzer(folder: ModelFiles.folder(explicit: models), manualBoxes: nil)
             let photos = try megapixels.map { try Self.enlarged(self.photos, megapixels: $0) } ?? self.photos
+            defer {
+                if megapixels != nil { try? FileManager.default.removeItem(atPath: (photos[0] as NSString).deletingLastPathComponent) }
+            }
             var totals = [Double](), decode = [Double](), find = [Double](), keypoints = [Double]()
             for pass in 0..<passes {
                 for photo in photos {
@@ -84,18 +87,50 @@ extension MorphCommand.Bench {
                          size.width, size.height, median(totals), totals.count, median(decode), median(find), median(keypoints)))
         }
 
-        /// Copies of `photos` enlarged to about `megapixels`, written as JPEG into a temporary folder.
-        static func enlarged(_ photos: [String], megapixels: Double) throws -> [String] {
+        /// Copies of `photos` enlarged to about `megapixels` (one value for all, or one per photo, cycled),
+        /// written as JPEG into a temporary folder.
+        static func enlarged(_ photos: [String], megapixels: Double...) throws -> [String] {
+            try enlarged(photos, megapixels: megapixels)
+        }
+
+        static func enlarged(_ photos: [String], megapixels: [Double]) throws -> [String] {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("morph-bench-\(getpid())")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             return try photos.enumerated().map { index, path in
                 let image = try ImageFile.read(path).image
-                let factor = (megapixels * 1e6 / Double(image.pixelCount)).squareRoot()
+                let factor = (megapixels[index % megapixels.count] * 1e6 / Double(image.pixelCount)).squareRoot()
                 let big = image.resized(width: Int(Double(image.width) * factor), height: Int(Double(image.height) * factor))
                 let target = folder.appendingPathComponent("photo\(index).jpg").path
                 try ImageFile.write(big, to: target, quality: 90)
                 return target
             }
+        }
+    }
+}
+
+extension MorphCommand.Bench {
+    /// `morph bench video`: the whole job on a collection of mixed sizes.
+    struct Video: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time `morph PHOTOS -o video.mp4` end to end on COUNT photos enlarged to mixed sizes (up to 12 MP).")
+
+        @Argument(help: "Photos to draw from (cycled).") var photos: [String]
+        @Option(help: "How many photos the collection has.") var count = 17
+        @Option(help: "Model folder (default: the shipped models/).") var models: String?
+
+        func run() throws {
+            let sources = (0..<count).map { photos[$0 % photos.count] }
+            let collection = try Detect.enlarged(sources, megapixels: [0.3, 1, 2, 5, 8, 12])
+            defer { try? FileManager.default.removeItem(atPath: (collection[0] as NSString).deletingLastPathComponent) }
+            let output = FileManager.default.temporaryDirectory.appendingPathComponent("morph-bench-\(getpid()).mp4").path
+            defer { try? FileManager.default.removeItem(atPath: output) }
+            let folder = ModelFiles.folder(explicit: models)
+            let started = Date()
+            let report = try MorphVideoJob(photos: collection, output: output, options: MorphVideoOptions()) {
+                try ModelFiles.analyzer(folder: folder, manualBoxes: nil)
+            }.run(progress: nil)
+            print(String(format: "video: %d photos (0.3-12 MP), %d frames at 720x720, 30 fps: %.1f s end to end (%d skipped)",
+                         count, report.frames, Date().timeIntervalSince(started), report.skipped.count))
         }
     }
 }
