@@ -38,17 +38,21 @@ public struct KeypointModelSpec: Sendable {
     /// Crop side as a multiple of the landmark box's longer side (face-crop models only).
     public var cropMargin: Double
 
-    /// The default specification of `task`.
-    public static func standard(_ task: KeypointTask, pool: PoolKind = .max, inputSize: Int = 128) -> KeypointModelSpec {
+    /// The default specification of `task`; `inputSize` is the input width (the IMM tasks keep the
+    /// photos' 4:3 shape), by default 80 for the nose, 320 for IMM-58 and 128 for the 68-point crops.
+    public static func standard(_ task: KeypointTask, pool: PoolKind = .max, inputSize: Int? = nil) -> KeypointModelSpec {
         switch task {
         case .nose:
-            return KeypointModelSpec(task: task, inputWidth: 80, inputHeight: 60, scheme: .imm58,
+            let width = inputSize ?? 80
+            return KeypointModelSpec(task: task, inputWidth: width, inputHeight: width * 3 / 4, scheme: .imm58,
                                      targetIndices: [LandmarkScheme.imm58.noseTip], pool: pool, cropMargin: 1)
         case .imm:
-            return KeypointModelSpec(task: task, inputWidth: 320, inputHeight: 240, scheme: .imm58,
+            let width = inputSize ?? 320
+            return KeypointModelSpec(task: task, inputWidth: width, inputHeight: width * 3 / 4, scheme: .imm58,
                                      targetIndices: Array(0..<58), pool: pool, cropMargin: 1)
         case .landmarks:
-            return KeypointModelSpec(task: task, inputWidth: inputSize, inputHeight: inputSize, scheme: .ibug68,
+            let side = inputSize ?? 128
+            return KeypointModelSpec(task: task, inputWidth: side, inputHeight: side, scheme: .ibug68,
                                      targetIndices: Array(0..<68), pool: pool, cropMargin: 1.3)
         }
     }
@@ -62,11 +66,15 @@ public struct KeypointModelSpec: Sendable {
     /// A freshly initialised network for this specification.
     public func makeNetwork(seed: UInt64) -> Layer {
         switch task {
-        case .nose: return smallCNN(channels: [12, 24, 32], seed: seed)
-        case .imm: return smallCNN(channels: [18, 24, 30, 30, 25], seed: seed)
+        case .nose: return smallCNN(channels: Array([12, 24, 32, 32, 32, 32].prefix(blockCount)), seed: seed)
+        case .imm: return smallCNN(channels: Array([18, 24, 30, 30, 25, 25].prefix(blockCount)), seed: seed)
         case .landmarks: return ResNet18(inputChannels: 1, outputs: outputCount, seed: seed)
         }
     }
+
+    /// Conv blocks of the small networks: enough halvings to bring the input width to about 10
+    /// (3 at the nose's 80 pixels, 5 at IMM's 320, as in the course).
+    var blockCount: Int { min(6, max(1, Int((log2(Double(inputWidth) / 10)).rounded()))) }
 
     /// Blocks of 3x3 conv + ReLU + pool, then Linear(hidden 128) + ReLU + Linear(outputs).
     func smallCNN(channels: [Int], seed: UInt64) -> Layer {

@@ -91,9 +91,11 @@ extension MorphCommand.Train {
             abstract: "Nose-tip CNN on IMM (80x60 grey, 3 conv blocks, MSE, Adam 3e-4, batch 64).")
         @OptionGroup var arguments: TrainingArguments
         @Option(help: "Pooling between conv blocks: max or blur (BlurPool).") var pool: PoolKind = .max
+        @Option(help: "Input width in pixels (height 3/4 of it); one conv block per halving down to about 10.")
+        var inputSize = 80
 
         func run() throws {
-            try arguments.train(.standard(.nose, pool: pool), recipe: .recipe(.nose), modelName: pool == .max ? "nose" : "nose-blur")
+            try arguments.train(.standard(.nose, pool: pool, inputSize: inputSize), recipe: .recipe(.nose), modelName: pool == .max ? "nose" : "nose-blur")
         }
     }
 
@@ -104,9 +106,11 @@ extension MorphCommand.Train {
             abstract: "58-point CNN on IMM (320x240 grey, 5 conv blocks, Adam 1.5e-4, 50 epochs, augmented).")
         @OptionGroup var arguments: TrainingArguments
         @Option(help: "Pooling between conv blocks: max or blur (BlurPool).") var pool: PoolKind = .max
+        @Option(help: "Input width in pixels (height 3/4 of it); one conv block per halving down to about 10.")
+        var inputSize = 320
 
         func run() throws {
-            try arguments.train(.standard(.imm, pool: pool), recipe: .recipe(.imm), modelName: pool == .max ? "imm58" : "imm58-blur")
+            try arguments.train(.standard(.imm, pool: pool, inputSize: inputSize), recipe: .recipe(.imm), modelName: pool == .max ? "imm58" : "imm58-blur")
         }
     }
 
