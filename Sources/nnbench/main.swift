@@ -44,17 +44,29 @@ func batch(_ shape: [Int], outputs: Int) -> (Tensor, Tensor) {
     return (x, y)
 }
 
-/// Images per second of forward, MSE, backward and Adam on `model`.
-func trainingRate(_ model: Layer, input: [Int], outputs: Int, repeats: Int) -> Double {
+/// CPU seconds (user + system, all threads) this process has used.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+/// Images per second of forward, MSE, backward and Adam on `model`, and CPU seconds per image
+/// (a figure that other processes on the machine disturb less than the wall clock).
+func trainingRate(_ model: Layer, input: [Int], outputs: Int, repeats: Int) -> (perSecond: Double, cpuPerImage: Double) {
     let (x, y) = batch(input, outputs: outputs)
     let optimizer = Adam(parameters: model.parameters.map(\.parameter), learningRate: 1e-4)
+    var cpu = 0.0
     let seconds = medianSeconds(warmup: 2, repeats: repeats) {
+        let start = cpuSeconds()
         model.zeroGrad()
         let (_, gradient) = Loss.mse(model.forward(x, training: true), y)
         _ = model.backward(gradient)
         optimizer.step()
+        cpu = cpuSeconds() - start  // the last call's
     }
-    return Double(input[0]) / seconds
+    return (Double(input[0]) / seconds, cpu / Double(input[0]))
 }
 
 /// The 5-conv 58-point CNN: [N, 1, 240, 320] -> [N, 116].
@@ -77,7 +89,8 @@ print("blas_core \(BLASRuntime.coreName)")
 switch task {
 case "resnet18-train":
     let rate = trainingRate(ResNet18(inputChannels: 1, outputs: 136), input: [32, 1, 160, 160], outputs: 136, repeats: 5)
-    print("resnet18_train_img_per_s \(rate)")
+    print("resnet18_train_img_per_s \(rate.perSecond)")
+    print("resnet18_train_cpu_s_per_img \(rate.cpuPerImage)")
     print("resnet18_train_peak_rss_mib \(peakRSSMiB())")
 case "resnet18-infer":
     let model = ResNet18(inputChannels: 1, outputs: 136)
@@ -90,7 +103,9 @@ case "resnet18-latency":
     let seconds = medianSeconds(warmup: 5, repeats: 31) { _ = model.forward(x, training: false) }
     print("resnet18_latency_ms \(seconds * 1000)")
 case "cnn58-train":
-    print("cnn58_train_img_per_s \(trainingRate(cnn58(), input: [64, 1, 240, 320], outputs: 116, repeats: 5))")
+    let rate = trainingRate(cnn58(), input: [64, 1, 240, 320], outputs: 116, repeats: 5)
+    print("cnn58_train_img_per_s \(rate.perSecond)")
+    print("cnn58_train_cpu_s_per_img \(rate.cpuPerImage)")
 case "roundtrip" where CommandLine.arguments.count == 4:
     let model = ResNet18(inputChannels: 1, outputs: 136)
     do {
