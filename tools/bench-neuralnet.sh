@@ -2,7 +2,8 @@
 # NeuralNet engine against PyTorch (2 threads) on the issue-3 workloads, side by side.
 # Each workload runs RUNS times per engine (interleaved, so both see the same machine load); the
 # medians and engine/PyTorch ratios are printed. Throughput: ratio >= 1 means the engine is faster;
-# latency: ratio <= 1 means the engine is faster.
+# latency: ratio <= 1 means the engine is faster. Engine-only rows (CPU seconds per image or per
+# call) show the engine's cost independent of what else runs on the machine.
 #
 # Usage: tools/bench-neuralnet.sh [workload ...]   (default: all four)
 # Env:   RUNS (default 3), PYTHON (default .venv/bin/python), SWIFT (default swift),
@@ -29,7 +30,7 @@ trap 'rm -f "$results"' EXIT
 for workload in "${WORKLOADS[@]}"; do
   for run in $(seq "$RUNS"); do
     echo "# $workload run $run/$RUNS" >&2
-    "$NNBENCH" "$workload" | sed -n 's/^\([a-z0-9_]*_\(per_s\|ms\|mib\)\) /engine \1 /p' >> "$results"
+    "$NNBENCH" "$workload" | sed -n 's/^\([a-z0-9_]*_\(per_s\|ms\|mib\|per_img\|per_call\)\) /engine \1 /p' >> "$results"
     "$PYTHON" tools/torch/bench.py "$workload" | sed -n 's/^\([a-z0-9_]*_\(per_s\|ms\|mib\)\) /pytorch \1 /p' >> "$results"
   done
 done
@@ -45,7 +46,9 @@ awk '
   }
   END {
     for (k in keys) {
-      e = median(values["engine " k]); p = median(values["pytorch " k])
-      printf "%-32s %12.2f %12.2f %8.2f\n", k, e, p, (p > 0 ? e / p : 0)
+      e = median(values["engine " k])
+      if (values["pytorch " k] == "") { printf "%-32s %12.4f %12s %8s\n", k, e, "-", "-"; continue }
+      p = median(values["pytorch " k])
+      printf "%-32s %12.2f %12.2f %8.2f\n", k, e, p, e / p
     }
   }' "$results" | sort

@@ -100,8 +100,10 @@ case "resnet18-infer":
 case "resnet18-latency":
     let model = ResNet18(inputChannels: 1, outputs: 136)
     let (x, _) = batch([1, 1, 160, 160], outputs: 136)
+    let start = cpuSeconds()
     let seconds = medianSeconds(warmup: 5, repeats: 31) { _ = model.forward(x, training: false) }
     print("resnet18_latency_ms \(seconds * 1000)")
+    print("resnet18_latency_cpu_ms_per_call \((cpuSeconds() - start) * 1000 / 36)")
 case "cnn58-train":
     let rate = trainingRate(cnn58(), input: [64, 1, 240, 320], outputs: 116, repeats: 5)
     print("cnn58_train_img_per_s \(rate.perSecond)")
