@@ -82,6 +82,7 @@ public final class Conv2d: Layer {
             gemm(m: outputChannels, n: count * area, k: rows, a: weight.value.data, lda: rows,
                  b: columns, ldb: count * area, beta: 0, c: target, ldc: count * area)
             let biasData = bias?.value.data
+            if direct && biasData == nil { continue }  // the product is already the output
             Parallel.forEach(count * outputChannels, grain: 8) { lines in
                 for line in lines {
                     let image = line / outputChannels, channel = line % outputChannels
