@@ -48,6 +48,7 @@ public final class FaceFinder {
         let network = FaceFinderNetwork.make(seed: 0)
         try network.load(stateDict: contents.tensors, source: url.path)
         self.init(network: network)
+        if let threshold = contents.metadata["threshold"].flatMap(Double.init) { self.threshold = threshold }
     }
 
     /// Every face in the grey `photo`, strongest first.

@@ -32,29 +32,41 @@ struct FaceFinderSampler {
     }
 
     /// One canvas and the landmark boxes of the faces on it.
+    ///
+    /// A third of the canvases first get an unlabelled face larger than `maxFace`: at inference a face
+    /// too large for one pyramid level must not be found there as a cluster of small "faces" (eyes, mouth).
     func compose(_ rng: inout SplitMix64) -> (Image, [Box]) {
         var image = background(&rng)
         var boxes = [Box]()
+        if rng.nextFloat() < 0.33 {
+            _ = pasteRandomFace(size: maxFace * Double(rng.uniform(1.4, 4)), onto: &image, &rng)
+        }
         let roll = rng.nextFloat()
         let faceCount = roll < 0.1 ? 0 : (roll < 0.8 ? 1 : 2)
         for _ in 0..<faceCount {
-            let face = faces[Int(rng.next() % UInt64(faces.count))]
             let size = exp(Double(rng.uniform(Float(log(minFace)), Float(log(maxFace)))))
-            let angle = Double(rng.uniform(Float(-maxRotation), Float(maxRotation))) * .pi / 180
-            let centre = Point(x: Double(rng.uniform(0.1, 0.9)) * Double(canvas), y: Double(rng.uniform(0.1, 0.9)) * Double(canvas))
-            let side = max(face.landmarkBox.width, face.landmarkBox.height)
-            var canvasFromPhoto = AffineTransform.translation(centre.x, centre.y)
-                .concatenating(after: .rotation(angle))
-                .concatenating(after: .scale(size / side, size / side))
-                .concatenating(after: .translation(-face.landmarkBox.center.x, -face.landmarkBox.center.y))
-            if rng.nextFloat() < 0.5 {
-                canvasFromPhoto = AffineTransform(a: -1, b: 0, c: 0, d: 1, tx: 2 * centre.x, ty: 0).concatenating(after: canvasFromPhoto)
-            }
-            paste(face, canvasFromPhoto: canvasFromPhoto, radius: 0.95 * side, onto: &image)
-            boxes.append(Box(enclosing: face.points.map { canvasFromPhoto.apply($0) }))
+            boxes.append(pasteRandomFace(size: size, onto: &image, &rng))
         }
         if rng.nextFloat() < 0.2 { image = image.gaussianBlurred3x3() }
         return (image, boxes)
+    }
+
+    /// Pastes a random face whose landmark box's longer side becomes `size` pixels, at a random place,
+    /// rotation and mirroring; returns its landmark box on the canvas.
+    func pasteRandomFace(size: Double, onto image: inout Image, _ rng: inout SplitMix64) -> Box {
+        let face = faces[Int(rng.next() % UInt64(faces.count))]
+        let angle = Double(rng.uniform(Float(-maxRotation), Float(maxRotation))) * .pi / 180
+        let centre = Point(x: Double(rng.uniform(0.1, 0.9)) * Double(canvas), y: Double(rng.uniform(0.1, 0.9)) * Double(canvas))
+        let side = max(face.landmarkBox.width, face.landmarkBox.height)
+        var canvasFromPhoto = AffineTransform.translation(centre.x, centre.y)
+            .concatenating(after: .rotation(angle))
+            .concatenating(after: .scale(size / side, size / side))
+            .concatenating(after: .translation(-face.landmarkBox.center.x, -face.landmarkBox.center.y))
+        if rng.nextFloat() < 0.5 {
+            canvasFromPhoto = AffineTransform(a: -1, b: 0, c: 0, d: 1, tx: 2 * centre.x, ty: 0).concatenating(after: canvasFromPhoto)
+        }
+        paste(face, canvasFromPhoto: canvasFromPhoto, radius: 0.95 * side, onto: &image)
+        return Box(enclosing: face.points.map { canvasFromPhoto.apply($0) })
     }
 
     /// A canvas cut from a random photo where it does not overlap that photo's face (flat grey if none fits).

@@ -101,11 +101,21 @@ public enum FaceFinderEvaluation {
 
     /// Runs `finder` on every example's photo.
     public static func run(finder: FaceFinder, examples: [TrainingExample]) -> FaceFinderReport {
-        var hits = 0, centreError = 0.0, boxes = 0, seconds = 0.0
+        var detections = [[FaceDetection]](), seconds = 0.0
         for example in examples {
             let clock = Date()
-            let detections = finder.detect(example.image)
+            detections.append(finder.detect(example.image))
             seconds += Date().timeIntervalSince(clock)
+        }
+        return score(detections, examples: examples, threshold: finder.threshold, seconds: seconds)
+    }
+
+    /// The report for detections already made, counting only those scoring at least `threshold`.
+    public static func score(_ detections: [[FaceDetection]], examples: [TrainingExample], threshold: Double,
+                             seconds: Double = 0) -> FaceFinderReport {
+        var hits = 0, centreError = 0.0, boxes = 0
+        for (found, example) in zip(detections, examples) {
+            let detections = found.filter { $0.score >= threshold }
             boxes += detections.count
             if let found = hit(detections, truth: example.landmarkBox) {
                 hits += 1

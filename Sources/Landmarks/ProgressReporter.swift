@@ -13,7 +13,9 @@ public final class ProgressReporter {
     public init(logPath: String? = nil, forcePlain: Bool = false) {
         isTerminal = !forcePlain && isatty(STDERR_FILENO) != 0
         if let logPath {
-            FileManager.default.createFile(atPath: logPath, contents: nil)
+            if !FileManager.default.fileExists(atPath: logPath) {  // a resumed run appends to its log
+                FileManager.default.createFile(atPath: logPath, contents: nil)
+            }
             logFile = FileHandle(forWritingAtPath: logPath)
             logFile?.seekToEndOfFile()
         } else {

@@ -24,7 +24,9 @@ extension TrainingOptions {
                                    augmentation: Augmentation(scale: 0.1, shift: 0.1, rotationDegrees: 12, flip: true,
                                                               brightness: 0.15, contrast: 0.2))
         case .imm:
-            return TrainingOptions(epochs: 50, batchSize: 16, learningRate: 1.5e-4,
+            // The course's Adam 1.5e-4 for 50 epochs was still far from converged (32% NME at epoch 12);
+            // 1e-3 with a cosine decay over 80 epochs trains in the same few minutes.
+            return TrainingOptions(epochs: 80, batchSize: 16, learningRate: 1e-3, cosineWarmupEpochs: 0,
                                    augmentation: Augmentation(scale: 0.1, shift: 0.1, rotationDegrees: 12, flip: true,
                                                               brightness: 0.15, contrast: 0.2))
         case .landmarks:

@@ -8,7 +8,7 @@ extension MorphCommand {
     struct Eval: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Evaluate a trained detector on the validation part of a dataset.",
-            subcommands: [WholePhoto.self, Landmarks.self])
+            subcommands: [WholePhoto.self, Landmarks.self, Faces.self])
     }
 }
 
@@ -66,6 +66,37 @@ extension MorphCommand.Eval {
                 model: trained, examples: examples, boxes: "truth", boxFor: { $0.landmarkBox }, refine: refine, flip: flip,
                 folder: URL(fileURLWithPath: output), progress: progress)
             LandmarkReportPrinter.print(report, folder: output)
+        }
+    }
+}
+
+extension MorphCommand.Eval {
+    /// `morph eval faces`: the face finder's hit rate and false boxes at several thresholds.
+    struct Faces: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Face finder on the validation photos of IMM and 300-W: hit rate and boxes per photo by threshold.")
+
+        @Option(help: "The folder holding imm_face_db and 300w.") var data: String
+        @Option(help: "Model file.") var model = "models/faces.safetensors"
+
+        func run() throws {
+            let finder = try FaceFinder(contentsOf: URL(fileURLWithPath: model))
+            let shipped = finder.threshold
+            finder.threshold = 0.05
+            let root = URL(fileURLWithPath: data)
+            for (name, folder, task) in [("imm", "imm_face_db", KeypointTask.imm), ("300w", "300w", .landmarks)] {
+                let examples = try LandmarkDataset.load(task, root: root.appendingPathComponent(folder)).validation
+                let started = Date()
+                let detections = examples.map { finder.detect($0.image) }
+                let milliseconds = 1000 * Date().timeIntervalSince(started) / Double(examples.count)
+                print("\(name): \(examples.count) validation photos, \(String(format: "%.1f", milliseconds)) ms per photo")
+                for threshold in [0.2, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8] {
+                    let report = FaceFinderEvaluation.score(detections, examples: examples, threshold: threshold)
+                    print(String(format: "  threshold %.2f%@  found %5.1f%%   boxes per photo %.2f   centre error %.1f px",
+                                 threshold, abs(threshold - shipped) < 1e-9 ? " (model's)" : "          ",
+                                 100 * report.hitRate, report.boxesPerPhoto, report.meanCentreError))
+                }
+            }
         }
     }
 }
