@@ -1,6 +1,7 @@
 import ArgumentParser
 import FaceData
 import Foundation
+import Imaging
 import Landmarks
 
 extension MorphCommand {
@@ -51,9 +52,13 @@ extension MorphCommand.Eval {
         @Flag(help: "Second pass on a crop made from the first prediction.") var refine = false
         @Flag(help: "Average with the prediction on the mirrored crop.") var flip = false
         @Option(help: "Folder for the CED curve and the worst faces.") var output = "output/eval-landmarks"
+        @Option(help: "Face boxes from the ground-truth landmarks (truth) or from the face finder (detector).")
+        var boxes = "truth"
+        @Option(help: "Face finder model, for --boxes detector.") var finder = "models/faces.safetensors"
 
         func validate() throws {
             guard ["validation", "all"].contains(split) else { throw ValidationError("--split must be validation or all") }
+            guard ["truth", "detector"].contains(boxes) else { throw ValidationError("--boxes must be truth or detector") }
         }
 
         func run() throws {
@@ -62,8 +67,14 @@ extension MorphCommand.Eval {
             let (train, validation) = try LandmarkDataset.load(.landmarks, root: root)
             let examples = split == "all" ? train + validation : validation
             let progress = ProgressReporter()
+            let faceFinder = boxes == "detector" ? try FaceFinder(contentsOf: URL(fileURLWithPath: finder)) : nil
+            // With the finder, the face is the detection that hits the annotated one (none: a miss).
+            let boxFor: (TrainingExample) -> Box? = { example in
+                guard let faceFinder else { return example.landmarkBox }
+                return FaceFinderEvaluation.hit(faceFinder.detect(example.image), truth: example.landmarkBox)?.box
+            }
             let report = try LandmarkEvaluation.run(
-                model: trained, examples: examples, boxes: "truth", boxFor: { $0.landmarkBox }, refine: refine, flip: flip,
+                model: trained, examples: examples, boxes: boxes, boxFor: boxFor, refine: refine, flip: flip,
                 folder: URL(fileURLWithPath: output), progress: progress)
             LandmarkReportPrinter.print(report, folder: output)
         }
