@@ -19,8 +19,8 @@ public struct TrainingExample: Sendable {
 
 /// Loads the datasets of the keypoint tasks into memory, already split.
 public enum LandmarkDataset {
-    /// Training and validation examples of `task` from `root` (the IMM folder, or a 300-W tree
-    /// of photos with `.pts` files); `limit` keeps the first N of each side (for quick runs).
+    /// Training and validation examples of `task` from `root` (the IMM folder; for 68 points a
+    /// tree of photos with `.pts` files or a dlib XML file); `limit` keeps the first N of each side.
     public static func load(_ task: KeypointTask, root: URL, limit: Int? = nil,
                             validationFraction: Double = 0.1) throws -> (train: [TrainingExample], validation: [TrainingExample]) {
         let annotated: [(sample: LandmarkSample, split: DatasetSplit)]
@@ -30,8 +30,10 @@ public enum LandmarkDataset {
                 (LandmarkSample(imageURL: $0.imageURL, points: $0.points, subset: ""), $0.split)
             }
         case .landmarks:
-            annotated = try PTSDataset.scan(root).filter { $0.points.count == 68 }
-                .map { ($0, $0.split(validationFraction: validationFraction)) }
+            // A folder tree of photos with .pts files, or a dlib XML file (e.g. ibug_300W_large's).
+            let samples = root.pathExtension.lowercased() == "xml"
+                ? try DlibDataset(contentsOf: root).samples(pointCount: 68) : try PTSDataset.scan(root)
+            annotated = samples.filter { $0.points.count == 68 }.map { ($0, $0.split(validationFraction: validationFraction)) }
         }
         guard !annotated.isEmpty else {
             throw LandmarksError.emptyDataset(folder: root.path, reason: "no annotated photos found")
