@@ -56,11 +56,16 @@ public struct Box: Equatable, Sendable, Codable {
     /// Width times height.
     public var area: Double { width * height }
 
-    /// Intersection over union with `other` (0 when they do not overlap).
-    public func iou(_ other: Box) -> Double {
+    /// The area shared with `other`.
+    public func intersection(_ other: Box) -> Double {
         let left = max(x, other.x), top = max(y, other.y)
         let right = min(x + width, other.x + other.width), bottom = min(y + height, other.y + other.height)
-        let inter = max(0, right - left) * max(0, bottom - top)
+        return max(0, right - left) * max(0, bottom - top)
+    }
+
+    /// Intersection over union with `other` (0 when they do not overlap).
+    public func iou(_ other: Box) -> Double {
+        let inter = intersection(other)
         let union = area + other.area - inter
         return union > 0 ? inter / union : 0
     }

@@ -53,6 +53,11 @@ public final class FaceFinder {
 
     /// Every face in the grey `photo`, strongest first.
     public func detect(_ photo: Image) -> [FaceDetection] {
+        FaceFinder.suppress(candidates(photo), overlap: overlap)
+    }
+
+    /// Every heat-map peak above `threshold` at every pyramid level, before suppression (photo pixels).
+    public func candidates(_ photo: Image) -> [FaceDetection] {
         let grey = photo.channels == 1 ? photo : photo.converted(to: .grey)
         var found = [FaceDetection]()
         var previous = grey  // each level is shrunk from the one before: the large photo is read once
@@ -69,7 +74,7 @@ public final class FaceFinder {
                                               height: $0.box.height * s), score: $0.score)
             }
         }
-        return FaceFinder.suppress(found, overlap: overlap)
+        return found
     }
 
     /// Detections in one pyramid level (coordinates of `image`).

@@ -101,21 +101,23 @@ public enum FaceFinderEvaluation {
 
     /// Runs `finder` on every example's photo.
     public static func run(finder: FaceFinder, examples: [TrainingExample]) -> FaceFinderReport {
-        var detections = [[FaceDetection]](), seconds = 0.0
+        var candidates = [[FaceDetection]](), seconds = 0.0
         for example in examples {
             let clock = Date()
-            detections.append(finder.detect(example.image))
+            candidates.append(finder.candidates(example.image))
             seconds += Date().timeIntervalSince(clock)
         }
-        return score(detections, examples: examples, threshold: finder.threshold, seconds: seconds)
+        return score(candidates: candidates, examples: examples, threshold: finder.threshold, overlap: finder.overlap,
+                     seconds: seconds)
     }
 
-    /// The report for detections already made, counting only those scoring at least `threshold`.
-    public static func score(_ detections: [[FaceDetection]], examples: [TrainingExample], threshold: Double,
-                             seconds: Double = 0) -> FaceFinderReport {
+    /// The report for candidates already found (`FaceFinder.candidates`), keeping those scoring at
+    /// least `threshold` and suppressing overlaps as `FaceFinder.detect` does.
+    public static func score(candidates: [[FaceDetection]], examples: [TrainingExample], threshold: Double,
+                             overlap: Double, seconds: Double = 0) -> FaceFinderReport {
         var hits = 0, centreError = 0.0, boxes = 0
-        for (found, example) in zip(detections, examples) {
-            let detections = found.filter { $0.score >= threshold }
+        for (found, example) in zip(candidates, examples) {
+            let detections = FaceFinder.suppress(found.filter { $0.score >= threshold }, overlap: overlap)
             boxes += detections.count
             if let found = hit(detections, truth: example.landmarkBox) {
                 hits += 1

@@ -3,7 +3,7 @@ import Landmarks
 
 /// Which face of a photo with several the video follows.
 public enum FaceChoice: Equatable, Sendable {
-    /// The largest face box.
+    /// The largest face box (among the confident ones, see `scoreFraction`).
     case largest
     /// The face nearest the photo's centre.
     case center
@@ -21,9 +21,14 @@ public enum FaceChoice: Equatable, Sendable {
         }
     }
 
+    /// Faces scoring below this fraction of the photo's best score are not considered: the finder's
+    /// weaker boxes are mostly parts of a face or background.
+    public static let scoreFraction = 0.75
+
     /// The chosen face of `analysis`, or nil when it has none (or fewer than N + 1).
     public func pick(from analysis: PhotoAnalysis) -> AnalyzedFace? {
-        let faces = analysis.faces.sorted { $0.box.area > $1.box.area }
+        let best = analysis.faces.map(\.score).max() ?? 0
+        let faces = analysis.faces.filter { $0.score >= FaceChoice.scoreFraction * best }.sorted { $0.box.area > $1.box.area }
         switch self {
         case .largest: return faces.first
         case .center:

@@ -98,11 +98,12 @@ extension MorphCommand.Eval {
             for (name, folder, task) in [("imm", "imm_face_db", KeypointTask.imm), ("300w", "300w", .landmarks)] {
                 let examples = try LandmarkDataset.load(task, root: root.appendingPathComponent(folder)).validation
                 let started = Date()
-                let detections = examples.map { finder.detect($0.image) }
+                let candidates = examples.map { finder.candidates($0.image) }
                 let milliseconds = 1000 * Date().timeIntervalSince(started) / Double(examples.count)
                 print("\(name): \(examples.count) validation photos, \(String(format: "%.1f", milliseconds)) ms per photo")
                 for threshold in [0.2, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8] {
-                    let report = FaceFinderEvaluation.score(detections, examples: examples, threshold: threshold)
+                    let report = FaceFinderEvaluation.score(candidates: candidates, examples: examples, threshold: threshold,
+                                                            overlap: finder.overlap)
                     print(String(format: "  threshold %.2f%@  found %5.1f%%   boxes per photo %.2f   centre error %.1f px",
                                  threshold, abs(threshold - shipped) < 1e-9 ? " (model's)" : "          ",
                                  100 * report.hitRate, report.boxesPerPhoto, report.meanCentreError))

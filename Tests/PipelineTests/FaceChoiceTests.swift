@@ -4,8 +4,15 @@ import Landmarks
 @testable import Pipeline
 
 final class FaceChoiceTests: XCTestCase {
-    private func face(_ x: Double, _ y: Double, _ side: Double) -> AnalyzedFace {
-        AnalyzedFace(box: Box(x: x, y: y, width: side, height: side), score: 1, points: [], confidence: 1, origin: .detected)
+    private func face(_ x: Double, _ y: Double, _ side: Double, score: Double = 1) -> AnalyzedFace {
+        AnalyzedFace(box: Box(x: x, y: y, width: side, height: side), score: score, points: [], confidence: 1, origin: .detected)
+    }
+
+    func testWeakBoxesAreNotChosen() {
+        let analysis = PhotoAnalysis(path: "p.jpg", image: Image(width: 2, height: 2, channels: 3), scale: 1, width: 1000,
+                                     height: 800, orientation: 1, dateTimeOriginal: nil,
+                                     faces: [face(0, 0, 500, score: 0.4), face(450, 350, 100, score: 0.7)], timings: (0, 0, 0))
+        XCTAssertEqual(FaceChoice.largest.pick(from: analysis)?.box.x, 450)
     }
 
     func testLargestCentreAndIndex() {
