@@ -60,7 +60,9 @@ struct TrainingArguments: ParsableArguments {
     }
 
     /// The command line as typed, for the model's metadata.
-    var command: String { CommandLine.arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ") }
+    var command: String {
+        (["morph"] + CommandLine.arguments.dropFirst()).map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+    }
 
     /// The run folder (created) and its progress reporter for a model called `modelName`.
     func prepareRun(_ modelName: String) throws -> (TrainingRun, ProgressReporter) {
