@@ -17,13 +17,13 @@ public final class KeypointPredictor {
     }
 
     /// The model's points (photo pixels) for the face in `box` of the grey `photo` (the whole photo
-    /// for the IMM models). `refine` re-crops around the first prediction and predicts again;
-    /// `flipAverage` also predicts on the mirrored crop and averages.
-    public func predict(_ photo: Image, box: Box?, refine: Bool = false, flipAverage: Bool = false) -> [Point] {
+    /// for the IMM models). Each of the `refine` passes re-crops around the previous prediction and
+    /// predicts again; `flipAverage` also predicts on the mirrored crop and averages.
+    public func predict(_ photo: Image, box: Box?, refine: Int = 0, flipAverage: Bool = false) -> [Point] {
         let spec = model.spec
         var points = pass(photo, region: spec.cropRegion(photoWidth: photo.width, photoHeight: photo.height, faceBox: box),
                           flipAverage: flipAverage)
-        if refine && !spec.usesWholePhoto && points.count == spec.scheme.pointCount {
+        for _ in 0..<(!spec.usesWholePhoto && points.count == spec.scheme.pointCount ? refine : 0) {
             let refined = Box(enclosing: points)
             points = pass(photo, region: spec.cropRegion(photoWidth: photo.width, photoHeight: photo.height, faceBox: refined),
                           flipAverage: flipAverage)

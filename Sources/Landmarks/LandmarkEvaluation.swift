@@ -21,8 +21,8 @@ public struct LandmarkEvaluationReport: Codable, Sendable {
 
     /// Where the face boxes came from ("truth" or "detector").
     public var boxes: String
-    /// Whether the refinement pass ran.
-    public var refine: Bool
+    /// Refinement passes (re-crops around the previous prediction).
+    public var refine: Int
     /// Whether flip averaging ran.
     public var flip: Bool
     /// All faces.
@@ -40,7 +40,7 @@ public enum LandmarkEvaluation {
     /// Predicts every example's points from the box `boxFor` gives it (nil: missed, counted as a
     /// failure with infinite error), then measures, draws the CED curve and the 10 worst faces into `folder`.
     public static func run(model: TrainedModel, examples: [TrainingExample], boxes: String,
-                           boxFor: (TrainingExample) -> Box?, refine: Bool, flip: Bool, folder: URL,
+                           boxFor: (TrainingExample) -> Box?, refine: Int, flip: Bool, folder: URL,
                            progress: ProgressReporter) throws -> LandmarkEvaluationReport {
         let predictor = KeypointPredictor(model: model)
         let scheme = model.spec.scheme

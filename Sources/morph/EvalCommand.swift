@@ -49,7 +49,7 @@ extension MorphCommand.Eval {
         @Option(help: "A tree of photos with .pts files (searched recursively).") var data: String
         @Option(help: "Model file.") var model = "models/landmarks68.safetensors"
         @Option(help: "Which faces: validation (the fixed 10% split) or all.") var split = "validation"
-        @Flag(help: "Second pass on a crop made from the first prediction.") var refine = false
+        @Option(help: "Refinement passes, each on a crop made from the previous prediction.") var refine = 0
         @Flag(help: "Average with the prediction on the mirrored crop.") var flip = false
         @Option(help: "Folder for the CED curve and the worst faces.") var output = "output/eval-landmarks"
         @Option(help: "Face boxes from the ground-truth landmarks (truth) or from the face finder (detector).")
