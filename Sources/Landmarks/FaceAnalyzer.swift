@@ -129,17 +129,19 @@ public final class FaceAnalyzer {
         }
         analysis.timings.find = 1000 * Date().timeIntervalSince(clock)
         clock = Date()
-        analysis.faces = boxes.map { candidate in
-            // The finder's box is looser than the landmark boxes the model was trained on: re-crop
-            // twice around the prediction; the last re-crop's shift measures how settled it is.
-            let first = predictor.predict(grey, box: candidate.box, refine: FaceAnalyzer.refinePasses - 1)
-            let refined = predictor.predict(grey, box: Box(enclosing: first))
-            let interocular = max(LandmarkScheme.ibug68.interocularDistance(refined), 1)
-            let shift = LandmarkMetrics.meanPointError(first, refined) / interocular
-            let toPhoto = { (p: Point) in Point(x: (p.x + 0.5) * scale - 0.5, y: (p.y + 0.5) * scale - 0.5) }
+        // The finder's box is looser than the landmark boxes the model was trained on: re-crop twice
+        // around the prediction (all faces of the photo in one batch); the last re-crop's shift
+        // measures how settled the points are.
+        let settling = predictor.predict(grey, boxes: boxes.map(\.box), refine: FaceAnalyzer.refinePasses - 1)
+        let settled = predictor.predict(grey, boxes: settling.map { Box(enclosing: $0) })
+        let toPhoto = { (p: Point) in Point(x: (p.x + 0.5) * scale - 0.5, y: (p.y + 0.5) * scale - 0.5) }
+        analysis.faces = boxes.indices.map { index in
+            let candidate = boxes[index], points = settled[index]
+            let interocular = max(LandmarkScheme.ibug68.interocularDistance(points), 1)
+            let shift = LandmarkMetrics.meanPointError(settling[index], points) / interocular
             let box = Box(x: candidate.box.x * scale, y: candidate.box.y * scale, width: candidate.box.width * scale,
                           height: candidate.box.height * scale)
-            return AnalyzedFace(box: box, score: candidate.score, points: refined.map(toPhoto),
+            return AnalyzedFace(box: box, score: candidate.score, points: points.map(toPhoto),
                                 confidence: max(0, 1 - shift / 0.1), origin: candidate.origin)
         }.sorted { $0.box.area > $1.box.area }
         analysis.timings.keypoints = 1000 * Date().timeIntervalSince(clock)

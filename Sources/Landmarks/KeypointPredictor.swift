@@ -20,25 +20,31 @@ public final class KeypointPredictor {
     /// for the IMM models). Each of the `refine` passes re-crops around the previous prediction and
     /// predicts again; `flipAverage` also predicts on the mirrored crop and averages.
     public func predict(_ photo: Image, box: Box?, refine: Int = 0, flipAverage: Bool = false) -> [Point] {
+        predict(photo, boxes: [box], refine: refine, flipAverage: flipAverage)[0]
+    }
+
+    /// The points of several faces of one photo, predicted together (one network batch per pass).
+    public func predict(_ photo: Image, boxes: [Box?], refine: Int = 0, flipAverage: Bool = false) -> [[Point]] {
+        guard !boxes.isEmpty else { return [] }
         let spec = model.spec
-        var points = pass(photo, region: spec.cropRegion(photoWidth: photo.width, photoHeight: photo.height, faceBox: box),
-                          flipAverage: flipAverage)
-        for _ in 0..<(!spec.usesWholePhoto && points.count == spec.scheme.pointCount ? refine : 0) {
-            let refined = Box(enclosing: points)
-            points = pass(photo, region: spec.cropRegion(photoWidth: photo.width, photoHeight: photo.height, faceBox: refined),
-                          flipAverage: flipAverage)
+        let region = { (box: Box?) in spec.cropRegion(photoWidth: photo.width, photoHeight: photo.height, faceBox: box) }
+        var points = pass(photo, regions: boxes.map(region), flipAverage: flipAverage)
+        for _ in 0..<(!spec.usesWholePhoto && spec.targetIndices.count == spec.scheme.pointCount ? refine : 0) {
+            points = pass(photo, regions: points.map { region(Box(enclosing: $0)) }, flipAverage: flipAverage)
         }
         return points
     }
 
-    /// One crop-and-predict pass (both orientations when `flipAverage`).
-    private func pass(_ photo: Image, region: (center: Point, side: Double), flipAverage: Bool) -> [Point] {
+    /// One crop-and-predict pass over `regions` (both orientations each when `flipAverage`).
+    private func pass(_ photo: Image, regions: [(center: Point, side: Double)], flipAverage: Bool) -> [[Point]] {
         let spec = model.spec
         let flips = flipAverage ? [false, true] : [false]
         let cropper = FaceCropper(width: spec.inputWidth, height: spec.inputHeight)
-        let crops = flips.map {
-            cropper.crop(photo, center: region.center, side: region.side, points: [], scheme: spec.scheme,
-                         geometry: CropGeometry(flip: $0))
+        let crops = regions.flatMap { region in
+            flips.map {
+                cropper.crop(photo, center: region.center, side: region.side, points: [], scheme: spec.scheme,
+                             geometry: CropGeometry(flip: $0))
+            }
         }
         let plane = spec.inputWidth * spec.inputHeight
         input.resize(to: [crops.count, 1, spec.inputHeight, spec.inputWidth])
@@ -49,16 +55,18 @@ public final class KeypointPredictor {
             }
         }
         let output = model.network.forward(input, training: false)
-        var sum = [Point](repeating: Point(x: 0, y: 0), count: spec.targetIndices.count)
-        for (row, crop) in crops.enumerated() {
-            let photoFromCrop = crop.cropFromPhoto.inverted!
-            var points = spec.decode(output.data + row * spec.outputCount).map { photoFromCrop.apply($0) }
-            if crop.flipped && points.count == spec.scheme.pointCount {
-                points = spec.scheme.flipPermutation.map { points[$0] }
+        return regions.indices.map { face in
+            var sum = [Point](repeating: Point(x: 0, y: 0), count: spec.targetIndices.count)
+            for row in (face * flips.count)..<((face + 1) * flips.count) {
+                let crop = crops[row], photoFromCrop = crop.cropFromPhoto.inverted!
+                var points = spec.decode(output.data + row * spec.outputCount).map { photoFromCrop.apply($0) }
+                if crop.flipped && points.count == spec.scheme.pointCount {
+                    points = spec.scheme.flipPermutation.map { points[$0] }
+                }
+                for k in sum.indices { sum[k] = Point(x: sum[k].x + points[k].x, y: sum[k].y + points[k].y) }
             }
-            for k in sum.indices { sum[k] = Point(x: sum[k].x + points[k].x, y: sum[k].y + points[k].y) }
+            let n = Double(flips.count)
+            return sum.map { Point(x: $0.x / n, y: $0.y / n) }
         }
-        let n = Double(crops.count)
-        return sum.map { Point(x: $0.x / n, y: $0.y / n) }
     }
 }
