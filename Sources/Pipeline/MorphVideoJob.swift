@@ -37,7 +37,7 @@ public struct MorphVideoReport: Sendable {
     public var used: [String]
     /// The photos left out, with the reason.
     public var skipped: [PhotoProblem]
-    /// Frames written.
+    /// Frames the encoder accepted (the schedule's frame count when all went well).
     public var frames: Int
     /// Video length in seconds.
     public var duration: Double
@@ -114,7 +114,7 @@ public struct MorphVideoJob {
             encoder.cancel()  // removes the temporary file; nothing is left at the output path
             throw error
         }
-        return MorphVideoReport(used: chosen.map(\.path), skipped: skipped, frames: schedule.frameCount, duration: schedule.duration)
+        return MorphVideoReport(used: chosen.map(\.path), skipped: skipped, frames: encoder.frameCount, duration: schedule.duration)
     }
 }
 
