@@ -18,7 +18,7 @@ ifneq ($(OPENBLAS_CORETYPE),)
 export OPENBLAS_CORETYPE
 endif
 
-.PHONY: all deps build test demo bench venv clean
+.PHONY: all deps build test demo bench venv clean train-nose train-imm train-landmarks train-faces
 
 all: build
 
@@ -65,6 +65,16 @@ venv: .venv/bin/python
 .venv/bin/python:
 	python3 -m venv .venv
 	.venv/bin/pip install -q torch==2.13.0 numpy safetensors
+
+## train-*: retrain the shipped models from $(DATA) (runs under output/runs/, models into models/)
+train-nose: build
+	$(RELEASE) train nose --pool blur --data $(DATA)/imm_face_db
+train-imm: build
+	$(RELEASE) train imm --data $(DATA)/imm_face_db
+train-landmarks: build
+	$(RELEASE) train landmarks --data $(DATA)/300w
+train-faces: build
+	$(RELEASE) train faces --data $(DATA)
 
 clean:
 	rm -rf $(BUILD_DIR) output/*.mp4 output/runs
