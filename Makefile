@@ -68,7 +68,7 @@ venv: .venv/bin/python
 
 ## train-*: retrain the shipped models from $(DATA) (runs under output/runs/, models into models/)
 train-nose: build
-	$(RELEASE) train nose --pool blur --data $(DATA)/imm_face_db -o models/nose.safetensors
+	$(RELEASE) train nose --data $(DATA)/imm_face_db
 train-imm: build
 	$(RELEASE) train imm --data $(DATA)/imm_face_db
 train-landmarks: build

@@ -90,30 +90,22 @@ extension MorphCommand.Train {
     /// `morph train nose`: the course's nose-tip CNN on IMM.
     struct Nose: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Nose-tip CNN on IMM (160x120 grey, conv blocks + 2 linear, MSE, Adam).")
+            abstract: "Nose-tip CNN on IMM (whole photo at 160x120 grey, conv blocks + 2 linear, MSE, Adam, 80 epochs).")
         @OptionGroup var arguments: TrainingArguments
-        @Option(help: "Pooling between conv blocks: max or blur (BlurPool).") var pool: PoolKind = .max
-        @Option(help: "Input width in pixels (height 3/4 of it); one conv block per halving down to about 10. The course used 80; 160 measured better.")
-        var inputSize = 160
+        @OptionGroup var network: WholePhotoArguments
 
-        func run() throws {
-            try arguments.train(.standard(.nose, pool: pool, inputSize: inputSize), recipe: .recipe(.nose), modelName: pool == .max ? "nose" : "nose-blur")
-        }
+        func run() throws { try network.train(.nose, arguments, modelName: "nose") }
     }
 
     /// `morph train imm`: all 58 IMM points.
     struct IMM: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "imm",
-            abstract: "58-point CNN on IMM (320x240 grey, 5 conv blocks, Adam 1.5e-4, 50 epochs, augmented).")
+            abstract: "58-point CNN on IMM (whole photo at 320x240 grey, 5 conv blocks + 2 linear, Adam, 80 epochs, augmented).")
         @OptionGroup var arguments: TrainingArguments
-        @Option(help: "Pooling between conv blocks: max or blur (BlurPool).") var pool: PoolKind = .max
-        @Option(help: "Input width in pixels (height 3/4 of it); one conv block per halving down to about 10.")
-        var inputSize = 320
+        @OptionGroup var network: WholePhotoArguments
 
-        func run() throws {
-            try arguments.train(.standard(.imm, pool: pool, inputSize: inputSize), recipe: .recipe(.imm), modelName: pool == .max ? "imm58" : "imm58-blur")
-        }
+        func run() throws { try network.train(.imm, arguments, modelName: "imm58") }
     }
 
     /// `morph train landmarks`: the 68-point ResNet18 on 300-W.
@@ -166,6 +158,20 @@ extension MorphCommand.Train {
             try ImageFile.write(chart, to: output)
             print("wrote \(output)")
         }
+    }
+}
+
+/// The network options of the two whole-photo IMM models.
+struct WholePhotoArguments: ParsableArguments {
+    @Option(help: "Pooling between conv blocks: max, or blur (BlurPool; measured better for the nose).")
+    var pool: PoolKind = .blur
+
+    @Option(help: "Input width in pixels, height 3/4 of it; one conv block per halving down to about 10 (default: nose 160, imm 320).")
+    var inputSize: Int?
+
+    /// Trains `task` with its recipe into `models/NAME.safetensors` (or `-o`).
+    func train(_ task: KeypointTask, _ arguments: TrainingArguments, modelName: String) throws {
+        try arguments.train(.standard(task, pool: pool, inputSize: inputSize), recipe: .recipe(task), modelName: modelName)
     }
 }
 

@@ -36,7 +36,7 @@ final class TrainingTests: XCTestCase {
     }
 
     func testShortTrainingOnSyntheticDataLowersTheLoss() throws {
-        let spec = KeypointModelSpec.standard(.nose)
+        let spec = KeypointModelSpec.standard(.nose, inputSize: 80)
         let task = KeypointTrainingTask(spec: spec, options: options(epochs: 6), train: examples(48, seed: 1),
                                         validation: examples(16, seed: 2))
         let run = try temporaryRun()
@@ -51,7 +51,7 @@ final class TrainingTests: XCTestCase {
     }
 
     func testResumeContinuesExactly() throws {
-        let spec = KeypointModelSpec.standard(.nose)
+        let spec = KeypointModelSpec.standard(.nose, inputSize: 80)
         let train = examples(24, seed: 4), validation = examples(8, seed: 5)
         let straight = try temporaryRun(), split = try temporaryRun()
         defer { for run in [straight, split] { try? FileManager.default.removeItem(at: run.folder) } }
@@ -76,11 +76,11 @@ final class TrainingTests: XCTestCase {
     func testResumeRefusesAnotherModelsCheckpoint() throws {
         let run = try temporaryRun()
         defer { try? FileManager.default.removeItem(at: run.folder) }
-        let nose = KeypointModelSpec.standard(.nose)
+        let nose = KeypointModelSpec.standard(.nose, inputSize: 80)
         let task = KeypointTrainingTask(spec: nose, options: options(epochs: 1), train: examples(8, seed: 6), validation: examples(2, seed: 7))
         try TrainingLoop(task: task, options: options(epochs: 1), run: run, identity: nose.metadata)
             .fit(resume: false, progress: ProgressReporter(forcePlain: true))
-        let blur = KeypointModelSpec.standard(.nose, pool: .blur)
+        let blur = KeypointModelSpec.standard(.nose, pool: .blur, inputSize: 80)
         let other = KeypointTrainingTask(spec: blur, options: options(epochs: 2), train: examples(8, seed: 6), validation: examples(2, seed: 7))
         XCTAssertThrowsError(try TrainingLoop(task: other, options: options(epochs: 2), run: run, identity: blur.metadata)
             .fit(resume: true, progress: ProgressReporter(forcePlain: true)))
