@@ -13,10 +13,10 @@ public final class ProgressReporter {
     public init(logPath: String? = nil, forcePlain: Bool = false) {
         isTerminal = !forcePlain && isatty(STDERR_FILENO) != 0
         if let logPath {
-            if !FileManager.default.fileExists(atPath: logPath) {  // a resumed run appends to its log
-                FileManager.default.createFile(atPath: logPath, contents: nil)
-            }
-            logFile = FileHandle(forWritingAtPath: logPath)
+            // A resumed run appends to its log; an unwritable log only loses the copy on disk.
+            let exists = FileManager.default.fileExists(atPath: logPath)
+                || FileManager.default.createFile(atPath: logPath, contents: nil)
+            logFile = exists ? FileHandle(forWritingAtPath: logPath) : nil
             logFile?.seekToEndOfFile()
         } else {
             logFile = nil
