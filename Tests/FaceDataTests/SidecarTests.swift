@@ -84,9 +84,9 @@ final class SidecarTests: XCTestCase {
         let folder = try TemporaryFolder()
         let photo = try folder.write("", to: "a.jpg")
         let pts = try folder.write("1 1\n2 2\n", to: "a.pts")
-        assertMalformed(try Sidecar.resolve(for: photo), name: pts.path, line: nil, mentions: "face 0 has 2 points, expected 68")
+        assertMalformed(try Sidecar.resolve(for: photo) as Any, name: pts.path, line: nil, mentions: "face 0 has 2 points, expected 68")
         XCTAssertEqual(try Sidecar.resolve(for: photo, pointCount: 2)?.faces.first?.points.count, 2)
         try folder.write("1 1\n2 x\n", to: "a.pts")
-        assertMalformed(try Sidecar.resolve(for: photo), name: pts.path, line: 2, mentions: "expected a point")
+        assertMalformed(try Sidecar.resolve(for: photo) as Any, name: pts.path, line: 2, mentions: "expected a point")
     }
 }
