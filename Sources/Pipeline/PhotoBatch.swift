@@ -9,8 +9,8 @@ public struct PhotoProblem: Error, Sendable, CustomStringConvertible {
     /// What went wrong, in words.
     public var reason: String
 
-    /// "path: reason".
-    public var description: String { "\(path): \(reason)" }
+    /// "path: reason" (the reason alone when it already starts with the path, as the library errors do).
+    public var description: String { reason.hasPrefix(path) ? reason : "\(path): \(reason)" }
 }
 
 /// Analyses many photos on all cores (one analyser per worker), keeping the input order.
