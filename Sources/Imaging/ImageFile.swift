@@ -46,9 +46,24 @@ public enum ImageFile {
         try decode(readBytes(path), name: path, mode: mode, shrink: shrink, pixelLimit: pixelLimit)
     }
 
+    /// Reads and decodes the file at `path`, letting the JPEG decoder shrink by 2, 4 or 8 as far as
+    /// the longer side stays at least `minimumLongSide`; also gives the upright full-resolution size.
+    public static func read(_ path: String, mode: ColorMode = .rgb, minimumLongSide: Int,
+                            pixelLimit: Int = defaultPixelLimit) throws -> (decoded: DecodedImage, width: Int, height: Int) {
+        let bytes = try readBytes(path)
+        let size = try uprightSize(of: bytes, name: path)
+        var shrink = 1
+        while shrink < 8 && max(size.width, size.height) / (shrink * 2) >= minimumLongSide { shrink *= 2 }
+        return (try decode(bytes, name: path, mode: mode, shrink: shrink, pixelLimit: pixelLimit), size.width, size.height)
+    }
+
     /// The upright size (after EXIF orientation) from the header alone.
     public static func size(of path: String) throws -> (width: Int, height: Int) {
-        let bytes = try readBytes(path)
+        try uprightSize(of: readBytes(path), name: path)
+    }
+
+    /// The upright size of an encoded image from its header and EXIF.
+    static func uprightSize(of bytes: [UInt8], name path: String) throws -> (width: Int, height: Int) {
         let exif = EXIFInfo.read(from: bytes)
         let size: (width: Int, height: Int)
         if JPEGCodec.matches(bytes) {

@@ -97,14 +97,11 @@ public final class FaceAnalyzer {
     /// analysis with no faces.
     public func analyze(_ path: String, mode: ColorMode = .rgb) throws -> PhotoAnalysis {
         var clock = Date()
-        let size = try ImageFile.size(of: path)
-        var shrink = 1
-        while shrink < 8 && max(size.width, size.height) / (shrink * 2) >= workingSide { shrink *= 2 }
-        let decoded = try ImageFile.read(path, mode: mode, shrink: shrink)
+        let (decoded, width, height) = try ImageFile.read(path, mode: mode, minimumLongSide: workingSide)
         let scale = Double(decoded.scale)  // DCT scaling: output pixel i covers input pixels [i*s, (i+1)*s)
         let decodeTime = Date().timeIntervalSince(clock)
-        var analysis = PhotoAnalysis(path: path, image: decoded.image, scale: decoded.scale, width: size.width,
-                                     height: size.height, orientation: decoded.orientation,
+        var analysis = PhotoAnalysis(path: path, image: decoded.image, scale: decoded.scale, width: width,
+                                     height: height, orientation: decoded.orientation,
                                      dateTimeOriginal: decoded.dateTimeOriginal, faces: [],
                                      timings: (1000 * decodeTime, 0, 0))
         if let sidecar = try Sidecar.resolve(for: URL(fileURLWithPath: path)) {

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import Imaging
 
@@ -74,5 +75,16 @@ final class CodecTests: XCTestCase {
         // Fully transparent pixels composite on white; opaque ones keep their colour.
         let rgba = try TestImages.rgbaPNG(width: 2, height: 1, rgba: [10, 20, 30, 255, 0, 0, 0, 0])
         XCTAssertEqual(try ImageFile.decode(rgba, name: "alpha.png").image.pixels, [10, 20, 30, 255, 255, 255])
+    }
+
+    func testDecoderShrinksJPEGsOnlyAsFarAsAsked() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("shrink-\(getpid()).jpg").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try ImageFile.write(TestImages.gradient(width: 64, height: 48), to: path)
+        let halved = try ImageFile.read(path, minimumLongSide: 20)
+        XCTAssertEqual([halved.decoded.image.width, halved.decoded.image.height, halved.decoded.scale], [32, 24, 2])
+        XCTAssertEqual([halved.width, halved.height], [64, 48])
+        XCTAssertEqual(try ImageFile.read(path, minimumLongSide: 64).decoded.scale, 1)
+        XCTAssertEqual(try ImageFile.read(path, minimumLongSide: 1).decoded.scale, 8)
     }
 }
