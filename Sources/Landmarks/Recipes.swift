@@ -30,7 +30,7 @@ extension TrainingOptions {
                                    augmentation: Augmentation(scale: 0.1, shift: 0.1, rotationDegrees: 12, flip: true,
                                                               brightness: 0.15, contrast: 0.2))
         case .landmarks:
-            return TrainingOptions(epochs: 40, batchSize: 32, learningRate: 1e-3, weightDecay: 1e-4, adamW: true,
+            return TrainingOptions(epochs: 60, batchSize: 32, learningRate: 1e-3, weightDecay: 1e-4, adamW: true,
                                    cosineWarmupEpochs: 1, loss: .l1,
                                    augmentation: Augmentation(scale: 0.15, shift: 0.1, rotationDegrees: 30, flip: true,
                                                               brightness: 0.2, contrast: 0.3, blurProbability: 0.2))
