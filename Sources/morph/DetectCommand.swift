@@ -9,9 +9,7 @@ extension MorphCommand {
         static let configuration = CommandConfiguration(
             abstract: "Find every face and its 68 keypoints; write JSON (and .pts), overlays and a contact sheet.",
             discussion: """
-                For each photo, NAME.json holds the source, its upright size, the EXIF orientation applied and the
-                faces (box, score, 68 points in upright pixel coordinates). Failed photos are listed at the end;
-                the exit status is non-zero only for usage errors or with --strict.
+                For each photo, NAME.json holds the source, its upright size, the EXIF orientation applied and the faces (box, score, 68 points in upright pixel coordinates). Failed photos are listed at the end; the exit status is non-zero only for usage errors or with --strict.
                 """)
 
         @OptionGroup var input: PhotoArguments

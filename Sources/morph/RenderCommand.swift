@@ -11,9 +11,7 @@ extension MorphCommand {
         static let configuration = CommandConfiguration(
             abstract: "Render a face-morph video from photos (the default subcommand).",
             discussion: """
-                Photos are ordered by capture date when every photo has one, else by file name; each face is
-                aligned on its eyes and morphed into the next. A photo whose keypoints are wrong can be fixed by
-                hand with a PHOTO.pts (300-W) or PHOTO.json (as `morph detect` writes) beside it.
+                Photos are ordered by capture date when every photo has one, else by file name; each face is aligned on its eyes and morphed into the next. A photo whose keypoints are wrong can be fixed by hand with a PHOTO.pts (300-W) or PHOTO.json (as `morph detect` writes) beside it.
                 """)
 
         @OptionGroup var input: PhotoArguments
