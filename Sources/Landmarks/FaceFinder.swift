@@ -92,11 +92,8 @@ public final class FaceFinder {
     static func normalise(_ image: Image, into tensor: Tensor, width: Int, height: Int) {
         tensor.resize(to: [1, 1, height, width])
         tensor.data.update(repeating: 0, count: width * height)  // 0 = mid-grey after normalisation
-        let scale = 1 / (255 * BatchBuilder.std), shift = -BatchBuilder.mean / BatchBuilder.std
         for y in 0..<image.height {
-            for x in 0..<image.width {
-                tensor.data[y * width + x] = Float(image.pixels[y * image.width + x]) * scale + shift
-            }
+            BatchBuilder.normalise(image.pixels[(y * image.width)..<((y + 1) * image.width)], into: tensor.data + y * width)
         }
     }
 

@@ -23,10 +23,7 @@ struct FaceFinderSampler {
             var rng = SplitMix64(seed: seed ^ (UInt64(i + 1) &* 0x9E37_79B9_7F4A_7C15))
             let (image, boxes) = compose(&rng)
             let contrast = 1 + rng.uniform(-0.3, 0.3), brightness = rng.uniform(-0.2, 0.2)
-            let scale = contrast / (255 * BatchBuilder.std)
-            let shift = (brightness + 0.5 * (1 - contrast) - BatchBuilder.mean) / BatchBuilder.std
-            let destination = input.data + i * plane
-            for p in 0..<plane { destination[p] = Float(image.pixels[p]) * scale + shift }
+            BatchBuilder.normalise(image.pixels[...], into: input.data + i * plane, contrast: contrast, brightness: brightness)
             FaceFinderSampler.encode(boxes, into: target.data + i * FaceFinderNetwork.outputs * grid * grid, grid: grid)
         }
     }

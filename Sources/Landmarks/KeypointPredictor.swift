@@ -48,12 +48,7 @@ public final class KeypointPredictor {
         }
         let plane = spec.inputWidth * spec.inputHeight
         input.resize(to: [crops.count, 1, spec.inputHeight, spec.inputWidth])
-        let scale = 1 / (255 * BatchBuilder.std), shift = -BatchBuilder.mean / BatchBuilder.std
-        for (row, crop) in crops.enumerated() {
-            crop.image.pixels.withUnsafeBufferPointer { pixels in
-                for p in 0..<plane { input.data[row * plane + p] = Float(pixels[p]) * scale + shift }
-            }
-        }
+        for (row, crop) in crops.enumerated() { BatchBuilder.normalise(crop.image.pixels[...], into: input.data + row * plane) }
         let output = model.network.forward(input, training: false)
         return regions.indices.map { face in
             var sum = [Point](repeating: Point(x: 0, y: 0), count: spec.targetIndices.count)
