@@ -21,6 +21,14 @@ public enum PoolKind: String, CaseIterable, Sendable {
     case blur
 }
 
+/// How the 68-point ResNet18 reads its last feature map.
+public enum HeadKind: String, CaseIterable, Sendable {
+    /// Global average pooling, as torchvision's ResNet18.
+    case pool
+    /// The whole feature map flattened into the last layer, which so sees where each feature is.
+    case flatten
+}
+
 /// Everything needed to build a keypoint network and to feed it: input size, points, crop rule.
 public struct KeypointModelSpec: Sendable {
     /// The detector.
@@ -35,6 +43,8 @@ public struct KeypointModelSpec: Sendable {
     public var targetIndices: [Int]
     /// Pooling of the small networks (ResNet18 ignores it).
     public var pool: PoolKind
+    /// The head of the ResNet18 (the small networks ignore it).
+    public var head: HeadKind = .pool
     /// Crop side as a multiple of the landmark box's longer side (face-crop models only).
     public var cropMargin: Double
 
@@ -69,7 +79,12 @@ public struct KeypointModelSpec: Sendable {
         switch task {
         case .nose: return smallCNN(channels: Array([12, 24, 32, 32, 32, 32].prefix(blockCount)), seed: seed)
         case .imm: return smallCNN(channels: Array([18, 24, 30, 30, 25, 25].prefix(blockCount)), seed: seed)
-        case .landmarks: return ResNet18(inputChannels: 1, outputs: outputCount, seed: seed)
+        case .landmarks:
+            let resnetHead: ResNetHead = switch head {
+            case .pool: .globalAveragePool
+            case .flatten: .flatten(height: (inputHeight + 31) / 32, width: (inputWidth + 31) / 32)
+            }
+            return ResNet18(inputChannels: 1, outputs: outputCount, seed: seed, head: resnetHead)
         }
     }
 
@@ -98,10 +113,11 @@ public struct KeypointModelSpec: Sendable {
         return Sequential(layers)
     }
 
-    /// The metadata that lets a saved model be rebuilt: task, input size, pool, crop margin.
+    /// The metadata that lets a saved model be rebuilt: task, input size, pool, head, crop margin.
     public var metadata: [String: String] {
         ["task": task.rawValue, "input_width": String(inputWidth), "input_height": String(inputHeight),
-         "pool": pool.rawValue, "crop_margin": String(cropMargin), "points": String(targetIndices.count)]
+         "pool": pool.rawValue, "head": head.rawValue, "crop_margin": String(cropMargin),
+         "points": String(targetIndices.count)]
     }
 
     /// The specification recorded in a model file's metadata.
@@ -114,6 +130,7 @@ public struct KeypointModelSpec: Sendable {
         spec.inputWidth = width
         spec.inputHeight = height
         spec.cropMargin = metadata["crop_margin"].flatMap(Double.init) ?? spec.cropMargin
+        spec.head = metadata["head"].flatMap(HeadKind.init(rawValue:)) ?? .pool
         self = spec
     }
 

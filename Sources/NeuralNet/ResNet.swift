@@ -66,23 +66,49 @@ func add(_ a: Tensor, _ b: Tensor, into result: Tensor) {
     }
 }
 
+/// How ResNet18 turns its last feature map [N, 512, h, w] into the vector `fc` reads.
+public enum ResNetHead: Equatable, Sendable {
+    /// torchvision's global average pool: fc reads 512 features, wherever in the image they fired.
+    case globalAveragePool
+    /// Flattening the whole `height` x `width` feature map: fc reads 512*h*w features and so knows
+    /// where each one is (better suited to regressing coordinates).
+    case flatten(height: Int, width: Int)
+
+    /// Features fc reads.
+    var features: Int {
+        switch self {
+        case .globalAveragePool: return 512
+        case let .flatten(height, width): return 512 * height * width
+        }
+    }
+
+    /// The layer between layer4 and fc.
+    func makeLayer() -> Layer {
+        switch self {
+        case .globalAveragePool: return GlobalAvgPool2d()
+        case .flatten: return Flatten()
+        }
+    }
+}
+
 /// ResNet-18 (He et al. 2016) in torchvision's layout and key names, with a configurable number of
-/// input channels (1 for grey images) and outputs (136 for 68 landmarks).
+/// input channels (1 for grey images), outputs (136 for 68 landmarks) and head.
 ///
 /// conv1 7x7/2 - bn1 - relu - maxpool 3x3/2 - layer1..layer4 (two BasicBlocks each; 64, 128, 256,
-/// 512 channels; strides 1, 2, 2, 2) - global average pool - fc.
+/// 512 channels; strides 1, 2, 2, 2) - global average pool (or flatten) - fc.
 public final class ResNet18: Layer {
     /// The stem: 7x7/2 convolution and its normalisation.
     public let conv1: Conv2d, bn1: BatchNorm2d
     /// The four stages of two BasicBlocks.
     public let layer1: Sequential, layer2: Sequential, layer3: Sequential, layer4: Sequential
-    /// The output layer, 512 -> outputs.
+    /// The output layer, head features -> outputs.
     public let fc: Linear
-    private let maxpool = MaxPool2d(kernelSize: 3, stride: 2, padding: 1), pool = GlobalAvgPool2d()
+    private let maxpool = MaxPool2d(kernelSize: 3, stride: 2, padding: 1), pool: Layer
 
     /// Creates the network with weights drawn from a generator seeded with `seed`. The first
-    /// convolution skips its input gradient (set `conv1.computesInputGradient` to get it).
-    public init(inputChannels: Int = 3, outputs: Int = 1000, seed: UInt64 = 0) {
+    /// convolution skips its input gradient (set `conv1.computesInputGradient` to get it). With a
+    /// `.flatten` head the input size is fixed: its side / 32 (rounded up) must be the head's size.
+    public init(inputChannels: Int = 3, outputs: Int = 1000, seed: UInt64 = 0, head: ResNetHead = .globalAveragePool) {
         var generator = SplitMix64(seed: seed)
         conv1 = Conv2d(inputChannels: inputChannels, outputChannels: 64, kernelSize: 7, stride: 2, padding: 3,
                        bias: false, generator: &generator)
@@ -96,7 +122,8 @@ public final class ResNet18: Layer {
         layer2 = stage(64, 128, 2)
         layer3 = stage(128, 256, 2)
         layer4 = stage(256, 512, 2)
-        fc = Linear(inputFeatures: 512, outputFeatures: outputs, generator: &generator)
+        pool = head.makeLayer()
+        fc = Linear(inputFeatures: head.features, outputFeatures: outputs, generator: &generator)
     }
 
     private var children: [(String, Layer)] {

@@ -114,9 +114,13 @@ extension MorphCommand.Train {
             abstract: "68-point ResNet18 on 300-W face crops (grey, AdamW + cosine, L1, augmented).")
         @OptionGroup var arguments: TrainingArguments
         @Option(help: "Square input size in pixels.") var inputSize = 128
+        @Option(help: "How the last layer reads ResNet18's feature map: pool (global average, as torchvision) or flatten (keeps where each feature is).")
+        var head: HeadKind = .pool
 
         func run() throws {
-            try arguments.train(.standard(.landmarks, inputSize: inputSize), recipe: .recipe(.landmarks), modelName: "landmarks68")
+            var spec = KeypointModelSpec.standard(.landmarks, inputSize: inputSize)
+            spec.head = head
+            try arguments.train(spec, recipe: .recipe(.landmarks), modelName: "landmarks68")
         }
     }
 }
@@ -176,3 +180,4 @@ struct WholePhotoArguments: ParsableArguments {
 }
 
 extension PoolKind: ExpressibleByArgument {}
+extension HeadKind: ExpressibleByArgument {}

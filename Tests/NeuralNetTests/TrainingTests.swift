@@ -69,6 +69,25 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(std, (2.0 / (32 * 9)).squareRoot(), accuracy: 0.01, "Kaiming normal, fan-out")
     }
 
+    func testFlattenHeadOnAOnePixelMapEqualsAveragePooling() {
+        // At 32x32 layer4's map is 1x1, where flattening and averaging are the same function.
+        let pooled = ResNet18(inputChannels: 1, outputs: 6, seed: 8)
+        let flat = ResNet18(inputChannels: 1, outputs: 6, seed: 8, head: .flatten(height: 1, width: 1))
+        let x = randomTensor([2, 1, 32, 32], seed: 9), gradient = randomTensor([2, 6], seed: 10)
+        assertClose(flat.forward(x, training: true).array, pooled.forward(x, training: true).array,
+                    absolute: 1e-6, relative: 1e-5, "output")
+        _ = flat.backward(gradient)
+        _ = pooled.backward(gradient)
+        assertClose(flat.conv1.weight.grad.array, pooled.conv1.weight.grad.array, absolute: 1e-6, relative: 1e-4, "conv1 gradient")
+    }
+
+    func testFlattenHeadReadsTheWholeMap() {
+        let model = ResNet18(inputChannels: 1, outputs: 6, seed: 8, head: .flatten(height: 2, width: 2))
+        XCTAssertEqual(model.fc.weight.value.shape, [6, 2048])
+        let y = model.forward(randomTensor([3, 1, 64, 64], seed: 11), training: false)
+        XCTAssertEqual(y.shape, [3, 6])
+    }
+
     func testSmallCNNOverfitsABatch() {
         var g = SplitMix64(seed: 3)
         let model = Sequential([
