@@ -45,7 +45,12 @@ public final class FaceFinder {
         guard contents.metadata["task"] == "faces" else {
             throw LandmarksError.badModel(file: url.path, reason: "not a face finder (task \(contents.metadata["task"] ?? "missing"))")
         }
-        let network = FaceFinderNetwork.make(seed: 0)
+        let widths = contents.metadata["widths"].map { $0.split(separator: ",").compactMap { Int($0) } }
+            ?? FaceFinderNetwork.firstWidths
+        guard widths.count == 4 else {
+            throw LandmarksError.badModel(file: url.path, reason: "widths must list four channel counts")
+        }
+        let network = FaceFinderNetwork.make(seed: 0, widths: widths)
         try network.load(stateDict: contents.tensors, source: url.path)
         self.init(network: network)
         if let threshold = contents.metadata["threshold"].flatMap(Double.init) { self.threshold = threshold }

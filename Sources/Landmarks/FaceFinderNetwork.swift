@@ -13,11 +13,13 @@ public enum FaceFinderNetwork {
     public static let stride = 16
     /// Output channels per cell.
     static let outputs = 5
-    /// Channels of the four stride-2 stages.
-    static let widths = [16, 32, 64, 96]
+    /// Channels of the four stride-2 stages of new networks.
+    public static let standardWidths = [16, 32, 64, 128]
+    /// Channels of networks whose file does not say (the first shipped finder).
+    static let firstWidths = [16, 32, 64, 96]
 
-    /// A freshly initialised network.
-    public static func make(seed: UInt64) -> Layer {
+    /// A freshly initialised network with `widths` channels in its four stages.
+    public static func make(seed: UInt64, widths: [Int] = standardWidths) -> Layer {
         var generator = SplitMix64(seed: seed)
         var layers = [Layer](), input = 1
         func conv(_ output: Int, stride: Int) {

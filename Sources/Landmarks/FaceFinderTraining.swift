@@ -143,7 +143,8 @@ public enum FaceFinderTraining {
                                           canvasesPerEpoch: canvasesPerEpoch, seed: options.seed)
         progress.log("training the face finder: \(imm.train.count + w300.train.count) faces, "
                      + "\(canvasesPerEpoch) canvases per epoch, \(task.network.parameterCount) parameters")
-        let identity = ["task": "faces", "canvas": "128"]
+        let identity = ["task": "faces", "canvas": "128",
+                        "widths": FaceFinderNetwork.standardWidths.map(String.init).joined(separator: ",")]
         try TrainingLoop(task: task, options: options, run: run, identity: identity).fit(resume: resume, progress: progress)
         let finder = FaceFinder(network: task.network)
         let reports = ["imm": FaceFinderEvaluation.run(finder: finder, examples: imm.validation),

@@ -35,6 +35,29 @@ final class FaceFinderTests: XCTestCase {
         XCTAssertEqual(found[0].box.height, box.height, accuracy: 1e-3)
     }
 
+    func testScenesLabelOnlyFacesOfTheFinderSizes() {
+        // One made-up "photo": a mid-grey square with a dark 40-pixel face box in its centre.
+        var photo = Image(width: 200, height: 200, channels: 1, fill: 128)
+        for y in 80..<120 { for x in 80..<120 { photo[x, y, 0] = 20 } }
+        let corners = [Point(x: 80, y: 80), Point(x: 119, y: 80), Point(x: 80, y: 119), Point(x: 119, y: 119)]
+        let face = TrainingExample(name: "square", subset: "", image: photo, points: corners,
+                                   landmarkBox: Box(enclosing: corners))
+        let sampler = FaceFinderSampler(canvas: 128, faces: [face])
+        var rng = SplitMix64(seed: 3)
+        var counts = [0, 0, 0]
+        for _ in 0..<300 {
+            let (image, boxes) = sampler.compose(&rng)
+            XCTAssertEqual([image.width, image.height, image.channels], [128, 128, 1])
+            counts[boxes.count] += 1
+            for box in boxes {
+                // Rotation by up to 30 degrees widens the enclosing box by up to cos 30 + sin 30.
+                XCTAssertLessThanOrEqual(max(box.width, box.height), sampler.maxFace * 1.37)
+                XCTAssertGreaterThanOrEqual(max(box.width, box.height), sampler.minFace * 0.99)
+            }
+        }
+        XCTAssertTrue(counts.allSatisfy { $0 > 20 }, "scenes with 0, 1 and 2 faces, got \(counts)")
+    }
+
     func testHitNeedsTheCentreInsideAndASimilarSize() {
         let truth = Box(x: 100, y: 100, width: 100, height: 100)
         XCTAssertNotNil(FaceFinderEvaluation.hit([FaceDetection(box: Box(x: 90, y: 95, width: 120, height: 110), score: 1)], truth: truth))
