@@ -9,7 +9,7 @@ public struct LandmarkEvaluationReport: Codable, Sendable {
     public struct Group: Codable, Sendable {
         /// Faces in the group.
         public var count: Int
-        /// Mean NME (fraction).
+        /// Mean NME (fraction) over the faces that got a box; the others count as failures below.
         public var meanNME: Double
         /// Fraction of faces with NME above 8%.
         public var failureRate8: Double
@@ -37,8 +37,8 @@ public struct LandmarkEvaluationReport: Codable, Sendable {
 
 /// Evaluation of a 68-point model on whole photos with boxes from the truth or a face finder.
 public enum LandmarkEvaluation {
-    /// Predicts every example's points from the box `boxFor` gives it (nil: missed, counted as a
-    /// failure with infinite error), then measures, draws the CED curve and the 10 worst faces into `folder`.
+    /// Predicts every example's points from the box `boxFor` gives it (nil: missed, left out of the
+    /// mean NME and counted as a failure with infinite error), then measures, draws the CED curve and the 10 worst faces into `folder`.
     public static func run(model: TrainedModel, examples: [TrainingExample], boxes: String,
                            boxFor: (TrainingExample) -> Box?, refine: Int, flip: Bool, folder: URL,
                            progress: ProgressReporter) throws -> LandmarkEvaluationReport {
@@ -73,8 +73,8 @@ public enum LandmarkEvaluation {
     }
 
     static func group(_ errors: [Double]) -> LandmarkEvaluationReport.Group {
-        let finite = errors.map { $0.isFinite ? $0 : 1 }
-        return .init(count: errors.count, meanNME: finite.reduce(0, +) / Double(max(errors.count, 1)),
+        let finite = errors.filter(\.isFinite)
+        return .init(count: errors.count, meanNME: finite.reduce(0, +) / Double(max(finite.count, 1)),
                      failureRate8: LandmarkMetrics.failureRate(errors, threshold: 0.08),
                      failureRate10: LandmarkMetrics.failureRate(errors, threshold: 0.10),
                      auc8: LandmarkMetrics.areaUnderCurve(errors, threshold: 0.08))
