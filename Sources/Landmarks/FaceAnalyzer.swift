@@ -84,6 +84,11 @@ public final class FaceAnalyzer {
 
     /// The decode keeps at least this many pixels on the longer side (JPEG DCT scaling below it is skipped).
     public var workingSide = 1600
+    /// Faces from the finder whose keypoints settle worse than this (`AnalyzedFace.confidence`) are
+    /// dropped as false finds: on something that is not a face the re-crops keep moving.
+    public var minimumConfidence = defaultMinimumConfidence
+    /// The default cut-off (`morph eval faces --verify` measures the trade-off).
+    public static let defaultMinimumConfidence = 0.5
 
     /// An analyser; without a finder only sidecars and manual boxes yield faces, without a keypoint model only sidecars.
     public init(finder: FaceFinder?, landmarks: TrainedModel?, manualBoxes: DlibDataset? = nil) {
@@ -126,22 +131,32 @@ public final class FaceAnalyzer {
         }
         analysis.timings.find = 1000 * Date().timeIntervalSince(clock)
         clock = Date()
-        // The finder's box is looser than the landmark boxes the model was trained on: re-crop twice
-        // around the prediction (all faces of the photo in one batch); the last re-crop's shift
-        // measures how settled the points are.
-        let settling = predictor.predict(grey, boxes: boxes.map(\.box), refine: FaceAnalyzer.refinePasses - 1)
-        let settled = predictor.predict(grey, boxes: settling.map { Box(enclosing: $0) })
+        let keypoints = FaceAnalyzer.keypoints(predictor, grey, boxes: boxes.map(\.box))
         let toPhoto = { (p: Point) in Point(x: (p.x + 0.5) * scale - 0.5, y: (p.y + 0.5) * scale - 0.5) }
-        analysis.faces = boxes.indices.map { index in
-            let candidate = boxes[index], points = settled[index]
-            let interocular = max(LandmarkScheme.ibug68.interocularDistance(points), 1)
-            let shift = LandmarkMetrics.meanPointError(settling[index], points) / interocular
+        analysis.faces = zip(boxes, keypoints).compactMap { candidate, found in
+            if candidate.origin == .detected && found.confidence < minimumConfidence { return nil }
             let box = Box(x: candidate.box.x * scale, y: candidate.box.y * scale, width: candidate.box.width * scale,
                           height: candidate.box.height * scale)
-            return AnalyzedFace(box: box, score: candidate.score, points: points.map(toPhoto),
-                                confidence: max(0, 1 - shift / 0.1), origin: candidate.origin)
+            return AnalyzedFace(box: box, score: candidate.score, points: found.points.map(toPhoto),
+                                confidence: found.confidence, origin: candidate.origin)
         }.sorted { $0.box.area > $1.box.area }
         analysis.timings.keypoints = 1000 * Date().timeIntervalSince(clock)
         return analysis
+    }
+
+    /// 68 keypoints for each face box of a grey photo, and how settled they are (0...1).
+    ///
+    /// The finder's box is looser than the landmark boxes the model was trained on: re-crop twice
+    /// around the prediction (all faces of the photo in one batch); the last re-crop's shift,
+    /// relative to the inter-ocular distance, is the confidence: 1 for no shift, 0 for 10% or more.
+    public static func keypoints(_ predictor: KeypointPredictor, _ grey: Image,
+                                 boxes: [Box]) -> [(points: [Point], confidence: Double)] {
+        let settling = predictor.predict(grey, boxes: boxes, refine: refinePasses - 1)
+        let settled = predictor.predict(grey, boxes: settling.map { Box(enclosing: $0) })
+        return zip(settling, settled).map { before, points in
+            let interocular = max(LandmarkScheme.ibug68.interocularDistance(points), 1)
+            let shift = LandmarkMetrics.meanPointError(before, points) / interocular
+            return (points, max(0, 1 - shift / 0.1))
+        }
     }
 }

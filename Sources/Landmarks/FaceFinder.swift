@@ -29,6 +29,9 @@ public final class FaceFinder {
     public var threshold = 0.35
     /// Intersection over union above which the weaker of two detections is dropped.
     public var overlap = 0.35
+    /// Share of a weaker detection's area inside a stronger one above which it is dropped (an eye
+    /// or a mouth found as a small "face" inside a face); 1 keeps them.
+    public var containment = 1.0
     private let input = Tensor(shape: [0])
 
     /// A finder running `network`.
@@ -58,7 +61,7 @@ public final class FaceFinder {
 
     /// Every face in the grey `photo`, strongest first.
     public func detect(_ photo: Image) -> [FaceDetection] {
-        FaceFinder.suppress(candidates(photo), overlap: overlap)
+        FaceFinder.suppress(candidates(photo), overlap: overlap, containment: containment)
     }
 
     /// Every heat-map peak above `threshold` at every pyramid level, before suppression (photo pixels).
@@ -129,11 +132,14 @@ public final class FaceFinder {
         return result
     }
 
-    /// Non-maximum suppression: strongest first, dropping any box overlapping a kept one by more than `overlap` IoU.
-    public static func suppress(_ detections: [FaceDetection], overlap: Double) -> [FaceDetection] {
+    /// Non-maximum suppression: strongest first, dropping any box that overlaps a kept one by more
+    /// than `overlap` IoU or lies inside one by more than `containment` of its own area.
+    public static func suppress(_ detections: [FaceDetection], overlap: Double, containment: Double = 1) -> [FaceDetection] {
         var kept = [FaceDetection]()
-        for candidate in detections.sorted(by: { $0.score > $1.score })
-        where kept.allSatisfy({ $0.box.iou(candidate.box) <= overlap }) {
+        for candidate in detections.sorted(by: { $0.score > $1.score }) where kept.allSatisfy({
+            $0.box.iou(candidate.box) <= overlap
+                && (containment >= 1 || $0.box.intersection(candidate.box) <= containment * candidate.box.area)
+        }) {
             kept.append(candidate)
         }
         return kept

@@ -108,16 +108,17 @@ public enum FaceFinderEvaluation {
             seconds += Date().timeIntervalSince(clock)
         }
         return score(candidates: candidates, examples: examples, threshold: finder.threshold, overlap: finder.overlap,
-                     seconds: seconds)
+                     containment: finder.containment, seconds: seconds)
     }
 
     /// The report for candidates already found (`FaceFinder.candidates`), keeping those scoring at
     /// least `threshold` and suppressing overlaps as `FaceFinder.detect` does.
     public static func score(candidates: [[FaceDetection]], examples: [TrainingExample], threshold: Double,
-                             overlap: Double, seconds: Double = 0) -> FaceFinderReport {
+                             overlap: Double, containment: Double, seconds: Double = 0) -> FaceFinderReport {
         var hits = 0, centreError = 0.0, boxes = 0
         for (found, example) in zip(candidates, examples) {
-            let detections = FaceFinder.suppress(found.filter { $0.score >= threshold }, overlap: overlap)
+            let detections = FaceFinder.suppress(found.filter { $0.score >= threshold }, overlap: overlap,
+                                                 containment: containment)
             boxes += detections.count
             if let found = hit(detections, truth: example.landmarkBox) {
                 hits += 1

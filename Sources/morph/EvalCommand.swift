@@ -89,9 +89,14 @@ extension MorphCommand.Eval {
 
         @Option(help: "The folder holding imm_face_db and 300w.") var data: String
         @Option(help: "Model file.") var model = "models/faces.safetensors"
+        @Option(help: "Drop a box lying inside a stronger one by more than this share of its area (1: keep it).")
+        var containment = 1.0
+        @Option(help: "68-point model: also report, at the finder's threshold, what dropping boxes whose keypoints do not settle (confidence below a cut-off) keeps.")
+        var verify: String?
 
         func run() throws {
             let finder = try FaceFinder(contentsOf: URL(fileURLWithPath: model))
+            finder.containment = containment
             let shipped = finder.threshold
             finder.threshold = 0.05
             let root = URL(fileURLWithPath: data)
@@ -101,14 +106,44 @@ extension MorphCommand.Eval {
                 let candidates = examples.map { finder.candidates($0.image) }
                 let milliseconds = 1000 * Date().timeIntervalSince(started) / Double(examples.count)
                 print("\(name): \(examples.count) validation photos, \(String(format: "%.1f", milliseconds)) ms per photo")
+                if let verify {
+                    try printVerification(candidates: candidates, examples: examples, finder: finder, shipped: shipped,
+                                          model: TrainedModel(contentsOf: URL(fileURLWithPath: verify)))
+                }
                 for threshold in [0.2, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8] {
                     let report = FaceFinderEvaluation.score(candidates: candidates, examples: examples, threshold: threshold,
-                                                            overlap: finder.overlap)
+                                                            overlap: finder.overlap, containment: containment)
                     print(String(format: "  threshold %.2f%@  found %5.1f%%   boxes per photo %.2f   centre error %.1f px",
                                  threshold, abs(threshold - shipped) < 1e-9 ? " (model's)" : "          ",
                                  100 * report.hitRate, report.boxesPerPhoto, report.meanCentreError))
                 }
             }
+        }
+    }
+}
+
+extension MorphCommand.Eval.Faces {
+    /// Hit rate and boxes per photo at the finder's `shipped` threshold when detections whose
+    /// keypoints settle worse than a cut-off are dropped (`FaceAnalyzer.minimumConfidence`).
+    func printVerification(candidates: [[FaceDetection]], examples: [TrainingExample], finder: FaceFinder,
+                           shipped: Double, model: TrainedModel) {
+        let predictor = KeypointPredictor(model: model)
+        let scored = zip(candidates, examples).map { found, example in
+            let detections = FaceFinder.suppress(found.filter { $0.score >= shipped }, overlap: finder.overlap,
+                                                 containment: containment)
+            let confidences = FaceAnalyzer.keypoints(predictor, example.image, boxes: detections.map(\.box)).map(\.confidence)
+            return (detections, confidences)
+        }
+        for cutoff in [0.0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8] {
+            var hits = 0, boxes = 0
+            for ((detections, confidences), example) in zip(scored, examples) {
+                let kept = zip(detections, confidences).filter { $0.1 >= cutoff }.map(\.0)
+                boxes += kept.count
+                if FaceFinderEvaluation.hit(kept, truth: example.landmarkBox) != nil { hits += 1 }
+            }
+            let n = Double(max(examples.count, 1))
+            print(String(format: "  threshold %.2f, keypoint confidence >= %.1f  found %5.1f%%   boxes per photo %.2f",
+                         shipped, cutoff, 100 * Double(hits) / n, Double(boxes) / n))
         }
     }
 }

@@ -16,11 +16,16 @@ struct PhotoArguments: ParsableArguments {
                                valueName: "dir"))
     var models: String?
 
+    @Option(help: ArgumentHelp("Drop a found face whose keypoints settle worse than this (0...1; 0 keeps every box the finder reports).",
+                               valueName: "c"))
+    var minConfidence = FaceAnalyzer.defaultMinimumConfidence
+
     @Flag(help: "Stop at the first photo that cannot be used instead of skipping it.")
     var strict = false
 
     func validate() throws {
         guard !photos.isEmpty else { throw ValidationError("give at least one photo") }
+        guard (0...1).contains(minConfidence) else { throw ValidationError("--min-confidence must be in 0...1") }
         if let faces, !FileManager.default.fileExists(atPath: faces) {
             throw ValidationError("--faces \(faces): no such file")
         }
@@ -30,6 +35,11 @@ struct PhotoArguments: ParsableArguments {
     func analyzerFactory() throws -> () throws -> FaceAnalyzer {
         let folder = ModelFiles.folder(explicit: models)
         let boxes = try faces.map(FaceBoxes.init(path:))
-        return { try ModelFiles.analyzer(folder: folder, manualBoxes: boxes) }
+        let minimumConfidence = minConfidence
+        return {
+            let analyzer = try ModelFiles.analyzer(folder: folder, manualBoxes: boxes)
+            analyzer.minimumConfidence = minimumConfidence
+            return analyzer
+        }
     }
 }
