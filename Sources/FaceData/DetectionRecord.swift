@@ -81,18 +81,21 @@ public struct FaceRecord: Codable, Equatable, Sendable {
     public var box: Box
     /// The finder's confidence in 0...1; nil for faces given by hand.
     public var score: Double?
+    /// How well the keypoints settled in 0...1 (see `FaceAnalyzer.keypoints`); nil when not measured.
+    public var confidence: Double?
     /// The landmarks (68 in the iBUG order for `morph detect`), each stored as `[x, y]`.
     public var points: [Point]
 
     /// A face from its parts.
-    public init(box: Box, score: Double? = nil, points: [Point]) {
+    public init(box: Box, score: Double? = nil, confidence: Double? = nil, points: [Point]) {
         self.box = box
         self.score = score
+        self.confidence = confidence
         self.points = points
     }
 
     private enum CodingKeys: String, CodingKey {
-        case box, score, points
+        case box, score, confidence, points
     }
 
     /// Decodes `points` from `[x, y]` pairs, rejecting pairs that are not exactly two numbers.
@@ -100,6 +103,7 @@ public struct FaceRecord: Codable, Equatable, Sendable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         box = try container.decode(Box.self, forKey: .box)
         score = try container.decodeIfPresent(Double.self, forKey: .score)
+        confidence = try container.decodeIfPresent(Double.self, forKey: .confidence)
         let pairs = try container.decode([[Double]].self, forKey: .points)
         if let bad = pairs.firstIndex(where: { $0.count != 2 || !$0.allSatisfy(\.isFinite) }) {
             throw DecodingError.dataCorrupted(.init(
@@ -114,6 +118,7 @@ public struct FaceRecord: Codable, Equatable, Sendable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(box, forKey: .box)
         try container.encodeIfPresent(score, forKey: .score)
+        try container.encodeIfPresent(confidence, forKey: .confidence)
         try container.encode(points.map { [$0.x, $0.y] }, forKey: .points)
     }
 }

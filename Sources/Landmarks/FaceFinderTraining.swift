@@ -136,7 +136,7 @@ public enum FaceFinderEvaluation {
 public enum FaceFinderTraining {
     /// Trains, evaluates on each dataset's validation photos, and saves the model (F16) to `modelURL`.
     public static func run(dataRoot: URL, options: TrainingOptions, canvasesPerEpoch: Int, run: TrainingRun,
-                           modelURL: URL, resume: Bool, limit: Int?, command: String,
+                           modelURL: URL, resume: Bool, initialWeights: URL? = nil, limit: Int?, command: String,
                            progress: ProgressReporter) throws -> [String: FaceFinderReport] {
         let imm = try LandmarkDataset.load(.imm, root: dataRoot.appendingPathComponent("imm_face_db"), limit: limit)
         let w300 = try LandmarkDataset.load(.landmarks, root: dataRoot.appendingPathComponent("300w"), limit: limit)
@@ -146,7 +146,8 @@ public enum FaceFinderTraining {
                      + "\(canvasesPerEpoch) canvases per epoch, \(task.network.parameterCount) parameters")
         let identity = ["task": "faces", "canvas": "128",
                         "widths": FaceFinderNetwork.standardWidths.map(String.init).joined(separator: ",")]
-        try TrainingLoop(task: task, options: options, run: run, identity: identity).fit(resume: resume, progress: progress)
+        try TrainingLoop(task: task, options: options, run: run, identity: identity)
+            .fit(resume: resume, initialWeights: initialWeights, progress: progress)
         let finder = FaceFinder(network: task.network)
         let reports = ["imm": FaceFinderEvaluation.run(finder: finder, examples: imm.validation),
                        "300w": FaceFinderEvaluation.run(finder: finder, examples: w300.validation)]

@@ -39,9 +39,10 @@ public enum KeypointTraining {
     public static let perturbation = Augmentation(shift: 0.1, rotationDegrees: 12)
 
     /// Trains `spec` on the dataset at `data` and writes everything into `run`; the final weights go
-    /// to `modelURL` (F16) with the report in their metadata.
+    /// to `modelURL` (F16) with the report in their metadata. `initialWeights`, a model file with the
+    /// same layers, replaces the random initialisation (fine-tuning).
     public static func run(spec: KeypointModelSpec, options: TrainingOptions, data: URL, run: TrainingRun,
-                           modelURL: URL, resume: Bool, limit: Int?, command: String,
+                           modelURL: URL, resume: Bool, initialWeights: URL? = nil, limit: Int?, command: String,
                            progress: ProgressReporter) throws -> TrainingReport {
         progress.log("loading \(data.path)")
         let (train, validation) = try LandmarkDataset.load(spec.task, root: data, limit: limit)
@@ -51,7 +52,8 @@ public enum KeypointTraining {
         let trainer = KeypointTrainingTask(spec: spec, options: options, train: train, validation: validation)
         progress.log("training \(spec.task.rawValue): \(train.count) train / \(validation.count) validation, "
                      + "\(trainer.network.parameterCount) parameters, input \(spec.inputWidth)x\(spec.inputHeight)")
-        try TrainingLoop(task: trainer, options: options, run: run, identity: spec.metadata).fit(resume: resume, progress: progress)
+        try TrainingLoop(task: trainer, options: options, run: run, identity: spec.metadata)
+            .fit(resume: resume, initialWeights: initialWeights, progress: progress)
 
         let plain = trainer.evaluate(validation)
         let perturbed = trainer.evaluate(validation, augmentation: perturbation)

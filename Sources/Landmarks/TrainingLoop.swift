@@ -39,12 +39,19 @@ final class TrainingLoop {
     private var stepsPerEpoch: Int { max(1, task.trainCount / options.batchSize) }
 
     /// Runs the remaining epochs and returns the whole history.
+    ///
+    /// With `resume` and a checkpoint in the run folder, training continues from it; otherwise it
+    /// starts from `initialWeights` (a model file with the same layers) when given, else from the seed.
     @discardableResult
-    func fit(resume: Bool, progress: ProgressReporter) throws -> [EpochRecord] {
+    func fit(resume: Bool, initialWeights: URL? = nil, progress: ProgressReporter) throws -> [EpochRecord] {
         var history = [EpochRecord]()
         if resume, FileManager.default.fileExists(atPath: run.checkpointURL.path) {
             history = try run.restoreCheckpoint(network: task.network, optimizer: optimizer, identity: identity)
             progress.log("resumed \(run.checkpointURL.path) after epoch \(history.count)")
+        } else if let initialWeights {
+            try task.network.load(stateDict: try SafeTensors.read(contentsOf: initialWeights).tensors,
+                                  source: initialWeights.path)
+            progress.log("starting from the weights of \(initialWeights.path)")
         }
         let network = task.network
         let input = Tensor(shape: [0]), target = Tensor(shape: [0])

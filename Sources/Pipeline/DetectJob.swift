@@ -83,7 +83,7 @@ public struct DetectJob {
 
     /// JSON, optional `.pts` and the overlay of one analysed photo.
     func write(_ analysis: PhotoAnalysis, name: String) throws {
-        let faces = analysis.faces.map { FaceRecord(box: $0.box, score: $0.score, points: $0.points) }
+        let faces = analysis.faces.map { FaceRecord(box: $0.box, score: $0.score, confidence: $0.confidence, points: $0.points) }
         let record = DetectionRecord(source: analysis.path, width: analysis.width, height: analysis.height,
                                      orientation: analysis.orientation, faces: faces)
         try record.write(to: folder.appendingPathComponent("\(name).json"))

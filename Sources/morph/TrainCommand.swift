@@ -41,12 +41,21 @@ struct TrainingArguments: ParsableArguments {
     @Option(help: "Use only the first N training photos (quick trials).")
     var limit: Int?
 
+    @Option(name: .customLong("init"), help: ArgumentHelp(
+        "Start from this model's weights instead of a random initialisation (fine-tuning).",
+        discussion: "The network must have the same layers and shapes; a checkpoint taken up with --resume wins over it.",
+        valueName: "model"))
+    var initialWeights: String?
+
     func validate() throws {
         guard FileManager.default.fileExists(atPath: data) else {
             throw ValidationError("--data \(data): no such folder")
         }
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
         if let batchSize, batchSize < 2 { throw ValidationError("--batch-size must be at least 2") }
+        if let initialWeights, !FileManager.default.fileExists(atPath: initialWeights) {
+            throw ValidationError("--init \(initialWeights): no such file")
+        }
     }
 
     /// Applies the explicit options over `recipe`.
@@ -70,6 +79,9 @@ struct TrainingArguments: ParsableArguments {
         return (trainingRun, ProgressReporter(logPath: trainingRun.logPath))
     }
 
+    /// The model to start from, if any.
+    var initialURL: URL? { initialWeights.map(URL.init(fileURLWithPath:)) }
+
     /// Where the trained model goes.
     func modelURL(_ modelName: String) -> URL { URL(fileURLWithPath: output ?? "models/\(modelName).safetensors") }
 
@@ -78,7 +90,8 @@ struct TrainingArguments: ParsableArguments {
         let (trainingRun, progress) = try prepareRun(modelName)
         let report = try KeypointTraining.run(
             spec: spec, options: options(over: recipe), data: URL(fileURLWithPath: data), run: trainingRun,
-            modelURL: modelURL(modelName), resume: resume, limit: limit, command: command, progress: progress)
+            modelURL: modelURL(modelName), resume: resume, initialWeights: initialURL,
+            limit: limit, command: command, progress: progress)
         print(String(format: "validation NME %.2f%%  mean error %.2f px  (perturbed: NME %.2f%%, %+.0f%%)",
                      100 * report.validation.meanNME, report.validation.meanPixelError,
                      100 * report.perturbed.meanNME, 100 * report.perturbationIncrease))
@@ -138,7 +151,7 @@ extension MorphCommand.Train {
             let reports = try FaceFinderTraining.run(
                 dataRoot: URL(fileURLWithPath: arguments.data), options: arguments.options(over: .faceFinderRecipe),
                 canvasesPerEpoch: scenes, run: trainingRun, modelURL: arguments.modelURL("faces"),
-                resume: arguments.resume, limit: arguments.limit, command: arguments.command, progress: progress)
+                resume: arguments.resume, initialWeights: arguments.initialURL, limit: arguments.limit, command: arguments.command, progress: progress)
             for (name, report) in reports.sorted(by: { $0.key < $1.key }) {
                 print(String(format: "%@: found %.1f%% of %d validation faces, %.2f boxes per photo, %.1f ms per photo",
                              name, 100 * report.hitRate, report.count, report.boxesPerPhoto, report.millisecondsPerPhoto))

@@ -13,7 +13,7 @@ final class DetectionRecordTests: XCTestCase {
         let folder = try TemporaryFolder()
         let url = folder.url.appendingPathComponent("IMG_1.json")
         let record = DetectionRecord(source: "IMG_1.jpg", width: 4032, height: 3024, orientation: 6, faces: [
-            FaceRecord(box: Box(x: 1, y: 2, width: 300, height: 310), score: 0.99, points: madeUpFace()),
+            FaceRecord(box: Box(x: 1, y: 2, width: 300, height: 310), score: 0.99, confidence: 0.75, points: madeUpFace()),
             FaceRecord(box: Box(x: 5, y: 6, width: 7, height: 8), points: madeUpFace(shift: 0.25)),
         ])
         try record.write(to: url)
@@ -27,6 +27,8 @@ final class DetectionRecordTests: XCTestCase {
         XCTAssertEqual((faces?[0]["box"] as? [String: Double])?["width"], 300)
         XCTAssertEqual(faces?[0]["score"] as? Double, 0.99)
         XCTAssertNil(faces?[1]["score"])
+        XCTAssertEqual(faces?[0]["confidence"] as? Double, 0.75)
+        XCTAssertNil(faces?[1]["confidence"])
         XCTAssertEqual((faces?[0]["points"] as? [[Double]])?.first, [10, 20])
     }
 
