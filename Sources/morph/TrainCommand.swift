@@ -26,6 +26,9 @@ struct TrainingArguments: ParsableArguments {
     @Option(name: .customLong("lr"), help: "Peak learning rate (default: the task's recipe).")
     var learningRate: Float?
 
+    @Option(help: "Loss function (default: the task's recipe).")
+    var loss: LossKind?
+
     @Option(help: "Seed of initialisation, data order and augmentation.")
     var seed: UInt64 = 1
 
@@ -64,6 +67,7 @@ struct TrainingArguments: ParsableArguments {
         options.epochs = epochs ?? recipe.epochs
         options.batchSize = batchSize ?? recipe.batchSize
         options.learningRate = learningRate ?? recipe.learningRate
+        options.loss = loss ?? recipe.loss
         options.seed = seed
         return options
     }
@@ -146,6 +150,10 @@ extension MorphCommand.Train {
         @OptionGroup var arguments: TrainingArguments
         @Option(help: "Synthetic training scenes per epoch.") var scenes = 3200
 
+        func validate() throws {
+            if arguments.loss != nil { throw ValidationError("--loss: the face finder has its own loss (focal + L1)") }
+        }
+
         func run() throws {
             let (trainingRun, progress) = try arguments.prepareRun("faces")
             let reports = try FaceFinderTraining.run(
@@ -194,3 +202,4 @@ struct WholePhotoArguments: ParsableArguments {
 
 extension PoolKind: ExpressibleByArgument {}
 extension HeadKind: ExpressibleByArgument {}
+extension LossKind: ExpressibleByArgument {}
