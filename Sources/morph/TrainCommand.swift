@@ -159,7 +159,8 @@ extension MorphCommand.Train {
             let reports = try FaceFinderTraining.run(
                 dataRoot: URL(fileURLWithPath: arguments.data), options: arguments.options(over: .faceFinderRecipe),
                 canvasesPerEpoch: scenes, run: trainingRun, modelURL: arguments.modelURL("faces"),
-                resume: arguments.resume, initialWeights: arguments.initialURL, limit: arguments.limit, command: arguments.command, progress: progress)
+                resume: arguments.resume, initialWeights: arguments.initialURL, limit: arguments.limit,
+                command: arguments.command, progress: progress)
             for (name, report) in reports.sorted(by: { $0.key < $1.key }) {
                 print(String(format: "%@: found %.1f%% of %d validation faces, %.2f boxes per photo, %.1f ms per photo",
                              name, 100 * report.hitRate, report.count, report.boxesPerPhoto, report.millisecondsPerPhoto))

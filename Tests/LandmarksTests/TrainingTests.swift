@@ -87,12 +87,13 @@ final class TrainingTests: XCTestCase {
     }
 
     func testInitialWeightsReplaceTheRandomStartAndMustMatchTheLayers() throws {
-        let run = try temporaryRun(), model = FileManager.default.temporaryDirectory.appendingPathComponent("init-\(UUID().uuidString).safetensors")
-        defer { try? FileManager.default.removeItem(at: run.folder); try? FileManager.default.removeItem(at: model) }
+        let runs = try (0..<3).map { _ in try temporaryRun() }
+        let model = FileManager.default.temporaryDirectory.appendingPathComponent("init-\(UUID().uuidString).safetensors")
+        defer { for url in runs.map(\.folder) + [model] { try? FileManager.default.removeItem(at: url) } }
         let quiet = ProgressReporter(forcePlain: true)
         let spec = KeypointModelSpec.standard(.nose, inputSize: 80)
         let trained = KeypointTrainingTask(spec: spec, options: options(epochs: 1), train: examples(16, seed: 8), validation: examples(4, seed: 9))
-        try TrainingLoop(task: trained, options: options(epochs: 1), run: run, identity: spec.metadata).fit(resume: false, progress: quiet)
+        try TrainingLoop(task: trained, options: options(epochs: 1), run: runs[0], identity: spec.metadata).fit(resume: false, progress: quiet)
         try TrainedModel(spec: spec, network: trained.network).save(to: model, extra: [:], dtype: .f32)
 
         // A learning rate of zero leaves the weights where the start put them.
@@ -100,7 +101,7 @@ final class TrainingTests: XCTestCase {
         still.learningRate = 0
         still.seed = 11
         let tuned = KeypointTrainingTask(spec: spec, options: still, train: examples(16, seed: 8), validation: examples(4, seed: 9))
-        try TrainingLoop(task: tuned, options: still, run: try temporaryRun(), identity: spec.metadata)
+        try TrainingLoop(task: tuned, options: still, run: runs[1], identity: spec.metadata)
             .fit(resume: false, initialWeights: model, progress: quiet)
         let parameters = Dictionary(uniqueKeysWithValues: tuned.network.parameters.map { ($0.name, $0.parameter.value.array) })
         for (name, tensor) in trained.network.stateDict where parameters[name] != nil {
@@ -109,7 +110,7 @@ final class TrainingTests: XCTestCase {
 
         let wider = KeypointModelSpec.standard(.nose, inputSize: 96)
         let other = KeypointTrainingTask(spec: wider, options: still, train: examples(16, seed: 8), validation: examples(4, seed: 9))
-        XCTAssertThrowsError(try TrainingLoop(task: other, options: still, run: try temporaryRun(), identity: wider.metadata)
+        XCTAssertThrowsError(try TrainingLoop(task: other, options: still, run: runs[2], identity: wider.metadata)
             .fit(resume: false, initialWeights: model, progress: quiet)) { error in
             XCTAssertTrue("\(error)".contains(model.path), "\(error)")
         }
