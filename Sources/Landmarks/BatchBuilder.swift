@@ -33,7 +33,7 @@ struct BatchBuilder {
                 let example = examples[indices[i]]
                 var rng = SplitMix64(seed: seed ^ (UInt64(i) &* 0x9E37_79B9_7F4A_7C15))
                 let region = spec.cropRegion(photoWidth: example.image.width, photoHeight: example.image.height,
-                                             faceBox: example.landmarkBox)
+                                             around: example.points)
                 let crop = cropper.crop(example.image, center: region.center, side: region.side, points: example.points,
                                         scheme: spec.scheme, augmentation: augmentation, rng: &rng)
                 let contrast = 1 + rng.uniform(-augmentation.contrast, augmentation.contrast)

@@ -3,12 +3,17 @@ import Foundation
 import Imaging
 import NeuralNet
 
-/// Which keypoint detector: the course's two IMM networks or the 68-point ResNet18.
+/// Which keypoint detector: the course's two IMM networks, their crop-based second stages, or the
+/// 68-point ResNet18.
 public enum KeypointTask: String, CaseIterable, Sendable {
     /// Nose tip only (IMM point 52), from the whole photo at 80x60.
     case nose
     /// All 58 IMM points, from the whole photo at 320x240.
     case imm
+    /// Second stage of the nose: the nose tip again, from a ResNet18 crop centred on the first guess.
+    case noseCrop = "nose-crop"
+    /// Second stage of IMM-58: the 58 points again, from a ResNet18 crop around the first prediction.
+    case immCrop = "imm-crop"
     /// The 68 iBUG points, from a face crop (ResNet18).
     case landmarks
 }
@@ -45,12 +50,13 @@ public struct KeypointModelSpec: Sendable {
     public var pool: PoolKind
     /// The head of the ResNet18 (the small networks ignore it).
     public var head: HeadKind = .pool
-    /// Crop side as a multiple of the landmark box's longer side (face-crop models only).
+    /// Crop side as a multiple of the landmark box's longer side (face-crop models), or, for the
+    /// nose-crop model, as a fraction of the photo's width.
     public var cropMargin: Double
 
     /// The default specification of `task`; `inputSize` is the input width (the IMM tasks keep the
     /// photos' 4:3 shape), by default 160 for the nose (the course used 80; 160 measured better),
-    /// 320 for IMM-58 and 128 for the 68-point crops.
+    /// 320 for IMM-58 and 128 for the square face crops.
     public static func standard(_ task: KeypointTask, pool: PoolKind = .max, inputSize: Int? = nil) -> KeypointModelSpec {
         switch task {
         case .nose:
@@ -61,6 +67,15 @@ public struct KeypointModelSpec: Sendable {
             let width = inputSize ?? 320
             return KeypointModelSpec(task: task, inputWidth: width, inputHeight: width * 3 / 4, scheme: .imm58,
                                      targetIndices: Array(0..<58), pool: pool, cropMargin: 1)
+        case .noseCrop:
+            // IMM faces are of one size: a window of 0.4 photo widths around the nose holds the face's middle.
+            let side = inputSize ?? 128
+            return KeypointModelSpec(task: task, inputWidth: side, inputHeight: side, scheme: .imm58,
+                                     targetIndices: [LandmarkScheme.imm58.noseTip], pool: pool, cropMargin: 0.4)
+        case .immCrop:
+            let side = inputSize ?? 128
+            return KeypointModelSpec(task: task, inputWidth: side, inputHeight: side, scheme: .imm58,
+                                     targetIndices: Array(0..<58), pool: pool, cropMargin: 1.3)
         case .landmarks:
             let side = inputSize ?? 128
             return KeypointModelSpec(task: task, inputWidth: side, inputHeight: side, scheme: .ibug68,
@@ -71,15 +86,15 @@ public struct KeypointModelSpec: Sendable {
     /// Network outputs: x and y per predicted point.
     public var outputCount: Int { 2 * targetIndices.count }
 
-    /// Whether the network sees the whole photo (the IMM tasks) rather than a face crop.
-    public var usesWholePhoto: Bool { task != .landmarks }
+    /// Whether the network sees the whole photo (the course's IMM networks) rather than a face crop.
+    public var usesWholePhoto: Bool { task == .nose || task == .imm }
 
     /// A freshly initialised network for this specification.
     public func makeNetwork(seed: UInt64) -> Layer {
         switch task {
         case .nose: return smallCNN(channels: Array([12, 24, 32, 32, 32, 32].prefix(blockCount)), seed: seed)
         case .imm: return smallCNN(channels: Array([18, 24, 30, 30, 25, 25].prefix(blockCount)), seed: seed)
-        case .landmarks:
+        case .landmarks, .noseCrop, .immCrop:
             let resnetHead: ResNetHead = switch head {
             case .pool: .globalAveragePool
             case .flatten: .flatten(height: (inputHeight + 31) / 32, width: (inputWidth + 31) / 32)
@@ -151,7 +166,15 @@ public struct KeypointModelSpec: Sendable {
             return (Point(x: Double(photoWidth - 1) / 2, y: Double(photoHeight - 1) / 2), Double(photoWidth))
         }
         let box = faceBox!
+        if task == .noseCrop { return (box.center, cropMargin * Double(photoWidth)) }
         return (box.center, max(box.width, box.height) * cropMargin)
+    }
+
+    /// The crop region for a face whose points (all of the scheme's, or just the nose tip) are known
+    /// or guessed: around their box, or for the nose-crop model centred on the nose tip.
+    public func cropRegion(photoWidth: Int, photoHeight: Int, around points: [Point]) -> (center: Point, side: Double) {
+        let anchor = task == .noseCrop ? [points.count == 1 ? points[0] : points[scheme.noseTip]] : points
+        return cropRegion(photoWidth: photoWidth, photoHeight: photoHeight, faceBox: Box(enclosing: anchor))
     }
 
     /// Network targets for crop points: x and y mapped from crop pixels to [-1, 1].
@@ -180,6 +203,8 @@ public enum LandmarksError: Error, CustomStringConvertible, Equatable {
     case emptyDataset(folder: String, reason: String)
     /// A training checkpoint does not match the run being resumed.
     case badCheckpoint(file: String, reason: String)
+    /// Two models that cannot run as first and second stage.
+    case mismatchedStages(first: String, second: String, reason: String)
 
     /// A one-line explanation naming the file.
     public var description: String {
@@ -187,6 +212,8 @@ public enum LandmarksError: Error, CustomStringConvertible, Equatable {
         case let .badModel(file, reason): return "\(file): not a usable keypoint model (\(reason))"
         case let .emptyDataset(folder, reason): return "\(folder): no training data (\(reason))"
         case let .badCheckpoint(file, reason): return "\(file): cannot resume from this checkpoint (\(reason))"
+        case let .mismatchedStages(first, second, reason):
+            return "a \(first) model cannot feed a \(second) model (\(reason))"
         }
     }
 }

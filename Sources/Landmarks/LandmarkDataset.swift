@@ -25,7 +25,7 @@ public enum LandmarkDataset {
                             validationFraction: Double = 0.1) throws -> (train: [TrainingExample], validation: [TrainingExample]) {
         let annotated: [(sample: LandmarkSample, split: DatasetSplit)]
         switch task {
-        case .nose, .imm:
+        case .nose, .imm, .noseCrop, .immCrop:
             annotated = try IMMDataset(directory: root).samples.map {
                 (LandmarkSample(imageURL: $0.imageURL, points: $0.points, subset: ""), $0.split)
             }

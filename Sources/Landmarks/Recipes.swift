@@ -29,6 +29,13 @@ extension TrainingOptions {
             return TrainingOptions(epochs: 80, batchSize: 16, learningRate: 1e-3, cosineWarmupEpochs: 0,
                                    augmentation: Augmentation(scale: 0.1, shift: 0.1, rotationDegrees: 12, flip: true,
                                                               brightness: 0.15, contrast: 0.2))
+        case .noseCrop, .immCrop:
+            // Second stages, meant to start from the 68-point model (--init): its face features carry over,
+            // so a low rate; the first stage's misses (about 10% of the face) are covered by the shifts.
+            return TrainingOptions(epochs: 80, batchSize: 16, learningRate: 3e-4, weightDecay: 1e-4, adamW: true,
+                                   cosineWarmupEpochs: 1, loss: .l1,
+                                   augmentation: Augmentation(scale: 0.15, shift: 0.15, rotationDegrees: 20, flip: true,
+                                                              brightness: 0.2, contrast: 0.3, blurProbability: 0.2))
         case .landmarks:
             return TrainingOptions(epochs: 60, batchSize: 32, learningRate: 1e-3, weightDecay: 1e-4, adamW: true,
                                    cosineWarmupEpochs: 1, loss: .l1,

@@ -41,7 +41,8 @@ final class TrainingLoop {
     /// Runs the remaining epochs and returns the whole history.
     ///
     /// With `resume` and a checkpoint in the run folder, training continues from it; otherwise it
-    /// starts from `initialWeights` (a model file with the same layers) when given, else from the seed.
+    /// starts from `initialWeights` (a model file with the same layers; only the output layer may
+    /// differ in size, and then keeps its random start) when given, else from the seed.
     @discardableResult
     func fit(resume: Bool, initialWeights: URL? = nil, progress: ProgressReporter) throws -> [EpochRecord] {
         var history = [EpochRecord]()
@@ -49,9 +50,9 @@ final class TrainingLoop {
             history = try run.restoreCheckpoint(network: task.network, optimizer: optimizer, identity: identity)
             progress.log("resumed \(run.checkpointURL.path) after epoch \(history.count)")
         } else if let initialWeights {
-            try task.network.load(stateDict: try SafeTensors.read(contentsOf: initialWeights).tensors,
-                                  source: initialWeights.path)
-            progress.log("starting from the weights of \(initialWeights.path)")
+            let fresh = try task.network.load(initialWeights: initialWeights)
+            progress.log("starting from the weights of \(initialWeights.path)"
+                         + (fresh.isEmpty ? "" : " (output layer \(fresh.joined(separator: ", ")) of another size: left random)"))
         }
         let network = task.network
         let input = Tensor(shape: [0]), target = Tensor(shape: [0])
@@ -89,5 +90,20 @@ final class TrainingLoop {
                                 100 * record.validationMetric, record.validationPixelError, record.seconds))
         }
         return history
+    }
+}
+
+extension Layer {
+    /// Loads a model file's weights for fine-tuning and returns the keys left at their random start.
+    ///
+    /// Every layer must match in name and shape, except the output layer (the last weight and bias),
+    /// which may have another number of outputs: a 68-point model can start a 58-point one.
+    func load(initialWeights url: URL) throws -> [String] {
+        var state = try SafeTensors.read(contentsOf: url).tensors
+        let output = parameters.suffix(2).map { (name: $0.name, tensor: $0.parameter.value) }
+        let fresh = output.filter { own in state[own.name].map { $0.shape != own.tensor.shape } ?? false }
+        for (name, tensor) in fresh { state[name] = tensor.copy() }
+        try load(stateDict: state, source: url.path)
+        return fresh.map(\.name)
     }
 }

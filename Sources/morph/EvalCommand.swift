@@ -18,20 +18,39 @@ extension MorphCommand.Eval {
     struct WholePhoto: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "imm", abstract: "Nose-tip or 58-point IMM model: mean pixel error and NME, plain and perturbed.",
+            discussion: "With a second-stage crop model (shipped: models/nose-crop.safetensors, models/imm58-crop.safetensors), "
+                + "the whole-photo model's guess places the crop the second model looks at; both are reported.",
             aliases: ["nose"])
 
         @Option(help: "The IMM folder (imm_face_db).") var data: String
         @Option(help: "Model file (default: models/imm58.safetensors, or models/nose.safetensors for `eval nose`).")
         var model: String?
+        @Option(help: "Second-stage crop model (default: models/imm58-crop.safetensors or models/nose-crop.safetensors, when present).")
+        var stage2: String?
+        @Flag(help: "Evaluate the whole-photo model alone.") var singleStage = false
 
         func run() throws {
             let isNose = CommandLine.arguments.contains("nose")
             let path = model ?? (isNose ? "models/nose.safetensors" : "models/imm58.safetensors")
             let trained = try TrainedModel(contentsOf: URL(fileURLWithPath: path))
             let (_, validation) = try LandmarkDataset.load(trained.spec.task, root: URL(fileURLWithPath: data))
-            let results = WholePhotoEvaluation.run(model: trained, examples: validation)
             print("model \(path) (\(trained.spec.task.rawValue), input \(trained.spec.inputWidth)x\(trained.spec.inputHeight)), "
                   + "\(validation.count) validation photos at their 640x480 size")
+            let shipped = isNose ? "models/nose-crop.safetensors" : "models/imm58-crop.safetensors"
+            guard !singleStage, let second = stage2 ?? (FileManager.default.fileExists(atPath: shipped) ? shipped : nil) else {
+                printSummaries(WholePhotoEvaluation.run(model: trained, examples: validation), stage: "whole photo")
+                return
+            }
+            let cascade = try KeypointCascade(first: trained, second: TrainedModel(contentsOf: URL(fileURLWithPath: second)))
+            print("second stage \(second) (\(cascade.second.model.spec.task.rawValue), input "
+                  + "\(cascade.second.model.spec.inputWidth)x\(cascade.second.model.spec.inputHeight))")
+            let results = WholePhotoEvaluation.run(cascade: cascade, examples: validation)
+            printSummaries(results.first, stage: "first stage alone")
+            printSummaries(results.cascade, stage: "both stages")
+        }
+
+        func printSummaries(_ results: (plain: EvaluationSummary, perturbed: EvaluationSummary), stage: String) {
+            print(stage + ":")
             for (name, summary) in [("plain", results.plain), ("rotated ±12°, shifted ±10%", results.perturbed)] {
                 print("  " + name.padding(toLength: 28, withPad: " ", startingAt: 0)
                       + String(format: " mean error %6.2f px   NME %5.2f%%", summary.meanPixelError, 100 * summary.meanNME))

@@ -8,7 +8,7 @@ extension MorphCommand {
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Train the keypoint detectors (weights go to models/ by default).",
-            subcommands: [Nose.self, IMM.self, Landmarks.self, Faces.self, Compare.self])
+            subcommands: [Nose.self, IMM.self, NoseCrop.self, IMMCrop.self, Landmarks.self, Faces.self, Compare.self])
     }
 }
 
@@ -46,7 +46,7 @@ struct TrainingArguments: ParsableArguments {
 
     @Option(name: .customLong("init"), help: ArgumentHelp(
         "Start from this model's weights instead of a random initialisation (fine-tuning).",
-        discussion: "The network must have the same layers and shapes; a checkpoint taken up with --resume wins over it.",
+        discussion: "The network must have the same layers and shapes, except the output layer, which keeps its random start when its size differs; a checkpoint taken up with --resume wins over it.",
         valueName: "model"))
     var initialWeights: String?
 
@@ -123,6 +123,34 @@ extension MorphCommand.Train {
         @OptionGroup var network: WholePhotoArguments
 
         func run() throws { try network.train(.imm, arguments, modelName: "imm58") }
+    }
+
+    /// `morph train nose-crop`: the nose tip's second stage.
+    struct NoseCrop: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "nose-crop",
+            abstract: "Second stage of the nose tip on IMM: ResNet18 on a 128x128 window of 0.4 photo widths around the first guess.",
+            discussion: "Start it from the 68-point model (--init models/landmarks68.safetensors); its output layer is replaced.")
+        @OptionGroup var arguments: TrainingArguments
+        @Option(help: "Square input size in pixels.") var inputSize = 128
+
+        func run() throws {
+            try arguments.train(.standard(.noseCrop, inputSize: inputSize), recipe: .recipe(.noseCrop), modelName: "nose-crop")
+        }
+    }
+
+    /// `morph train imm-crop`: the 58 points' second stage.
+    struct IMMCrop: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "imm-crop",
+            abstract: "Second stage of the 58 IMM points: ResNet18 on a 128x128 face crop around the first prediction.",
+            discussion: "Start it from the 68-point model (--init models/landmarks68.safetensors); its output layer is replaced.")
+        @OptionGroup var arguments: TrainingArguments
+        @Option(help: "Square input size in pixels.") var inputSize = 128
+
+        func run() throws {
+            try arguments.train(.standard(.immCrop, inputSize: inputSize), recipe: .recipe(.immCrop), modelName: "imm58-crop")
+        }
     }
 
     /// `morph train landmarks`: the 68-point ResNet18 on 300-W.

@@ -1,0 +1,31 @@
+import FaceData
+import Imaging
+
+/// Two keypoint models in a row: a whole-photo model's first guess, then a face-crop model's
+/// second look at the crop made around that guess (the course's IMM networks with a second stage).
+public final class KeypointCascade {
+    /// The whole-photo model.
+    public let first: KeypointPredictor
+    /// The face-crop model.
+    public let second: KeypointPredictor
+
+    /// A cascade of `first` (a whole-photo model) and `second` (a crop model of the same scheme whose
+    /// crop the first model's points define: all points of the scheme, or the nose tip for nose-crop).
+    public init(first: TrainedModel, second: TrainedModel) throws {
+        let guess = first.spec, look = second.spec
+        let anchor = look.task == .noseCrop ? [look.scheme.noseTip] : Array(0..<look.scheme.pointCount)
+        guard guess.usesWholePhoto, !look.usesWholePhoto, guess.scheme == look.scheme, guess.targetIndices == anchor else {
+            throw LandmarksError.mismatchedStages(
+                first: guess.task.rawValue, second: look.task.rawValue,
+                reason: "the second stage needs a whole-photo first stage that predicts its crop's anchor points")
+        }
+        self.first = KeypointPredictor(model: first)
+        self.second = KeypointPredictor(model: second)
+    }
+
+    /// The second model's points for the face of `photo` (photo pixels).
+    public func predict(_ photo: Image) -> [Point] {
+        let guess = first.predict(photo, box: nil)
+        return second.predict(photo, box: Box(enclosing: guess))
+    }
+}
