@@ -51,7 +51,7 @@ public struct PhotoAnalysis: Sendable {
     public var orientation: Int
     /// EXIF DateTimeOriginal, if any.
     public var dateTimeOriginal: String?
-    /// The faces, largest first.
+    /// The faces, largest (keypoint box) first.
     public var faces: [AnalyzedFace]
     /// Milliseconds spent decoding, finding faces and placing keypoints.
     public var timings: (decode: Double, find: Double, keypoints: Double)
@@ -89,6 +89,11 @@ public final class FaceAnalyzer {
     public var minimumConfidence = defaultMinimumConfidence
     /// The default cut-off (`morph eval faces --verify` measures the trade-off).
     public static let defaultMinimumConfidence = 0.5
+    /// A found face whose keypoint box lies inside a larger face's by more than this share of its area
+    /// is dropped (1: never).
+    public var nestedShare = defaultNestedShare
+    /// The default share for `nestedShare`.
+    public static let defaultNestedShare = 0.5
 
     /// An analyser; without a finder only sidecars and manual boxes yield faces, without a keypoint model only sidecars.
     public init(finder: FaceFinder?, landmarks: TrainedModel?, manualBoxes: DlibDataset? = nil) {
@@ -101,7 +106,7 @@ public final class FaceAnalyzer {
     /// `path`. Throws for unreadable photos and malformed sidecars; a photo without a face gives an
     /// analysis with no faces.
     public func analyze(_ path: String, mode: ColorMode = .rgb) throws -> PhotoAnalysis {
-        var clock = Date()
+        let clock = Date()
         let (decoded, width, height) = try ImageFile.read(path, mode: mode, minimumLongSide: workingSide)
         let scale = Double(decoded.scale)  // DCT scaling: output pixel i covers input pixels [i*s, (i+1)*s)
         let decodeTime = Date().timeIntervalSince(clock)
@@ -115,33 +120,65 @@ public final class FaceAnalyzer {
             }
             return analysis
         }
-        guard let predictor else { return analysis }
         let grey = decoded.image.converted(to: .grey)
-        clock = Date()
-        var boxes: [(box: Box, score: Double, origin: AnalyzedFace.Origin)]
-        if let entry = manualBoxes?.entry(for: URL(fileURLWithPath: path)) {
-            boxes = entry.faces.map { face in
-                (Box(x: face.box.x / scale, y: face.box.y / scale, width: face.box.width / scale,
-                     height: face.box.height / scale), 1, .manualBox)
-            }
-        } else if let finder {
-            boxes = finder.detect(grey).map { ($0.box, $0.score, .detected) }
-        } else {
-            boxes = []
+        let manual = manualBoxes?.entry(for: URL(fileURLWithPath: path)).map { entry in
+            entry.faces.map { Box(x: $0.box.x / scale, y: $0.box.y / scale, width: $0.box.width / scale,
+                                  height: $0.box.height / scale) }
         }
-        analysis.timings.find = 1000 * Date().timeIntervalSince(clock)
+        let found = faces(in: grey, manualBoxes: manual)
+        let toPhoto = { (p: Point) in Point(x: (p.x + 0.5) * scale - 0.5, y: (p.y + 0.5) * scale - 0.5) }
+        analysis.faces = found.faces.map { face in
+            var face = face
+            face.box = Box(x: face.box.x * scale, y: face.box.y * scale, width: face.box.width * scale,
+                           height: face.box.height * scale)
+            face.points = face.points.map(toPhoto)
+            return face
+        }
+        analysis.timings.find = found.milliseconds.find
+        analysis.timings.keypoints = found.milliseconds.keypoints
+        return analysis
+    }
+
+    /// The faces of a grey photo in its own pixel coordinates, largest first: the finder's boxes (or
+    /// `manualBoxes`, given by hand), keypoints for each, then the found faces that do not settle
+    /// (`minimumConfidence`) or lie inside a larger face (`nestedShare`) dropped. Also the
+    /// milliseconds spent finding faces and placing keypoints.
+    public func faces(in grey: Image, manualBoxes manual: [Box]? = nil)
+        -> (faces: [AnalyzedFace], milliseconds: (find: Double, keypoints: Double)) {
+        guard let predictor else { return ([], (0, 0)) }
+        var clock = Date()
+        let boxes: [(box: Box, score: Double, origin: AnalyzedFace.Origin)] =
+            if let manual { manual.map { ($0, 1, .manualBox) } }
+            else if let finder { finder.detect(grey).map { ($0.box, $0.score, .detected) } }
+            else { [] }
+        let find = 1000 * Date().timeIntervalSince(clock)
         clock = Date()
         let keypoints = FaceAnalyzer.keypoints(predictor, grey, boxes: boxes.map(\.box))
-        let toPhoto = { (p: Point) in Point(x: (p.x + 0.5) * scale - 0.5, y: (p.y + 0.5) * scale - 0.5) }
-        analysis.faces = zip(boxes, keypoints).compactMap { candidate, found in
-            if candidate.origin == .detected && found.confidence < minimumConfidence { return nil }
-            let box = Box(x: candidate.box.x * scale, y: candidate.box.y * scale, width: candidate.box.width * scale,
-                          height: candidate.box.height * scale)
-            return AnalyzedFace(box: box, score: candidate.score, points: found.points.map(toPhoto),
-                                confidence: found.confidence, origin: candidate.origin)
-        }.sorted { $0.box.area > $1.box.area }
-        analysis.timings.keypoints = 1000 * Date().timeIntervalSince(clock)
-        return analysis
+        let candidates = zip(boxes, keypoints).map { candidate, found in
+            AnalyzedFace(box: candidate.box, score: candidate.score, points: found.points,
+                         confidence: found.confidence, origin: candidate.origin)
+        }
+        let kept = FaceAnalyzer.kept(candidates, minimumConfidence: minimumConfidence, nestedShare: nestedShare)
+        return (kept, (find, 1000 * Date().timeIntervalSince(clock)))
+    }
+
+    /// `faces`, largest keypoint box first, without the found faces whose keypoints settle worse than
+    /// `minimumConfidence` and those whose keypoint box lies inside a larger kept face's, at least as
+    /// settled, by more than `nestedShare` of its area (faces do not nest: such a face is part of the
+    /// larger one, usually its mouth and chin taken for a face, or the same face found twice).
+    public static func kept(_ faces: [AnalyzedFace], minimumConfidence: Double, nestedShare: Double) -> [AnalyzedFace] {
+        var kept = [(face: AnalyzedFace, extent: Box)]()
+        let ordered = faces.map { (face: $0, extent: Box(enclosing: $0.points)) }.sorted { $0.extent.area > $1.extent.area }
+        for (face, extent) in ordered {
+            if face.origin == .detected {
+                if face.confidence < minimumConfidence { continue }
+                if kept.contains(where: {
+                    $0.face.confidence >= face.confidence && extent.intersection($0.extent) > nestedShare * extent.area
+                }) { continue }
+            }
+            kept.append((face, extent))
+        }
+        return kept.map(\.face)
     }
 
     /// 68 keypoints for each face box of a grey photo, and how settled they are (0...1).

@@ -19,7 +19,7 @@ public struct LandmarkEvaluationReport: Codable, Sendable {
         public var auc8: Double
     }
 
-    /// Where the face boxes came from ("truth" or "detector").
+    /// Where the face boxes came from ("truth", "detector" or "pipeline").
     public var boxes: String
     /// Refinement passes (re-crops around the previous prediction).
     public var refine: Int
@@ -31,7 +31,7 @@ public struct LandmarkEvaluationReport: Codable, Sendable {
     public var subsets: [String: Group]
     /// Faces for which a box was found (1 with ground-truth boxes).
     public var boxHitRate: Double
-    /// Mean wall-clock milliseconds per face (crop and network; one thread).
+    /// Mean wall-clock milliseconds per face (crop and network; with the pipeline, finding too).
     public var millisecondsPerFace: Double
 }
 
@@ -43,13 +43,23 @@ public enum LandmarkEvaluation {
                            boxFor: (TrainingExample) -> Box?, refine: Int, flip: Bool, folder: URL,
                            progress: ProgressReporter) throws -> LandmarkEvaluationReport {
         let predictor = KeypointPredictor(model: model)
-        let scheme = model.spec.scheme
+        return try run(examples: examples, scheme: model.spec.scheme, boxes: boxes, refine: refine, flip: flip,
+                       folder: folder, progress: progress) { example in
+            boxFor(example).map { predictor.predict(example.image, box: $0, refine: refine, flipAverage: flip) }
+        }
+    }
+
+    /// Measures the points `predict` gives each example (nil: no face found for it, a failure with
+    /// infinite error left out of the mean NME), draws the CED curve and the 10 worst faces into
+    /// `folder`; `boxes`, `refine` and `flip` describe the method for the report.
+    public static func run(examples: [TrainingExample], scheme: LandmarkScheme, boxes: String, refine: Int, flip: Bool,
+                           folder: URL, progress: ProgressReporter,
+                           predict: (TrainingExample) -> [Point]?) throws -> LandmarkEvaluationReport {
         var errors = [Double](), predictions = [[Point]?](), seconds = 0.0, found = 0
         let started = Date()
         for (index, example) in examples.enumerated() {
-            let box = boxFor(example)
             let clock = Date()
-            let points = box.map { predictor.predict(example.image, box: $0, refine: refine, flipAverage: flip) }
+            let points = predict(example)
             seconds += Date().timeIntervalSince(clock)
             if let points {
                 found += 1

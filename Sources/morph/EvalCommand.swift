@@ -71,13 +71,25 @@ extension MorphCommand.Eval {
         @Option(help: "Refinement passes, each on a crop made from the previous prediction.") var refine = 0
         @Flag(help: "Average with the prediction on the mirrored crop.") var flip = false
         @Option(help: "Folder for the CED curve and the worst faces.") var output = "output/eval-landmarks"
-        @Option(help: "Face boxes from the ground-truth landmarks (truth) or from the face finder (detector).")
+        @Option(help: ArgumentHelp(
+            "Face boxes from the ground-truth landmarks (truth), the face finder (detector), or all of `morph detect` (pipeline).",
+            discussion: "detector: the finder's first box that hits the face, then --refine and --flip as given. pipeline: "
+                + "every finder box with its 2 re-crops, the confidence and nesting checks, then the largest face that hits."))
         var boxes = "truth"
-        @Option(help: "Face finder model, for --boxes detector.") var finder = "models/faces.safetensors"
+        @Option(help: "Face finder model, for --boxes detector or pipeline.") var finder = "models/faces.safetensors"
+        @Option(name: .customLong("min-confidence"), help: "With --boxes pipeline: as `morph detect --min-confidence`.")
+        var minimumConfidence = FaceAnalyzer.defaultMinimumConfidence
+        @Option(help: "With --boxes pipeline: drop a face lying inside a larger one by more than this share (1: never).")
+        var nestedShare = FaceAnalyzer.defaultNestedShare
 
         func validate() throws {
             guard ["validation", "all"].contains(split) else { throw ValidationError("--split must be validation or all") }
-            guard ["truth", "detector"].contains(boxes) else { throw ValidationError("--boxes must be truth or detector") }
+            guard ["truth", "detector", "pipeline"].contains(boxes) else {
+                throw ValidationError("--boxes must be truth, detector or pipeline")
+            }
+            if boxes == "pipeline" && (refine != 0 || flip) {
+                throw ValidationError("--boxes pipeline re-crops as `morph detect` does: leave out --refine and --flip")
+            }
         }
 
         func run() throws {
@@ -86,15 +98,31 @@ extension MorphCommand.Eval {
             let (train, validation) = try LandmarkDataset.load(.landmarks, root: root)
             let examples = split == "all" ? train + validation : validation
             let progress = ProgressReporter()
-            let faceFinder = boxes == "detector" ? try FaceFinder(contentsOf: URL(fileURLWithPath: finder)) : nil
-            // With the finder, the face is the detection that hits the annotated one (none: a miss).
-            let boxFor: (TrainingExample) -> Box? = { example in
-                guard let faceFinder else { return example.landmarkBox }
-                return FaceFinderEvaluation.hit(faceFinder.detect(example.image), truth: example.landmarkBox)?.box
+            let folder = URL(fileURLWithPath: output)
+            let report: LandmarkEvaluationReport
+            if boxes == "truth" {
+                report = try LandmarkEvaluation.run(model: trained, examples: examples, boxes: boxes, boxFor: \.landmarkBox,
+                                                    refine: refine, flip: flip, folder: folder, progress: progress)
+            } else if boxes == "detector" {
+                // The face is the finder's first detection that hits the annotated one (none: a miss).
+                let faceFinder = try FaceFinder(contentsOf: URL(fileURLWithPath: finder))
+                report = try LandmarkEvaluation.run(
+                    model: trained, examples: examples, boxes: boxes, boxFor: { example in
+                        FaceFinderEvaluation.hit(faceFinder.detect(example.image), truth: example.landmarkBox)?.box
+                    }, refine: refine, flip: flip, folder: folder, progress: progress)
+            } else {
+                // What `morph detect` reports; the face is the largest reported one whose box hits the annotated one.
+                let analyzer = FaceAnalyzer(finder: try FaceFinder(contentsOf: URL(fileURLWithPath: finder)), landmarks: trained)
+                analyzer.minimumConfidence = minimumConfidence
+                analyzer.nestedShare = nestedShare
+                report = try LandmarkEvaluation.run(
+                    examples: examples, scheme: trained.spec.scheme, boxes: boxes, refine: FaceAnalyzer.refinePasses,
+                    flip: false, folder: folder, progress: progress) { example in
+                    analyzer.faces(in: example.image).faces.first { face in
+                        FaceFinderEvaluation.hit([FaceDetection(box: face.box, score: face.score)], truth: example.landmarkBox) != nil
+                    }?.points
+                }
             }
-            let report = try LandmarkEvaluation.run(
-                model: trained, examples: examples, boxes: boxes, boxFor: boxFor, refine: refine, flip: flip,
-                folder: URL(fileURLWithPath: output), progress: progress)
             LandmarkReportPrinter.print(report, folder: output)
         }
     }
@@ -110,8 +138,10 @@ extension MorphCommand.Eval {
         @Option(help: "Model file.") var model = "models/faces.safetensors"
         @Option(help: "Drop a box lying inside a stronger one by more than this share of its area (1: keep it).")
         var containment = 1.0
-        @Option(help: "68-point model: also report, at the finder's threshold, what dropping boxes whose keypoints do not settle (confidence below a cut-off) keeps.")
+        @Option(help: "68-point model: also report, at the finder's threshold, what dropping boxes as `morph detect` does (keypoints that do not settle, confidence below a cut-off; faces inside larger ones) keeps.")
         var verify: String?
+        @Option(help: "With --verify: drop a face lying inside a larger, more settled one by more than this share (1: never).")
+        var nestedShare = FaceAnalyzer.defaultNestedShare
 
         func run() throws {
             let finder = try FaceFinder(contentsOf: URL(fileURLWithPath: model))
@@ -142,27 +172,30 @@ extension MorphCommand.Eval {
 }
 
 extension MorphCommand.Eval.Faces {
-    /// Hit rate and boxes per photo at the finder's `shipped` threshold when detections whose
-    /// keypoints settle worse than a cut-off are dropped (`FaceAnalyzer.minimumConfidence`).
+    /// Hit rate and boxes per photo at the finder's `shipped` threshold when faces are dropped as
+    /// `morph detect` drops them: keypoints that do not settle (confidence below a cut-off, see
+    /// `FaceAnalyzer.minimumConfidence`) or lie inside a larger face (`nestedShare`).
     func printVerification(candidates: [[FaceDetection]], examples: [TrainingExample], finder: FaceFinder,
                            shipped: Double, model: TrainedModel) {
         let predictor = KeypointPredictor(model: model)
-        let scored = zip(candidates, examples).map { found, example in
+        let analysed = zip(candidates, examples).map { found, example in
             let detections = FaceFinder.suppress(found.filter { $0.score >= shipped }, overlap: finder.overlap,
                                                  containment: containment)
-            let confidences = FaceAnalyzer.keypoints(predictor, example.image, boxes: detections.map(\.box)).map(\.confidence)
-            return (detections, confidences)
+            return zip(detections, FaceAnalyzer.keypoints(predictor, example.image, boxes: detections.map(\.box))).map {
+                AnalyzedFace(box: $0.box, score: $0.score, points: $1.points, confidence: $1.confidence, origin: .detected)
+            }
         }
         for cutoff in [0.0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8] {
             var hits = 0, boxes = 0
-            for ((detections, confidences), example) in zip(scored, examples) {
-                let kept = zip(detections, confidences).filter { $0.1 >= cutoff }.map(\.0)
+            for (faces, example) in zip(analysed, examples) {
+                let kept = FaceAnalyzer.kept(faces, minimumConfidence: cutoff, nestedShare: nestedShare)
+                    .map { FaceDetection(box: $0.box, score: $0.score) }
                 boxes += kept.count
                 if FaceFinderEvaluation.hit(kept, truth: example.landmarkBox) != nil { hits += 1 }
             }
             let n = Double(max(examples.count, 1))
-            print(String(format: "  threshold %.2f, keypoint confidence >= %.1f  found %5.1f%%   boxes per photo %.2f",
-                         shipped, cutoff, 100 * Double(hits) / n, Double(boxes) / n))
+            print(String(format: "  threshold %.2f, keypoint confidence >= %.1f, nested share %.2f  found %5.1f%%   boxes per photo %.2f",
+                         shipped, cutoff, nestedShare, 100 * Double(hits) / n, Double(boxes) / n))
         }
     }
 }

@@ -20,12 +20,17 @@ struct PhotoArguments: ParsableArguments {
                                valueName: "c"))
     var minConfidence = FaceAnalyzer.defaultMinimumConfidence
 
+    @Option(help: ArgumentHelp("Drop a found face whose keypoints lie inside a larger, more settled face's by more than this share of their box (1 keeps them).",
+                               valueName: "share"))
+    var nestedShare = FaceAnalyzer.defaultNestedShare
+
     @Flag(help: "Stop at the first photo that cannot be used instead of skipping it.")
     var strict = false
 
     func validate() throws {
         guard !photos.isEmpty else { throw ValidationError("give at least one photo") }
         guard (0...1).contains(minConfidence) else { throw ValidationError("--min-confidence must be in 0...1") }
+        guard (0...1).contains(nestedShare) else { throw ValidationError("--nested-share must be in 0...1") }
         if let faces, !FileManager.default.fileExists(atPath: faces) {
             throw ValidationError("--faces \(faces): no such file")
         }
@@ -35,10 +40,11 @@ struct PhotoArguments: ParsableArguments {
     func analyzerFactory() throws -> () throws -> FaceAnalyzer {
         let folder = ModelFiles.folder(explicit: models)
         let boxes = try faces.map(FaceBoxes.init(path:))
-        let minimumConfidence = minConfidence
+        let minimumConfidence = minConfidence, nestedShare = nestedShare
         return {
             let analyzer = try ModelFiles.analyzer(folder: folder, manualBoxes: boxes)
             analyzer.minimumConfidence = minimumConfidence
+            analyzer.nestedShare = nestedShare
             return analyzer
         }
     }
