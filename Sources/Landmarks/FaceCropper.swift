@@ -65,19 +65,29 @@ public struct FaceCropper: Sendable {
     }
 
     /// Bilinear resampling, after an area-averaging pre-shrink when the crop is much smaller than
-    /// the photo region (so fine texture does not alias).
+    /// the photo region (so fine texture does not alias). Only the part of the photo under the crop is
+    /// shrunk: a crop of a 12-megapixel photo then costs what its own area costs.
     static func resample(_ photo: Image, cropFromPhoto: AffineTransform, pixelsPerUnit: Double,
                          width: Int, height: Int) -> Image {
-        let factor = Int(1 / pixelsPerUnit)
-        guard factor >= 2, photo.width / factor >= 2, photo.height / factor >= 2 else {
-            return photo.warped(sourceFromOutput: cropFromPhoto.inverted!, width: width, height: height)
-        }
-        let small = photo.resized(width: photo.width / factor, height: photo.height / factor)
-        // A small-image pixel centre s sits at photo coordinate (s + 0.5) * f - 0.5 on each axis.
-        let sx = Double(photo.width) / Double(small.width), sy = Double(photo.height) / Double(small.height)
-        let photoFromSmall = AffineTransform(a: sx, b: 0, c: 0, d: sy, tx: (sx - 1) / 2, ty: (sy - 1) / 2)
-        let cropFromSmall = cropFromPhoto.concatenating(after: photoFromSmall)
-        return small.warped(sourceFromOutput: cropFromSmall.inverted!, width: width, height: height)
+        let factor = Int(1 / pixelsPerUnit), photoFromCrop = cropFromPhoto.inverted!
+        let direct = { photo.warped(sourceFromOutput: photoFromCrop, width: width, height: height) }
+        guard factor >= 2 else { return direct() }
+        let corners = [Point(x: -0.5, y: -0.5), Point(x: Double(width) - 0.5, y: -0.5),
+                       Point(x: -0.5, y: Double(height) - 0.5), Point(x: Double(width) - 0.5, y: Double(height) - 0.5)]
+            .map { photoFromCrop.apply($0) }
+        // The photo rectangle under the crop, one factor wider each side, starting on the shrink's grid.
+        let left = max(0, Int(corners.map(\.x).min()!.rounded(.down)) - factor) / factor * factor
+        let top = max(0, Int(corners.map(\.y).min()!.rounded(.down)) - factor) / factor * factor
+        let columns = (min(photo.width, Int(corners.map(\.x).max()!.rounded(.up)) + factor) - left) / factor
+        let rows = (min(photo.height, Int(corners.map(\.y).max()!.rounded(.up)) + factor) - top) / factor
+        guard columns >= 2, rows >= 2 else { return direct() }
+        let small = photo.cropped(x: left, y: top, width: columns * factor, height: rows * factor)
+            .resized(width: columns, height: rows)
+        // A small-image pixel centre s sits at photo coordinate left + (s + 0.5) * factor - 0.5 (likewise for y).
+        let f = Double(factor)
+        let photoFromSmall = AffineTransform(a: f, b: 0, c: 0, d: f, tx: Double(left) + (f - 1) / 2, ty: Double(top) + (f - 1) / 2)
+        return small.warped(sourceFromOutput: cropFromPhoto.concatenating(after: photoFromSmall).inverted!,
+                            width: width, height: height)
     }
 }
 

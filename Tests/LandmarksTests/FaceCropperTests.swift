@@ -1,3 +1,4 @@
+import Foundation
 import FaceData
 import Imaging
 import NeuralNet
@@ -18,6 +19,30 @@ final class FaceCropperTests: XCTestCase {
         XCTAssertGreaterThan(crop.image[Int(p.x.rounded()), Int(p.y.rounded()), 0], 150)
         let back = crop.cropFromPhoto.inverted!.apply(p)
         XCTAssertEqual(back.x, 121.5, accuracy: 1e-9)
+    }
+
+    func testShrinkingOnlyTheRegionUnderACropMatchesShrinkingTheWholePhoto() {
+        var photo = Image(width: 900, height: 700, channels: 1)
+        for y in 0..<700 {
+            for x in 0..<900 {
+                let wave = 60 * sin(Double(x) / 13) * cos(Double(y) / 17) + 40 * sin(Double(x + y) / 29)
+                photo[x, y, 0] = UInt8(128 + wave)
+            }
+        }
+        let cropper = FaceCropper(width: 40, height: 40)
+        for (center, side, turn) in [(Point(x: 300, y: 250), 240.0, 0.0), (Point(x: 60, y: 650), 200, 0.3),
+                                     (Point(x: 850, y: 30), 400, -0.2)] {
+            let crop = cropper.crop(photo, center: center, side: side, points: [], scheme: nil,
+                                    geometry: CropGeometry(rotation: turn))
+            let factor = Int(side / 40)
+            let whole = photo.resized(width: 900 / factor, height: 700 / factor)
+            let sx = 900 / Double(whole.width), sy = 700 / Double(whole.height)
+            let photoFromSmall = AffineTransform(a: sx, b: 0, c: 0, d: sy, tx: (sx - 1) / 2, ty: (sy - 1) / 2)
+            let reference = whole.warped(sourceFromOutput: crop.cropFromPhoto.concatenating(after: photoFromSmall).inverted!,
+                                         width: 40, height: 40)
+            let difference = zip(crop.image.pixels, reference.pixels).map { abs(Int($0) - Int($1)) }
+            XCTAssertLessThan(Double(difference.reduce(0, +)) / Double(difference.count), 1.5, "crop at \(center)")
+        }
     }
 
     func testFlipRenumbersPointsWithTheScheme() {
