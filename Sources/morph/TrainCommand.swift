@@ -8,7 +8,8 @@ extension MorphCommand {
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Train the keypoint detectors (weights go to models/ by default).",
-            subcommands: [Nose.self, IMM.self, NoseCrop.self, IMMCrop.self, Landmarks.self, Faces.self, Compare.self])
+            subcommands: [Nose.self, IMM.self, SecondStage<NoseSecondStage>.self, SecondStage<IMMSecondStage>.self,
+                          Landmarks.self, Faces.self, Compare.self])
     }
 }
 
@@ -125,31 +126,18 @@ extension MorphCommand.Train {
         func run() throws { try network.train(.imm, arguments, modelName: "imm58") }
     }
 
-    /// `morph train nose-crop`: the nose tip's second stage.
-    struct NoseCrop: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "nose-crop",
-            abstract: "Second stage of the nose tip on IMM: ResNet18 on a 128x128 window of 0.4 photo widths around the first guess.",
-            discussion: "Start it from the 68-point model (--init models/landmarks68.safetensors); its output layer is replaced.")
-        @OptionGroup var arguments: TrainingArguments
-        @Option(help: "Square input size in pixels.") var inputSize = 128
-
-        func run() throws {
-            try arguments.train(.standard(.noseCrop, inputSize: inputSize), recipe: .recipe(.noseCrop), modelName: "nose-crop")
+    /// `morph train nose-crop|imm-crop`: a second stage for one of the course's IMM networks.
+    struct SecondStage<Stage: SecondStageKind>: ParsableCommand {
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(
+                commandName: Stage.task.rawValue, abstract: Stage.abstract,
+                discussion: "Start it from the 68-point model (--init models/landmarks68.safetensors); its output layer is replaced.")
         }
-    }
-
-    /// `morph train imm-crop`: the 58 points' second stage.
-    struct IMMCrop: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "imm-crop",
-            abstract: "Second stage of the 58 IMM points: ResNet18 on a 128x128 face crop around the first prediction.",
-            discussion: "Start it from the 68-point model (--init models/landmarks68.safetensors); its output layer is replaced.")
         @OptionGroup var arguments: TrainingArguments
         @Option(help: "Square input size in pixels.") var inputSize = 128
 
         func run() throws {
-            try arguments.train(.standard(.immCrop, inputSize: inputSize), recipe: .recipe(.immCrop), modelName: "imm58-crop")
+            try arguments.train(.standard(Stage.task, inputSize: inputSize), recipe: .recipe(Stage.task), modelName: Stage.modelName)
         }
     }
 
@@ -232,3 +220,27 @@ struct WholePhotoArguments: ParsableArguments {
 extension PoolKind: ExpressibleByArgument {}
 extension HeadKind: ExpressibleByArgument {}
 extension LossKind: ExpressibleByArgument {}
+
+/// Which second stage `morph train nose-crop|imm-crop` trains.
+protocol SecondStageKind {
+    /// The crop task.
+    static var task: KeypointTask { get }
+    /// The model's file name in models/.
+    static var modelName: String { get }
+    /// The subcommand's one-line help.
+    static var abstract: String { get }
+}
+
+/// The nose tip's second stage.
+enum NoseSecondStage: SecondStageKind {
+    static let task = KeypointTask.noseCrop
+    static let modelName = "nose-crop"
+    static let abstract = "Second stage of the nose tip on IMM: ResNet18 on a 128x128 window of 0.4 photo widths around the first guess."
+}
+
+/// The 58 points' second stage.
+enum IMMSecondStage: SecondStageKind {
+    static let task = KeypointTask.immCrop
+    static let modelName = "imm58-crop"
+    static let abstract = "Second stage of the 58 IMM points: ResNet18 on a 128x128 face crop around the first prediction."
+}
