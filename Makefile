@@ -18,7 +18,7 @@ ifneq ($(OPENBLAS_CORETYPE),)
 export OPENBLAS_CORETYPE
 endif
 
-.PHONY: all deps build test demo bench venv clean train-nose train-imm train-landmarks train-faces
+.PHONY: all deps build test demo bench venv clean train-nose train-imm train-nose-crop train-imm-crop train-landmarks train-faces
 
 all: build
 
@@ -71,6 +71,10 @@ train-nose: build
 	$(RELEASE) train nose --data $(DATA)/imm_face_db
 train-imm: build
 	$(RELEASE) train imm --data $(DATA)/imm_face_db
+train-nose-crop: build
+	$(RELEASE) train nose-crop --data $(DATA)/imm_face_db --init models/landmarks68.safetensors
+train-imm-crop: build
+	$(RELEASE) train imm-crop --data $(DATA)/imm_face_db --init models/landmarks68.safetensors
 train-landmarks: build
 	$(RELEASE) train landmarks --data $(DATA)/300w
 train-faces: build
