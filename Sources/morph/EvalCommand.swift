@@ -9,34 +9,34 @@ extension MorphCommand {
     struct Eval: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Evaluate a trained detector on the validation part of a dataset.",
-            subcommands: [WholePhoto.self, Landmarks.self, Faces.self])
+            subcommands: [WholePhoto<NoseNetwork>.self, WholePhoto<IMMPointsNetwork>.self, Landmarks.self, Faces.self])
     }
 }
 
 extension MorphCommand.Eval {
     /// `morph eval nose|imm`: the IMM networks on the validation persons, plain and perturbed.
-    struct WholePhoto: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "imm", abstract: "Nose-tip or 58-point IMM model: mean pixel error and NME, plain and perturbed.",
-            discussion: "With a second-stage crop model (shipped: models/nose-crop.safetensors, models/imm58-crop.safetensors), "
-                + "the whole-photo model's guess places the crop the second model looks at; both are reported.",
-            aliases: ["nose"])
+    struct WholePhoto<Network: IMMNetwork>: ParsableCommand {
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(
+                commandName: Network.task.rawValue,
+                abstract: "\(Network.task == .nose ? "Nose-tip" : "58-point") IMM model: mean pixel error and NME, plain and perturbed.",
+                discussion: "With the second-stage crop model (shipped: models/\(Network.secondStageModelName).safetensors), "
+                    + "the whole-photo model's guess places the crop the second model looks at; both are reported.")
+        }
 
         @Option(help: "The IMM folder (imm_face_db).") var data: String
-        @Option(help: "Model file (default: models/imm58.safetensors, or models/nose.safetensors for `eval nose`).")
-        var model: String?
-        @Option(help: "Second-stage crop model (default: models/imm58-crop.safetensors or models/nose-crop.safetensors, when present).")
+        @Option(help: "Model file (default: models/\(Network.modelName).safetensors).") var model: String?
+        @Option(help: "Second-stage crop model (default: models/\(Network.secondStageModelName).safetensors, when present).")
         var stage2: String?
         @Flag(help: "Evaluate the whole-photo model alone.") var singleStage = false
 
         func run() throws {
-            let isNose = CommandLine.arguments.contains("nose")
-            let path = model ?? (isNose ? "models/nose.safetensors" : "models/imm58.safetensors")
+            let path = model ?? "models/\(Network.modelName).safetensors"
             let trained = try TrainedModel(contentsOf: URL(fileURLWithPath: path))
             let (_, validation) = try LandmarkDataset.load(trained.spec.task, root: URL(fileURLWithPath: data))
             print("model \(path) (\(trained.spec.task.rawValue), input \(trained.spec.inputWidth)x\(trained.spec.inputHeight)), "
                   + "\(validation.count) validation photos at their 640x480 size")
-            let shipped = isNose ? "models/nose-crop.safetensors" : "models/imm58-crop.safetensors"
+            let shipped = "models/\(Network.secondStageModelName).safetensors"
             guard !singleStage, let second = stage2 ?? (FileManager.default.fileExists(atPath: shipped) ? shipped : nil) else {
                 printSummaries(WholePhotoEvaluation.run(model: trained, examples: validation), stage: "whole photo")
                 return

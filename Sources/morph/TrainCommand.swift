@@ -8,7 +8,7 @@ extension MorphCommand {
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Train the keypoint detectors (weights go to models/ by default).",
-            subcommands: [Nose.self, IMM.self, SecondStage<NoseSecondStage>.self, SecondStage<IMMSecondStage>.self,
+            subcommands: [Nose.self, IMM.self, SecondStage<NoseNetwork>.self, SecondStage<IMMPointsNetwork>.self,
                           Landmarks.self, Faces.self, Compare.self])
     }
 }
@@ -127,17 +127,18 @@ extension MorphCommand.Train {
     }
 
     /// `morph train nose-crop|imm-crop`: a second stage for one of the course's IMM networks.
-    struct SecondStage<Stage: SecondStageKind>: ParsableCommand {
+    struct SecondStage<Network: IMMNetwork>: ParsableCommand {
         static var configuration: CommandConfiguration {
             CommandConfiguration(
-                commandName: Stage.task.rawValue, abstract: Stage.abstract,
+                commandName: Network.secondStage.rawValue, abstract: Network.secondStageAbstract,
                 discussion: "Start it from the 68-point model (--init models/landmarks68.safetensors); its output layer is replaced.")
         }
         @OptionGroup var arguments: TrainingArguments
         @Option(help: "Square input size in pixels.") var inputSize = 128
 
         func run() throws {
-            try arguments.train(.standard(Stage.task, inputSize: inputSize), recipe: .recipe(Stage.task), modelName: Stage.modelName)
+            try arguments.train(.standard(Network.secondStage, inputSize: inputSize), recipe: .recipe(Network.secondStage),
+                                modelName: Network.secondStageModelName)
         }
     }
 
@@ -221,26 +222,34 @@ extension PoolKind: ExpressibleByArgument {}
 extension HeadKind: ExpressibleByArgument {}
 extension LossKind: ExpressibleByArgument {}
 
-/// Which second stage `morph train nose-crop|imm-crop` trains.
-protocol SecondStageKind {
-    /// The crop task.
+/// One of the course's IMM networks and its second stage, for the commands that train or evaluate them.
+protocol IMMNetwork {
+    /// The whole-photo network's command name and task ("nose" or "imm").
     static var task: KeypointTask { get }
-    /// The model's file name in models/.
+    /// The second stage's task.
+    static var secondStage: KeypointTask { get }
+    /// The whole-photo network's file name in models/.
     static var modelName: String { get }
-    /// The subcommand's one-line help.
-    static var abstract: String { get }
+    /// The second stage's file name in models/.
+    static var secondStageModelName: String { get }
+    /// One line of help for training the second stage.
+    static var secondStageAbstract: String { get }
 }
 
-/// The nose tip's second stage.
-enum NoseSecondStage: SecondStageKind {
-    static let task = KeypointTask.noseCrop
-    static let modelName = "nose-crop"
-    static let abstract = "Second stage of the nose tip on IMM: ResNet18 on a 128x128 window of 0.4 photo widths around the first guess."
+/// The nose-tip networks.
+enum NoseNetwork: IMMNetwork {
+    static let task = KeypointTask.nose
+    static let secondStage = KeypointTask.noseCrop
+    static let modelName = "nose"
+    static let secondStageModelName = "nose-crop"
+    static let secondStageAbstract = "Second stage of the nose tip on IMM: ResNet18 on a 128x128 window of 0.4 photo widths around the first guess."
 }
 
-/// The 58 points' second stage.
-enum IMMSecondStage: SecondStageKind {
-    static let task = KeypointTask.immCrop
-    static let modelName = "imm58-crop"
-    static let abstract = "Second stage of the 58 IMM points: ResNet18 on a 128x128 face crop around the first prediction."
+/// The 58-point networks.
+enum IMMPointsNetwork: IMMNetwork {
+    static let task = KeypointTask.imm
+    static let secondStage = KeypointTask.immCrop
+    static let modelName = "imm58"
+    static let secondStageModelName = "imm58-crop"
+    static let secondStageAbstract = "Second stage of the 58 IMM points: ResNet18 on a 128x128 face crop around the first prediction."
 }
