@@ -224,32 +224,27 @@ extension LossKind: ExpressibleByArgument {}
 
 /// One of the course's IMM networks and its second stage, for the commands that train or evaluate them.
 protocol IMMNetwork {
-    /// The whole-photo network's command name and task ("nose" or "imm").
+    /// The whole-photo network's task (`nose` or `imm`), also the evaluation command's name.
     static var task: KeypointTask { get }
+}
+
+extension IMMNetwork {
     /// The second stage's task.
-    static var secondStage: KeypointTask { get }
+    static var secondStage: KeypointTask { task == .nose ? .noseCrop : .immCrop }
     /// The whole-photo network's file name in models/.
-    static var modelName: String { get }
+    static var modelName: String { task == .nose ? "nose" : "imm58" }
     /// The second stage's file name in models/.
-    static var secondStageModelName: String { get }
+    static var secondStageModelName: String { modelName + "-crop" }
     /// One line of help for training the second stage.
-    static var secondStageAbstract: String { get }
+    static var secondStageAbstract: String {
+        task == .nose
+            ? "Second stage of the nose tip on IMM: ResNet18 on a 128x128 window of 0.4 photo widths around the first guess."
+            : "Second stage of the 58 IMM points: ResNet18 on a 128x128 face crop around the first prediction."
+    }
 }
 
 /// The nose-tip networks.
-enum NoseNetwork: IMMNetwork {
-    static let task = KeypointTask.nose
-    static let secondStage = KeypointTask.noseCrop
-    static let modelName = "nose"
-    static let secondStageModelName = "nose-crop"
-    static let secondStageAbstract = "Second stage of the nose tip on IMM: ResNet18 on a 128x128 window of 0.4 photo widths around the first guess."
-}
+enum NoseNetwork: IMMNetwork { static let task = KeypointTask.nose }
 
 /// The 58-point networks.
-enum IMMPointsNetwork: IMMNetwork {
-    static let task = KeypointTask.imm
-    static let secondStage = KeypointTask.immCrop
-    static let modelName = "imm58"
-    static let secondStageModelName = "imm58-crop"
-    static let secondStageAbstract = "Second stage of the 58 IMM points: ResNet18 on a 128x128 face crop around the first prediction."
-}
+enum IMMPointsNetwork: IMMNetwork { static let task = KeypointTask.imm }
