@@ -213,7 +213,7 @@ public enum LandmarksError: Error, CustomStringConvertible, Equatable {
         case let .emptyDataset(folder, reason): return "\(folder): no training data (\(reason))"
         case let .badCheckpoint(file, reason): return "\(file): cannot resume from this checkpoint (\(reason))"
         case let .mismatchedStages(first, second, reason):
-            return "a \(first) model cannot feed a \(second) model (\(reason))"
+            return "\(first) then \(second): not a pair of stages (\(reason))"
         }
     }
 }
