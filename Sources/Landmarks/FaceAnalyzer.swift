@@ -120,6 +120,7 @@ public final class FaceAnalyzer {
             }
             return analysis
         }
+        guard predictor != nil else { return analysis }
         let grey = decoded.image.converted(to: .grey)
         let manual = manualBoxes?.entry(for: URL(fileURLWithPath: path)).map { entry in
             entry.faces.map { Box(x: $0.box.x / scale, y: $0.box.y / scale, width: $0.box.width / scale,

@@ -13,8 +13,8 @@ public final class KeypointCascade {
     /// crop the first model's points define: all points of the scheme, or the nose tip for nose-crop).
     public init(first: TrainedModel, second: TrainedModel) throws {
         let guess = first.spec, look = second.spec
-        let anchor = look.task == .noseCrop ? [look.scheme.noseTip] : Array(0..<look.scheme.pointCount)
-        guard guess.usesWholePhoto, !look.usesWholePhoto, guess.scheme == look.scheme, guess.targetIndices == anchor else {
+        guard guess.usesWholePhoto, !look.usesWholePhoto, guess.scheme == look.scheme,
+              guess.targetIndices == look.anchorIndices else {
             throw LandmarksError.mismatchedStages(
                 first: guess.task.rawValue, second: look.task.rawValue,
                 reason: "the second stage needs a whole-photo first stage that predicts its crop's anchor points")
@@ -25,7 +25,11 @@ public final class KeypointCascade {
 
     /// The second model's points for the face of `photo` (photo pixels).
     public func predict(_ photo: Image) -> [Point] {
-        let guess = first.predict(photo, box: nil)
-        return second.predict(photo, box: Box(enclosing: guess))
+        refine(photo, guess: first.predict(photo, box: nil))
+    }
+
+    /// The second model's points, on the crop placed by the first model's `guess` (its anchor points).
+    public func refine(_ photo: Image, guess: [Point]) -> [Point] {
+        second.predict(photo, box: Box(enclosing: guess))
     }
 }

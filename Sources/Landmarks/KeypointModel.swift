@@ -170,10 +170,13 @@ public struct KeypointModelSpec: Sendable {
         return (box.center, max(box.width, box.height) * cropMargin)
     }
 
-    /// The crop region for a face whose points (all of the scheme's, or just the nose tip) are known
-    /// or guessed: around their box, or for the nose-crop model centred on the nose tip.
+    /// The scheme's points that place a face crop: the nose tip for the nose-crop model, else all.
+    public var anchorIndices: [Int] { task == .noseCrop ? [scheme.noseTip] : Array(0..<scheme.pointCount) }
+
+    /// The crop region for a face whose points are known or guessed (all of the scheme's, or only the
+    /// `anchorIndices`): around the anchors' box, which for the nose-crop model is the nose tip alone.
     public func cropRegion(photoWidth: Int, photoHeight: Int, around points: [Point]) -> (center: Point, side: Double) {
-        let anchor = task == .noseCrop ? [points.count == 1 ? points[0] : points[scheme.noseTip]] : points
+        let anchor = points.count == scheme.pointCount ? anchorIndices.map { points[$0] } : points
         return cropRegion(photoWidth: photoWidth, photoHeight: photoHeight, faceBox: Box(enclosing: anchor))
     }
 

@@ -16,13 +16,14 @@ public enum WholePhotoEvaluation {
     public static func run(cascade: KeypointCascade, examples: [TrainingExample])
         -> (first: (plain: EvaluationSummary, perturbed: EvaluationSummary),
             cascade: (plain: EvaluationSummary, perturbed: EvaluationSummary)) {
-        let moved = perturbedCopies(examples, seed: 7)
         let targets = cascade.second.model.spec.targetIndices, scheme = cascade.second.model.spec.scheme
-        let guess = { (photo: Image) in cascade.first.predict(photo, box: nil) }
-        return ((summary(guess, examples, targets: targets, scheme: scheme),
-                 summary(guess, moved, targets: targets, scheme: scheme)),
-                (summary(cascade.predict, examples, targets: targets, scheme: scheme),
-                 summary(cascade.predict, moved, targets: targets, scheme: scheme)))
+        let summaries = [examples, perturbedCopies(examples, seed: 7)].map { photos in
+            let guesses = photos.map { cascade.first.predict($0.image, box: nil) }
+            let refined = zip(photos, guesses).map { cascade.refine($0.image, guess: $1) }
+            return (summary(guesses, photos, targets: targets, scheme: scheme),
+                    summary(refined, photos, targets: targets, scheme: scheme))
+        }
+        return ((summaries[0].0, summaries[1].0), (summaries[0].1, summaries[1].1))
     }
 
     /// Each photo rotated and shifted by the course's perturbation (same size; points moved along).
@@ -41,12 +42,12 @@ public enum WholePhotoEvaluation {
         }
     }
 
-    /// Mean pixel error and NME of `predict`'s points (the scheme's `targets`) on `examples`.
-    static func summary(_ predict: (Image) -> [Point], _ examples: [TrainingExample], targets: [Int],
+    /// Mean pixel error and NME of `predictions` (the scheme's `targets`, one list per example) on `examples`.
+    static func summary(_ predictions: [[Point]], _ examples: [TrainingExample], targets: [Int],
                         scheme: LandmarkScheme) -> EvaluationSummary {
         var pixels = 0.0, nme = 0.0
-        for example in examples {
-            let error = LandmarkMetrics.meanPointError(predict(example.image), targets.map { example.points[$0] })
+        for (predicted, example) in zip(predictions, examples) {
+            let error = LandmarkMetrics.meanPointError(predicted, targets.map { example.points[$0] })
             pixels += error
             nme += error / scheme.interocularDistance(example.points)
         }

@@ -112,7 +112,7 @@ extension MorphCommand.Train {
         @OptionGroup var arguments: TrainingArguments
         @OptionGroup var network: WholePhotoArguments
 
-        func run() throws { try network.train(.nose, arguments, modelName: "nose") }
+        func run() throws { try network.train(.nose, arguments, modelName: NoseNetwork.modelName) }
     }
 
     /// `morph train imm`: all 58 IMM points.
@@ -123,7 +123,7 @@ extension MorphCommand.Train {
         @OptionGroup var arguments: TrainingArguments
         @OptionGroup var network: WholePhotoArguments
 
-        func run() throws { try network.train(.imm, arguments, modelName: "imm58") }
+        func run() throws { try network.train(.imm, arguments, modelName: IMMPointsNetwork.modelName) }
     }
 
     /// `morph train nose-crop|imm-crop`: a second stage for one of the course's IMM networks.
