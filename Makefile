@@ -18,7 +18,7 @@ ifneq ($(OPENBLAS_CORETYPE),)
 export OPENBLAS_CORETYPE
 endif
 
-.PHONY: all deps build test demo bench venv clean train-nose train-imm train-nose-crop train-imm-crop train-landmarks train-faces
+.PHONY: all deps build test demo bench venv clean train-nose train-imm train-nose-crop train-imm-crop train-landmarks train-faces train-verifier
 
 all: build
 
@@ -79,6 +79,10 @@ train-landmarks: build
 	$(RELEASE) train landmarks --data $(DATA)/300w
 train-faces: build
 	$(RELEASE) train faces --data $(DATA)
+
+# Needs models/faces.safetensors and models/landmarks68.safetensors: it checks their boxes.
+train-verifier: build
+	$(RELEASE) train verifier --data $(DATA)
 
 clean:
 	rm -rf $(BUILD_DIR) output/*.mp4 output/runs

@@ -108,6 +108,10 @@ public enum ImageFile {
     }
 
     static func readBytes(_ path: String) throws -> [UInt8] {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw ImagingError.unreadable(file: path, reason: "a folder, not a photo (give its photos, e.g. \(path)/*.jpg)")
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw ImagingError.unreadable(file: path, reason: exists ? "permission denied or not a file" : "no such file")

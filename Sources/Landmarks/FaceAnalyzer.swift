@@ -76,6 +76,7 @@ public struct PhotoAnalysis: Sendable {
 /// An analyser owns network buffers: use one per thread.
 public final class FaceAnalyzer {
     private let finder: FaceFinder?
+    private let verifier: FaceVerifier?
     private let predictor: KeypointPredictor?
     private let manualBoxes: DlibDataset?
     /// Re-crops after the first keypoint pass (measured on the 300-W validation faces with the finder's
@@ -95,9 +96,11 @@ public final class FaceAnalyzer {
     /// The default share for `nestedShare`.
     public static let defaultNestedShare = 0.5
 
-    /// An analyser; without a finder only sidecars and manual boxes yield faces, without a keypoint model only sidecars.
-    public init(finder: FaceFinder?, landmarks: TrainedModel?, manualBoxes: DlibDataset? = nil) {
+    /// An analyser; without a finder only sidecars and manual boxes yield faces, without a keypoint model
+    /// only sidecars. A `verifier` drops the finder's boxes that are not faces before keypoints are placed.
+    public init(finder: FaceFinder?, verifier: FaceVerifier? = nil, landmarks: TrainedModel?, manualBoxes: DlibDataset? = nil) {
         self.finder = finder
+        self.verifier = verifier
         predictor = landmarks.map(KeypointPredictor.init(model:))
         self.manualBoxes = manualBoxes
     }
@@ -140,17 +143,17 @@ public final class FaceAnalyzer {
         return analysis
     }
 
-    /// The faces of a grey photo in its own pixel coordinates, largest first: the finder's boxes (or
-    /// `manualBoxes`, given by hand), keypoints for each, then the found faces that do not settle
-    /// (`minimumConfidence`) or lie inside a larger face (`nestedShare`) dropped. Also the
-    /// milliseconds spent finding faces and placing keypoints.
+    /// The faces of a grey photo in its own pixel coordinates, largest first: the finder's boxes that
+    /// pass the verifier (or `manualBoxes`, given by hand), keypoints for each, then the found faces
+    /// that do not settle (`minimumConfidence`) or lie inside a larger face (`nestedShare`) dropped.
+    /// Also the milliseconds spent finding faces (the verifier included) and placing keypoints.
     public func faces(in grey: Image, manualBoxes manual: [Box]? = nil)
         -> (faces: [AnalyzedFace], milliseconds: (find: Double, keypoints: Double)) {
         guard let predictor else { return ([], (0, 0)) }
         var clock = Date()
         let boxes: [(box: Box, score: Double, origin: AnalyzedFace.Origin)] =
             if let manual { manual.map { ($0, 1, .manualBox) } }
-            else if let finder { finder.detect(grey).map { ($0.box, $0.score, .detected) } }
+            else if let finder { found(by: finder, in: grey).map { ($0.box, $0.score, .detected) } }
             else { [] }
         let find = 1000 * Date().timeIntervalSince(clock)
         clock = Date()
@@ -161,6 +164,12 @@ public final class FaceAnalyzer {
         }
         let kept = FaceAnalyzer.kept(candidates, minimumConfidence: minimumConfidence, nestedShare: nestedShare)
         return (kept, (find, 1000 * Date().timeIntervalSince(clock)))
+    }
+
+    /// The finder's detections in `grey`, without those the verifier (if any) rejects.
+    private func found(by finder: FaceFinder, in grey: Image) -> [FaceDetection] {
+        let detections = finder.detect(grey)
+        return verifier?.kept(detections, in: grey) ?? detections
     }
 
     /// `faces`, largest keypoint box first, without the found faces whose keypoints settle worse than

@@ -41,13 +41,7 @@ public final class FaceFinder {
 
     /// Loads a finder written by `morph train faces`.
     public convenience init(contentsOf url: URL) throws {
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw LandmarksError.badModel(file: url.path, reason: "no such file")
-        }
-        let contents = try SafeTensors.read(contentsOf: url)
-        guard contents.metadata["task"] == "faces" else {
-            throw LandmarksError.badModel(file: url.path, reason: "not a face finder (task \(contents.metadata["task"] ?? "missing"))")
-        }
+        let contents = try SafeTensors.readModel(url, task: "faces", kind: "a face finder")
         let widths = contents.metadata["widths"].map { $0.split(separator: ",").compactMap { Int($0) } }
             ?? FaceFinderNetwork.firstWidths
         guard widths.count == 4 else {

@@ -21,22 +21,15 @@ public enum FaceFinderNetwork {
     /// A freshly initialised network with `widths` channels in its four stages.
     public static func make(seed: UInt64, widths: [Int] = standardWidths) -> Layer {
         var generator = SplitMix64(seed: seed)
-        var layers = [Layer](), input = 1
-        func conv(_ output: Int, stride: Int) {
-            layers += [Conv2d(inputChannels: input, outputChannels: output, kernelSize: 3, stride: stride, padding: 1,
-                              bias: false, generator: &generator),
-                       BatchNorm2d(channels: output), ReLU()]
-            input = output
-        }
+        var body = ConvStack(inputChannels: 1)
         for width in widths {
-            conv(width, stride: 2)
-            conv(width, stride: 1)
+            body.conv(width, stride: 2, generator: &generator)
+            body.conv(width, stride: 1, generator: &generator)
         }
-        conv(widths.last!, stride: 1)
-        let head = Conv2d(inputChannels: input, outputChannels: outputs, kernelSize: 1, generator: &generator)
+        body.conv(widths.last!, stride: 1, generator: &generator)
+        let head = Conv2d(inputChannels: body.channels, outputChannels: outputs, kernelSize: 1, generator: &generator)
         // Start with a low face probability everywhere (focal-loss practice): bias of the logit = -4.
         head.bias?.value[0] = -4
-        layers.append(head)
-        return Sequential(layers)
+        return Sequential(body.layers + [head])
     }
 }

@@ -63,7 +63,7 @@ final class FaceFinderTrainingTask: TrainingTask {
 
     func loss(_ output: Tensor, _ target: Tensor) -> Loss.Result { FaceFinderLoss.evaluate(output, target) }
 
-    func validate() -> (loss: Double, metric: Double, pixelError: Double) {
+    func validate() -> (loss: Double, metric: Double, pixelError: Double?) {
         let input = Tensor(shape: [0]), target = Tensor(shape: [0])
         FaceFinderSampler(canvas: 128, faces: validation).fill(count: 64, seed: 12345, input: input, target: target)
         let loss = FaceFinderLoss.evaluate(network.forward(input, training: false), target).value
@@ -152,11 +152,7 @@ public enum FaceFinderTraining {
         let reports = ["imm": FaceFinderEvaluation.run(finder: finder, examples: imm.validation),
                        "300w": FaceFinderEvaluation.run(finder: finder, examples: w300.validation)]
         try run.writeSummary(reports)
-        var metadata = identity
-        metadata["command"] = command
-        metadata["data"] = dataRoot.path
-        metadata["epochs"] = String(options.epochs)
-        metadata["seed"] = String(options.seed)
+        var metadata = options.provenance(identity, command: command, data: dataRoot)
         for (name, report) in reports { metadata["validation_hit_rate_\(name)"] = String(format: "%.4f", report.hitRate) }
         try task.network.save(to: modelURL, metadata: metadata, dtype: .f16)
         return reports

@@ -67,12 +67,11 @@ public enum KeypointTraining {
             runFolder: run.folder.path, model: modelURL.path)
         try run.writeSummary(report)
         let reportJSON = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
-        try TrainedModel(spec: spec, network: trainer.network).save(to: modelURL, extra: [
-            "command": command, "data": data.path, "epochs": String(options.epochs), "seed": String(options.seed),
+        try TrainedModel(spec: spec, network: trainer.network).save(to: modelURL, extra: options.provenance([
             "validation_nme": String(format: "%.5f", plain.summary.meanNME),
             "validation_pixel_error": String(format: "%.3f", plain.summary.meanPixelError),
             "report": reportJSON,
-        ])
+        ], command: command, data: data))
         progress.log(String(format: "validation: NME %.2f%%, error %.2f px; perturbed: NME %.2f%% (%+.0f%%); model %@",
                             100 * plain.summary.meanNME, plain.summary.meanPixelError, 100 * perturbed.summary.meanNME,
                             100 * report.perturbationIncrease, modelURL.path))

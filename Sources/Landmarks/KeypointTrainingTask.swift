@@ -28,7 +28,7 @@ final class KeypointTrainingTask: TrainingTask {
 
     func loss(_ output: Tensor, _ target: Tensor) -> Loss.Result { lossKind.evaluate(output, target) }
 
-    func validate() -> (loss: Double, metric: Double, pixelError: Double) {
+    func validate() -> (loss: Double, metric: Double, pixelError: Double?) {
         let summary = evaluate(validation).summary
         return (summary.meanLoss, summary.meanNME, summary.meanPixelError)
     }

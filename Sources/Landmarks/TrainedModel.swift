@@ -34,3 +34,18 @@ public struct TrainedModel {
         try network.save(to: url, metadata: spec.metadata.merging(extra) { $1 }, dtype: dtype)
     }
 }
+
+extension SafeTensors {
+    /// Reads the model file at `url`, which must exist and hold a model of `task` (`kind` names it in
+    /// the error, e.g. "a face finder").
+    static func readModel(_ url: URL, task: String, kind: String) throws -> Contents {
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw LandmarksError.badModel(file: url.path, reason: "no such file")
+        }
+        let contents = try SafeTensors.read(contentsOf: url)
+        guard contents.metadata["task"] == task else {
+            throw LandmarksError.badModel(file: url.path, reason: "not \(kind) (task \(contents.metadata["task"] ?? "missing"))")
+        }
+        return contents
+    }
+}

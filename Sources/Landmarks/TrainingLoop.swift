@@ -13,8 +13,8 @@ protocol TrainingTask {
     func fillTrainingBatch(_ indices: [Int], seed: UInt64, input: Tensor, target: Tensor)
     /// The loss of `output` against `target`, with its gradient.
     func loss(_ output: Tensor, _ target: Tensor) -> Loss.Result
-    /// Validation loss, metric and mean pixel error after an epoch.
-    func validate() -> (loss: Double, metric: Double, pixelError: Double)
+    /// Validation loss, metric and mean pixel error (nil for classifiers) after an epoch.
+    func validate() -> (loss: Double, metric: Double, pixelError: Double?)
 }
 
 /// Epochs of shuffled batches, optimiser steps, validation and an atomic checkpoint after each epoch;
@@ -85,9 +85,10 @@ final class TrainingLoop {
             try run.saveCheckpoint(network: network, optimizer: optimizer, identity: identity, history: history)
             try run.writeCurves(history, metricName: task.metricName)
             let record = history[history.count - 1]
-            progress.log(String(format: "epoch %d/%d  train loss %.5f  val loss %.5f  val %@ %.2f%%  val error %.2f px  %.0f s",
+            let pixels = record.validationPixelError.map { String(format: "  val error %.2f px", $0) } ?? ""
+            progress.log(String(format: "epoch %d/%d  train loss %.5f  val loss %.5f  val %@ %.2f%%%@  %.0f s",
                                 epoch, options.epochs, record.trainLoss, record.validationLoss, task.metricName,
-                                100 * record.validationMetric, record.validationPixelError, record.seconds))
+                                100 * record.validationMetric, pixels, record.seconds))
         }
         return history
     }

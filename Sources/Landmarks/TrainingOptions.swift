@@ -1,3 +1,4 @@
+import Foundation
 import NeuralNet
 
 /// The recipe of one training run.
@@ -26,6 +27,11 @@ public struct TrainingOptions: Sendable {
     /// Options with every field at its default.
     public init() {}
 
+    /// `identity` with how a model was trained: the command, the data, the epochs and the seed.
+    func provenance(_ identity: [String: String], command: String, data: URL) -> [String: String] {
+        identity.merging(["command": command, "data": data.path, "epochs": String(epochs), "seed": String(seed)]) { $1 }
+    }
+
     /// The learning rate at optimiser step `step` of `totalSteps`.
     func learningRate(step: Int, stepsPerEpoch: Int) -> Float {
         guard cosine else { return learningRate }
@@ -45,8 +51,8 @@ public struct EpochRecord: Codable, Sendable {
     public var validationLoss: Double
     /// Mean validation metric (a fraction: NME for keypoints, miss rate for the face finder).
     public var validationMetric: Double
-    /// Mean validation error in photo pixels.
-    public var validationPixelError: Double
+    /// Mean validation error in photo pixels (nil for classifiers).
+    public var validationPixelError: Double?
     /// Learning rate at the end of the epoch.
     public var learningRate: Double
     /// Wall-clock seconds of the epoch (training and validation).

@@ -47,7 +47,8 @@ public struct TrainingRun {
     func writeCurves(_ history: [EpochRecord], metricName: String) throws {
         var csv = "epoch,train_loss,val_loss,val_\(metricName.lowercased().replacingOccurrences(of: " ", with: "_")),val_pixel_error,learning_rate,seconds\n"
         for r in history {
-            csv += "\(r.epoch),\(r.trainLoss),\(r.validationLoss),\(r.validationMetric),\(r.validationPixelError),\(r.learningRate),\(r.seconds)\n"
+            let pixels = r.validationPixelError.map { "\($0)" } ?? ""
+            csv += "\(r.epoch),\(r.trainLoss),\(r.validationLoss),\(r.validationMetric),\(pixels),\(r.learningRate),\(r.seconds)\n"
         }
         try AtomicFile.write(Data(csv.utf8), to: folder.appendingPathComponent("metrics.csv").path)
         let epochs = history.map { Double($0.epoch) }

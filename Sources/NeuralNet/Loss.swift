@@ -1,7 +1,7 @@
 import Foundation
 
-/// Regression losses, each the mean over all elements, returning the value and the gradient with
-/// respect to the prediction.
+/// Losses (regression, and binary cross-entropy), each the mean over all elements, returning the
+/// value and the gradient with respect to the prediction.
 public enum Loss {
     /// The result of a loss: its value and d(value)/d(prediction), shaped like the prediction.
     public typealias Result = (value: Float, gradient: Tensor)
@@ -46,5 +46,21 @@ public enum Loss {
             let a = abs(d), sign: Float = d > 0 ? 1 : (d < 0 ? -1 : 0)
             return a < width ? (width * log(1 + a / epsilon), sign * width / (epsilon + a)) : (a - c, sign)
         }
+    }
+
+    /// Binary cross-entropy on logits, mean over elements: -t log σ(z) - (1 - t) log(1 - σ(z)),
+    /// computed without overflow; the gradient is (σ(z) - t) / count.
+    public static func binaryCrossEntropy(logits: Tensor, targets: Tensor) -> Result {
+        precondition(logits.shape == targets.shape, "loss shapes differ: \(logits.shape) vs \(targets.shape)")
+        let gradient = Tensor(shape: logits.shape)
+        let scale = 1 / Float(max(logits.count, 1))
+        var total: Double = 0
+        for i in 0..<logits.count {
+            let z = Double(logits.data[i]), t = Double(targets.data[i])
+            // log(1 + e^-|z|) + max(z, 0) - t z  ==  -t log σ(z) - (1 - t) log(1 - σ(z))
+            total += log1p(exp(-abs(z))) + max(z, 0) - t * z
+            gradient.data[i] = Float(1 / (1 + exp(-z)) - t) * scale
+        }
+        return (Float(total) * scale, gradient)
     }
 }

@@ -4,7 +4,7 @@ import Landmarks
 /// Finds the shipped model files: `--models DIR`, `$MORPH_MODELS`, `./models`, or the `models`
 /// folder of the source tree the executable was built in (`.build/<config>/morph`).
 public enum ModelFiles {
-    /// The folder holding `faces.safetensors` and `landmarks68.safetensors`.
+    /// The folder holding `faces.safetensors`, `landmarks68.safetensors` and `face-verifier.safetensors`.
     public static func folder(explicit: String? = nil) -> URL {
         if let explicit { return URL(fileURLWithPath: explicit) }
         if let fromEnvironment = ProcessInfo.processInfo.environment["MORPH_MODELS"] {
@@ -18,11 +18,14 @@ public enum ModelFiles {
         return executable.deletingLastPathComponent().appendingPathComponent("../../../models").standardizedFileURL
     }
 
-    /// A new analyser with the finder and the 68-point model from `folder`.
+    /// A new analyser with the finder, the verifier (when the folder has one: a folder of earlier
+    /// models works without, only slower) and the 68-point model from `folder`.
     public static func analyzer(folder: URL, manualBoxes: FaceBoxes?) throws -> FaceAnalyzer {
         let finder = try FaceFinder(contentsOf: folder.appendingPathComponent("faces.safetensors"))
+        let verifierURL = folder.appendingPathComponent("face-verifier.safetensors")
+        let verifier = FileManager.default.fileExists(atPath: verifierURL.path) ? try FaceVerifier(contentsOf: verifierURL) : nil
         let landmarks = try TrainedModel(contentsOf: folder.appendingPathComponent("landmarks68.safetensors"))
-        return FaceAnalyzer(finder: finder, landmarks: landmarks, manualBoxes: manualBoxes?.dataset)
+        return FaceAnalyzer(finder: finder, verifier: verifier, landmarks: landmarks, manualBoxes: manualBoxes?.dataset)
     }
 }
 

@@ -77,6 +77,8 @@ extension MorphCommand.Eval {
                 + "every finder box with its 2 re-crops, the confidence and nesting checks, then the largest face that hits."))
         var boxes = "truth"
         @Option(help: "Face finder model, for --boxes detector or pipeline.") var finder = "models/faces.safetensors"
+        @Option(help: "With --boxes pipeline: the face verifier model (none: every finder box goes to the keypoint model).")
+        var verifier = "models/face-verifier.safetensors"
         @Option(name: .customLong("min-confidence"), help: "With --boxes pipeline: as `morph detect --min-confidence`.")
         var minimumConfidence = FaceAnalyzer.defaultMinimumConfidence
         @Option(help: "With --boxes pipeline: drop a face lying inside a larger one by more than this share (1: never).")
@@ -112,7 +114,8 @@ extension MorphCommand.Eval {
                     }, refine: refine, flip: flip, folder: folder, progress: progress)
             } else {
                 // What `morph detect` reports; the face is the largest reported one whose box hits the annotated one.
-                let analyzer = FaceAnalyzer(finder: try FaceFinder(contentsOf: URL(fileURLWithPath: finder)), landmarks: trained)
+                let analyzer = FaceAnalyzer(finder: try FaceFinder(contentsOf: URL(fileURLWithPath: finder)),
+                                            verifier: try faceVerifier(verifier), landmarks: trained)
                 analyzer.minimumConfidence = minimumConfidence
                 analyzer.nestedShare = nestedShare
                 report = try LandmarkEvaluation.run(
@@ -142,12 +145,15 @@ extension MorphCommand.Eval {
         var verify: String?
         @Option(help: "With --verify: drop a face lying inside a larger, more settled one by more than this share (1: never).")
         var nestedShare = FaceAnalyzer.defaultNestedShare
+        @Option(help: "Face verifier model, checking the boxes kept at the finder's threshold (none: no check).")
+        var verifier = "models/face-verifier.safetensors"
 
         func run() throws {
             let finder = try FaceFinder(contentsOf: URL(fileURLWithPath: model))
             finder.containment = containment
             let shipped = finder.threshold
             finder.threshold = 0.05
+            let checker = try faceVerifier(verifier)
             let root = URL(fileURLWithPath: data)
             for (name, folder, task) in [("imm", "imm_face_db", KeypointTask.imm), ("300w", "300w", .landmarks)] {
                 let examples = try LandmarkDataset.load(task, root: root.appendingPathComponent(folder)).validation
@@ -155,8 +161,18 @@ extension MorphCommand.Eval {
                 let candidates = examples.map { finder.candidates($0.image) }
                 let milliseconds = 1000 * Date().timeIntervalSince(started) / Double(examples.count)
                 print("\(name): \(examples.count) validation photos, \(String(format: "%.1f", milliseconds)) ms per photo")
+                let boxes = candidates.map {
+                    FaceFinder.suppress($0.filter { $0.score >= shipped }, overlap: finder.overlap, containment: containment)
+                }
+                let checked = checker.map { checker in zip(boxes, examples).map { checker.kept($0, in: $1.image) } } ?? boxes
+                if let checker {
+                    let report = FaceFinderEvaluation.score(candidates: checked, examples: examples, threshold: 0,
+                                                            overlap: 1, containment: 1)
+                    print(String(format: "  threshold %.2f, then the verifier (%.3f)  found %5.1f%%   boxes per photo %.2f",
+                                 shipped, checker.threshold, 100 * report.hitRate, report.boxesPerPhoto))
+                }
                 if let verify {
-                    try printVerification(candidates: candidates, examples: examples, finder: finder, shipped: shipped,
+                    try printVerification(checked, examples: examples, shipped: shipped,
                                           model: TrainedModel(contentsOf: URL(fileURLWithPath: verify)))
                 }
                 for threshold in [0.2, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8] {
@@ -172,16 +188,14 @@ extension MorphCommand.Eval {
 }
 
 extension MorphCommand.Eval.Faces {
-    /// Hit rate and boxes per photo at the finder's `shipped` threshold when faces are dropped as
-    /// `morph detect` drops them: keypoints that do not settle (confidence below a cut-off, see
-    /// `FaceAnalyzer.minimumConfidence`) or lie inside a larger face (`nestedShare`).
-    func printVerification(candidates: [[FaceDetection]], examples: [TrainingExample], finder: FaceFinder,
-                           shipped: Double, model: TrainedModel) {
+    /// Hit rate and boxes per photo of the `detected` boxes (the finder's at its `shipped` threshold,
+    /// then the verifier's if any) when faces are dropped as `morph detect` drops them: keypoints that do
+    /// not settle (confidence below a cut-off, see `FaceAnalyzer.minimumConfidence`) or lie inside a
+    /// larger face (`nestedShare`).
+    func printVerification(_ detected: [[FaceDetection]], examples: [TrainingExample], shipped: Double, model: TrainedModel) {
         let predictor = KeypointPredictor(model: model)
-        let analysed = zip(candidates, examples).map { found, example in
-            let detections = FaceFinder.suppress(found.filter { $0.score >= shipped }, overlap: finder.overlap,
-                                                 containment: containment)
-            return zip(detections, FaceAnalyzer.keypoints(predictor, example.image, boxes: detections.map(\.box))).map {
+        let analysed = zip(detected, examples).map { detections, example in
+            zip(detections, FaceAnalyzer.keypoints(predictor, example.image, boxes: detections.map(\.box))).map {
                 AnalyzedFace(box: $0.box, score: $0.score, points: $1.points, confidence: $1.confidence, origin: .detected)
             }
         }
@@ -198,6 +212,11 @@ extension MorphCommand.Eval.Faces {
                          shipped, cutoff, nestedShare, 100 * Double(hits) / n, Double(boxes) / n))
         }
     }
+}
+
+/// The face verifier at `path`, or nil for "none".
+func faceVerifier(_ path: String) throws -> FaceVerifier? {
+    path == "none" ? nil : try FaceVerifier(contentsOf: URL(fileURLWithPath: path))
 }
 
 /// Console table of a landmark evaluation.

@@ -12,7 +12,7 @@ struct PhotoArguments: ParsableArguments {
                                valueName: "file"))
     var faces: String?
 
-    @Option(help: ArgumentHelp("Folder with faces.safetensors and landmarks68.safetensors (default: the shipped models/).",
+    @Option(help: ArgumentHelp("Folder with faces.safetensors and landmarks68.safetensors, and optionally face-verifier.safetensors (default: the shipped models/).",
                                valueName: "dir"))
     var models: String?
 

@@ -9,7 +9,7 @@ extension MorphCommand {
         static let configuration = CommandConfiguration(
             abstract: "Train the keypoint detectors (weights go to models/ by default).",
             subcommands: [Nose.self, IMM.self, SecondStage<NoseNetwork>.self, SecondStage<IMMPointsNetwork>.self,
-                          Landmarks.self, Faces.self, Compare.self])
+                          Landmarks.self, Faces.self, Verifier.self, Compare.self])
     }
 }
 
@@ -183,6 +183,36 @@ extension MorphCommand.Train {
                              name, 100 * report.hitRate, report.count, report.boxesPerPhoto, report.millisecondsPerPhoto))
             }
             print("run folder: \(trainingRun.folder.path)\nmodel: \(arguments.modelURL("faces").path)")
+        }
+    }
+}
+
+extension MorphCommand.Train {
+    /// `morph train verifier`: the check of the face finder's boxes.
+    struct Verifier: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Face verifier: a small classifier that drops the face finder's boxes that are not faces (--data: the folder holding imm_face_db and 300w).",
+            discussion: "Runs the finder and the 68-point model on every IMM and 300-W photo first and labels each box: a face when it hits the annotated face, not a face when its keypoints do not settle or it lies on part of the face (boxes.json in the run folder; reused when the run is resumed).")
+        @OptionGroup var arguments: TrainingArguments
+        @Option(help: "The face finder whose boxes are checked.") var finder = "models/faces.safetensors"
+        @Option(help: "The 68-point model that labels the boxes.") var landmarks = "models/landmarks68.safetensors"
+
+        func validate() throws {
+            if arguments.loss != nil { throw ValidationError("--loss: the verifier has its own loss (binary cross-entropy)") }
+            if arguments.initialWeights != nil { throw ValidationError("--init: the verifier always starts from its seed") }
+        }
+
+        func run() throws {
+            let (trainingRun, progress) = try arguments.prepareRun(FaceVerifierTraining.task)
+            let report = try FaceVerifierTraining.run(
+                dataRoot: URL(fileURLWithPath: arguments.data), finder: FaceFinder(contentsOf: URL(fileURLWithPath: finder)),
+                landmarks: TrainedModel(contentsOf: URL(fileURLWithPath: landmarks)),
+                options: arguments.options(over: FaceVerifierTraining.recipe), run: trainingRun,
+                modelURL: arguments.modelURL(FaceVerifierTraining.task), resume: arguments.resume, limit: arguments.limit,
+                command: arguments.command, progress: progress)
+            print(String(format: "threshold %.3f: keeps %.1f%% of %d validation face boxes, drops %.1f%% of %d other boxes",
+                         report.threshold, 100 * report.facesKept, report.faces, 100 * report.nonFacesDropped, report.nonFaces))
+            print("run folder: \(trainingRun.folder.path)\nmodel: \(arguments.modelURL(FaceVerifierTraining.task).path)")
         }
     }
 }

@@ -96,6 +96,9 @@ final class FailureTests: XCTestCase {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("imaging-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
+        XCTAssertThrowsError(try ImageFile.read(folder.path)) {
+            XCTAssertEqual($0 as? ImagingError, .unreadable(file: folder.path, reason: "a folder, not a photo (give its photos, e.g. \(folder.path)/*.jpg)"))
+        }
         let path = folder.appendingPathComponent("out.png").path
         try ImageFile.write(TestImages.gradient(), to: path)
         XCTAssertEqual(try ImageFile.read(path).image, TestImages.gradient())
