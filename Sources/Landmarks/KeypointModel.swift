@@ -89,11 +89,12 @@ public struct KeypointModelSpec: Sendable {
     /// Whether the network sees the whole photo (the course's IMM networks) rather than a face crop.
     public var usesWholePhoto: Bool { task == .nose || task == .imm }
 
-    /// A freshly initialised network for this specification.
-    public func makeNetwork(seed: UInt64) -> Layer {
+    /// A freshly initialised network for this specification (`seed` nil: a ResNet's kernels are left
+    /// zero, for weights loaded right after; the small networks are cheap to draw either way).
+    public func makeNetwork(seed: UInt64?) -> Layer {
         switch task {
-        case .nose: return smallCNN(channels: Array([12, 24, 32, 32, 32, 32].prefix(blockCount)), seed: seed)
-        case .imm: return smallCNN(channels: Array([18, 24, 30, 30, 25, 25].prefix(blockCount)), seed: seed)
+        case .nose: return smallCNN(channels: Array([12, 24, 32, 32, 32, 32].prefix(blockCount)), seed: seed ?? 0)
+        case .imm: return smallCNN(channels: Array([18, 24, 30, 30, 25, 25].prefix(blockCount)), seed: seed ?? 0)
         case .landmarks, .noseCrop, .immCrop:
             let resnetHead: ResNetHead = switch head {
             case .pool: .globalAveragePool

@@ -24,7 +24,7 @@ public struct TrainedModel {
         }
         let contents = try SafeTensors.read(contentsOf: url)
         let spec = try KeypointModelSpec(metadata: contents.metadata, file: url.path)
-        let network = spec.makeNetwork(seed: 0)
+        let network = spec.makeNetwork(seed: nil)  // the weights are loaded next
         try network.load(stateDict: contents.tensors, source: url.path)
         self.init(spec: spec, network: network, metadata: contents.metadata)
     }

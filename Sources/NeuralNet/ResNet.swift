@@ -9,8 +9,9 @@ public final class BasicBlock: Layer {
     private let relu2 = ReLU()
     private let sum = Tensor(shape: [0])
 
-    /// Creates a block mapping `inputChannels` to `outputChannels` with the first conv strided.
-    public init(inputChannels: Int, outputChannels: Int, stride: Int, generator: inout SplitMix64) {
+    /// Creates a block mapping `inputChannels` to `outputChannels` with the first conv strided,
+    /// its kernels drawn from `generator` (zeros without one: weights to be loaded).
+    public init(inputChannels: Int, outputChannels: Int, stride: Int, generator: inout SplitMix64?) {
         conv1 = Conv2d(inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: 3, stride: stride,
                        padding: 1, bias: false, generator: &generator)
         bn1 = BatchNorm2d(channels: outputChannels, fusedReLU: true)
@@ -105,11 +106,12 @@ public final class ResNet18: Layer {
     public let fc: Linear
     private let maxpool = MaxPool2d(kernelSize: 3, stride: 2, padding: 1), pool: Layer
 
-    /// Creates the network with weights drawn from a generator seeded with `seed`. The first
-    /// convolution skips its input gradient (set `conv1.computesInputGradient` to get it). With a
-    /// `.flatten` head the input size is fixed: its side / 32 (rounded up) must be the head's size.
-    public init(inputChannels: Int = 3, outputs: Int = 1000, seed: UInt64 = 0, head: ResNetHead = .globalAveragePool) {
-        var generator = SplitMix64(seed: seed)
+    /// Creates the network with weights drawn from a generator seeded with `seed` (nil: zero
+    /// kernels, for weights loaded right after). The first convolution skips its input gradient
+    /// (set `conv1.computesInputGradient` to get it). With a `.flatten` head the input size is
+    /// fixed: its side / 32 (rounded up) must be the head's size.
+    public init(inputChannels: Int = 3, outputs: Int = 1000, seed: UInt64? = 0, head: ResNetHead = .globalAveragePool) {
+        var generator = seed.map(SplitMix64.init(seed:))
         conv1 = Conv2d(inputChannels: inputChannels, outputChannels: 64, kernelSize: 7, stride: 2, padding: 3,
                        bias: false, generator: &generator)
         conv1.computesInputGradient = false
@@ -123,7 +125,8 @@ public final class ResNet18: Layer {
         layer3 = stage(128, 256, 2)
         layer4 = stage(256, 512, 2)
         pool = head.makeLayer()
-        fc = Linear(inputFeatures: head.features, outputFeatures: outputs, generator: &generator)
+        var fcGenerator = generator ?? SplitMix64(seed: 0)  // uniform draws: cheap either way
+        fc = Linear(inputFeatures: head.features, outputFeatures: outputs, generator: &fcGenerator)
     }
 
     private var children: [(String, Layer)] {

@@ -22,8 +22,7 @@ public enum PhotoBatch {
                                   makeAnalyzer: () throws -> FaceAnalyzer, progress: ProgressReporter?,
                                   _ analyze: @escaping (FaceAnalyzer, String) throws -> T) throws -> [Result<T, PhotoProblem>] {
         let count = max(1, min(workers, paths.count))
-        // Building an analyser draws its networks' random start before loading the weights (a few
-        // hundred milliseconds for the 68-point model): build them side by side.
+        // Building an analyser reads and converts its model files: build them side by side.
         var built = [Result<FaceAnalyzer, Error>?](repeating: nil, count: count)
         built.withUnsafeMutableBufferPointer { slots in
             let slots = slots

@@ -135,7 +135,7 @@ final class GradientCheckTests: XCTestCase {
     }
 
     func testBasicBlockWithDownsampleBothModes() {
-        var g = SplitMix64(seed: 20)
+        var g: SplitMix64? = SplitMix64(seed: 20)
         let block = BasicBlock(inputChannels: 2, outputChannels: 3, stride: 2, generator: &g)
         let x = randomTensor([2, 2, 6, 6], seed: 21)
         check(block, input: x, training: true, samples: 6)
@@ -143,7 +143,7 @@ final class GradientCheckTests: XCTestCase {
     }
 
     func testBasicBlockIdentity() {
-        var g = SplitMix64(seed: 22)
+        var g: SplitMix64? = SplitMix64(seed: 22)
         check(BasicBlock(inputChannels: 2, outputChannels: 2, stride: 1, generator: &g),
               input: randomTensor([2, 2, 4, 4], seed: 23), training: true, samples: 6)
     }

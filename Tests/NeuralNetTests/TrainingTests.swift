@@ -69,6 +69,25 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(std, (2.0 / (32 * 9)).squareRoot(), accuracy: 0.01, "Kaiming normal, fan-out")
     }
 
+    func testAnOptionalGeneratorDrawsTheSameAndNoneLeavesZeros() throws {
+        var plain = SplitMix64(seed: 3)
+        var optional: SplitMix64? = SplitMix64(seed: 3)
+        let a = Conv2d(inputChannels: 3, outputChannels: 4, kernelSize: 3, generator: &plain)
+        let b = Conv2d(inputChannels: 3, outputChannels: 4, kernelSize: 3, generator: &optional)
+        XCTAssertEqual(a.weight.value.array, b.weight.value.array)
+        XCTAssertEqual(a.bias!.value.array, b.bias!.value.array)
+        XCTAssertEqual(plain.next(), optional!.next(), "both generators advanced alike")
+
+        let loaded = ResNet18(inputChannels: 1, outputs: 4, seed: nil)
+        let convolutions = loaded.parameters.filter { $0.parameter.value.shape.count == 4 }
+        XCTAssertEqual(convolutions.count, 20)
+        XCTAssertTrue(convolutions.allSatisfy { $0.parameter.value.array.allSatisfy { $0 == 0 } })
+        let drawn = ResNet18(inputChannels: 1, outputs: 4, seed: 5)
+        try loaded.load(stateDict: drawn.stateDict.reduce(into: [:]) { $0[$1.name] = $1.tensor })
+        let x = Tensor(shape: [1, 1, 32, 32], values: (0..<1024).map { Float(sin(Double($0))) })
+        XCTAssertEqual(loaded.forward(x, training: false).array, drawn.forward(x, training: false).array)
+    }
+
     func testFlattenHeadOnAOnePixelMapEqualsAveragePooling() {
         // At 32x32 layer4's map is 1x1, where flattening and averaging are the same function.
         let pooled = ResNet18(inputChannels: 1, outputs: 6, seed: 8)
