@@ -74,7 +74,7 @@ extension MorphCommand.Eval {
         @Option(help: ArgumentHelp(
             "Face boxes from the ground-truth landmarks (truth), the face finder (detector), or all of `morph detect` (pipeline).",
             discussion: "detector: the finder's first box that hits the face, then --refine and --flip as given. pipeline: "
-                + "every finder box with its 2 re-crops, the confidence and nesting checks, then the largest face that hits."))
+                + "the finder's boxes the verifier passes, each with its 2 re-crops, the confidence and nesting checks, then the largest face that hits."))
         var boxes = "truth"
         @Option(help: "Face finder model, for --boxes detector or pipeline.") var finder = "models/faces.safetensors"
         @Option(help: "With --boxes pipeline: the face verifier model (none: every finder box goes to the keypoint model).")

@@ -16,7 +16,7 @@ struct PhotoArguments: ParsableArguments {
                                valueName: "dir"))
     var models: String?
 
-    @Option(help: ArgumentHelp("Drop a found face whose keypoints settle worse than this (0...1; 0 keeps every box the finder reports).",
+    @Option(help: ArgumentHelp("Drop a found face whose keypoints settle worse than this (0...1; 0 keeps every box the finder and the verifier pass).",
                                valueName: "c"))
     var minConfidence = FaceAnalyzer.defaultMinimumConfidence
 
@@ -36,7 +36,7 @@ struct PhotoArguments: ParsableArguments {
         }
     }
 
-    /// Makes one analyser (finder + keypoint model) per call, reading the model files.
+    /// Makes one analyser (finder, verifier, keypoint model) per call, reading the model files.
     func analyzerFactory() throws -> () throws -> FaceAnalyzer {
         let folder = ModelFiles.folder(explicit: models)
         let boxes = try faces.map(FaceBoxes.init(path:))
