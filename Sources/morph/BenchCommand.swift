@@ -84,10 +84,10 @@ extension MorphCommand.Bench {
                 }
             }
             func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-            let size = try ImageFile.size(of: photos[0])
-            print(String(format: "detect (%dx%d photos): %.1f ms per photo (median of %d; decode %.1f, find %.1f, keypoints %.1f ms; mean %.1f ms)",
-                         size.width, size.height, median(totals), totals.count, median(decode), median(find), median(keypoints),
-                         totals.reduce(0, +) / Double(totals.count)))
+            let megapixels = try photos.map { try ImageFile.size(of: $0) }.map { Double($0.width * $0.height) / 1e6 }
+            print(String(format: "detect (%d photos of %.1f-%.1f MP): %.1f ms per photo (median of %d; decode %.1f, find %.1f, keypoints %.1f ms; mean %.1f ms)",
+                         photos.count, megapixels.min()!, megapixels.max()!, median(totals), totals.count, median(decode),
+                         median(find), median(keypoints), totals.reduce(0, +) / Double(totals.count)))
             let folder = ModelFiles.folder(explicit: models)
             let batch = Array(repeating: photos, count: max(1, passes - 1)).flatMap { $0 }
             let started = Date()
