@@ -32,6 +32,13 @@ public struct Augmentation: Sendable {
     /// No change at all (validation and inference).
     public static let none = Augmentation()
 
+    /// Every range multiplied by `factor` (the probability of a blur capped at 1); mirroring unchanged.
+    public func scaled(by factor: Double) -> Augmentation {
+        Augmentation(scale: scale * factor, shift: shift * factor, rotationDegrees: rotationDegrees * factor, flip: flip,
+                     brightness: brightness * Float(factor), contrast: contrast * Float(factor),
+                     blurProbability: min(1, blurProbability * factor))
+    }
+
     /// One random draw of the geometric part.
     func drawGeometry(_ rng: inout SplitMix64) -> CropGeometry {
         CropGeometry(scale: 1 + Double(rng.uniform(Float(-scale), Float(scale))),

@@ -45,6 +45,11 @@ struct TrainingArguments: ParsableArguments {
     @Option(help: "Use only the first N training photos (quick trials).")
     var limit: Int?
 
+    @Option(help: ArgumentHelp(
+        "Scale every range of the recipe's augmentation by this factor (1: the recipe's; 0: none).",
+        discussion: "Jitter, rotation, brightness, contrast and blur probability are scaled; mirroring stays as it is. A light final fine-tuning stage (e.g. 0.5) brings training crops closer to the evaluation's."))
+    var augmentationStrength = 1.0
+
     @Option(name: .customLong("init"), help: ArgumentHelp(
         "Start from this model's weights instead of a random initialisation (fine-tuning).",
         discussion: "The network must have the same layers and shapes, except the output layer, which keeps its random start when its size differs; a checkpoint taken up with --resume wins over it.",
@@ -56,6 +61,7 @@ struct TrainingArguments: ParsableArguments {
             throw ValidationError("--data \(data): no such folder")
         }
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+        guard augmentationStrength >= 0 else { throw ValidationError("--augmentation-strength must be 0 or more") }
         if let batchSize, batchSize < 2 { throw ValidationError("--batch-size must be at least 2") }
         if let initialWeights, !FileManager.default.fileExists(atPath: initialWeights) {
             throw ValidationError("--init \(initialWeights): no such file")
@@ -70,6 +76,7 @@ struct TrainingArguments: ParsableArguments {
         options.learningRate = learningRate ?? recipe.learningRate
         options.loss = loss ?? recipe.loss
         options.seed = seed
+        options.augmentation = recipe.augmentation.scaled(by: augmentationStrength)
         return options
     }
 

@@ -115,4 +115,20 @@ final class TrainingTests: XCTestCase {
             XCTAssertTrue("\(error)".contains(model.path), "\(error)")
         }
     }
+
+    func testScaledAugmentationShrinksEveryRangeAndKeepsMirroring() {
+        let recipe = TrainingOptions.recipe(.landmarks).augmentation
+        let light = recipe.scaled(by: 0.5)
+        XCTAssertEqual(light.rotationDegrees, recipe.rotationDegrees / 2)
+        XCTAssertEqual(light.scale, recipe.scale / 2)
+        XCTAssertEqual(light.shift, recipe.shift / 2)
+        XCTAssertEqual(light.contrast, recipe.contrast / 2)
+        XCTAssertEqual(light.brightness, recipe.brightness / 2)
+        XCTAssertEqual(light.blurProbability, recipe.blurProbability / 2)
+        XCTAssertTrue(light.flip)
+        XCTAssertEqual(recipe.scaled(by: 10).blurProbability, 1)
+        var rng = SplitMix64(seed: 1)
+        let still = recipe.scaled(by: 0).drawGeometry(&rng)
+        XCTAssertEqual([still.scale, still.shiftX, still.shiftY, still.rotation], [1, 0, 0, 0])
+    }
 }
