@@ -51,8 +51,11 @@ public enum VerifierLabeling {
     }
 }
 
-/// The mined boxes of a run, kept in its folder (`boxes.json`) so that a resumed run reuses them.
+/// The mined boxes of a run, kept in its folder (`boxes.json`) so that a later run on the same photos
+/// with the same labelling models reuses them.
 struct VerifierBoxes: Codable {
+    /// The finder's and the 68-point model's files: path, size and modification time.
+    var labellers: [String]
     var trainPhotos: [String]
     var validationPhotos: [String]
     var train: [VerifierSample]
@@ -149,16 +152,19 @@ public enum FaceVerifierTraining {
         epochs: 20, batchSize: 64, learningRate: 2e-3, weightDecay: 1e-4, adamW: true, cosineWarmupEpochs: 1,
         augmentation: Augmentation(scale: 0.1, shift: 0.05, rotationDegrees: 30, flip: true, brightness: 0.2, contrast: 0.3))
 
-    /// Mines boxes with `finder` and `landmarks` on the training and validation photos (or reuses the
-    /// run's `boxes.json`), trains, picks the threshold on the validation boxes, and saves the model (F16).
-    public static func run(dataRoot: URL, finder: FaceFinder, landmarks: TrainedModel, options: TrainingOptions,
+    /// Mines boxes with the finder at `finderURL` and the 68-point model at `landmarksURL` on the
+    /// training and validation photos (or reuses the run's `boxes.json`), trains, picks the threshold
+    /// on the validation boxes, and saves the model (F16).
+    public static func run(dataRoot: URL, finderURL: URL, landmarksURL: URL, options: TrainingOptions,
                            run: TrainingRun, modelURL: URL, resume: Bool, limit: Int?, command: String,
                            progress: ProgressReporter) throws -> FaceVerifierReport {
+        let finder = try FaceFinder(contentsOf: finderURL), landmarks = try TrainedModel(contentsOf: landmarksURL)
         let imm = try LandmarkDataset.load(.imm, root: dataRoot.appendingPathComponent("imm_face_db"), limit: limit)
         let w300 = try LandmarkDataset.load(.landmarks, root: dataRoot.appendingPathComponent("300w"), limit: limit)
         let train = imm.train + w300.train, validation = imm.validation + w300.validation
-        let boxes = try minedBoxes(train: train, validation: validation, finder: finder, landmarks: landmarks, run: run,
-                                   progress: progress)
+        let labellers = try [finderURL, landmarksURL].map(fingerprint)
+        let boxes = try minedBoxes(train: train, validation: validation, finder: finder, landmarks: landmarks,
+                                   labellers: labellers, run: run, progress: progress)
         let task = FaceVerifierTrainingTask(photos: train, samples: boxes.train, validationPhotos: validation,
                                             validationSamples: boxes.validation, augmentation: options.augmentation,
                                             seed: options.seed)
@@ -173,6 +179,7 @@ public enum FaceVerifierTraining {
         metadata["validation_faces_kept"] = String(format: "%.4f", report.facesKept)
         metadata["validation_non_faces_dropped"] = String(format: "%.4f", report.nonFacesDropped)
         metadata["validation_boxes"] = "\(report.faces) faces, \(report.nonFaces) not"
+        metadata["labelled_by"] = "\(finderURL.path), \(landmarksURL.path)"
         try task.network.save(to: modelURL, metadata: metadata, dtype: .f16)
         return report
     }
@@ -189,18 +196,27 @@ public enum FaceVerifierTraining {
                                   nonFacesDropped: n(others.filter { $0 < threshold }.count, others.count))
     }
 
-    /// The run's mined boxes: read from `boxes.json` when it was mined from the same photos, else mined and saved.
+    /// "path size modification-time" of the file at `url`.
+    static func fingerprint(_ url: URL) throws -> String {
+        let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return "\(url.standardizedFileURL.path) \(attributes[.size] ?? 0) \(modified)"
+    }
+
+    /// The run's mined boxes: read from `boxes.json` when it was mined from the same photos by the same
+    /// `labellers` (`fingerprint`s of the model files), else mined and saved.
     static func minedBoxes(train: [TrainingExample], validation: [TrainingExample], finder: FaceFinder,
-                           landmarks: TrainedModel, run: TrainingRun, progress: ProgressReporter) throws -> VerifierBoxes {
+                           landmarks: TrainedModel, labellers: [String], run: TrainingRun,
+                           progress: ProgressReporter) throws -> VerifierBoxes {
         let url = run.folder.appendingPathComponent("boxes.json")
         if let data = try? Data(contentsOf: url), let saved = try? JSONDecoder().decode(VerifierBoxes.self, from: data),
-           saved.trainPhotos == train.map(\.name), saved.validationPhotos == validation.map(\.name) {
+           saved.labellers == labellers, saved.trainPhotos == train.map(\.name), saved.validationPhotos == validation.map(\.name) {
             progress.log("reusing the boxes mined earlier (\(url.path))")
             return saved
         }
         let predictor = KeypointPredictor(model: landmarks)
         let boxes = VerifierBoxes(
-            trainPhotos: train.map(\.name), validationPhotos: validation.map(\.name),
+            labellers: labellers, trainPhotos: train.map(\.name), validationPhotos: validation.map(\.name),
             train: VerifierLabeling.mine(train, finder: finder, predictor: predictor, label: "mining training boxes", progress: progress),
             validation: VerifierLabeling.mine(validation, finder: finder, predictor: predictor, label: "mining validation boxes",
                                               progress: progress))

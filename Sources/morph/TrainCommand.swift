@@ -199,7 +199,7 @@ extension MorphCommand.Train {
     struct Verifier: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Face verifier: a small classifier that drops the face finder's boxes that are not faces (--data: the folder holding imm_face_db and 300w).",
-            discussion: "Runs the finder and the 68-point model on every IMM and 300-W photo first and labels each box: a face when it hits the annotated face, not a face when its keypoints do not settle or it lies on part of the face (boxes.json in the run folder; reused when the run is resumed).")
+            discussion: "Runs the finder and the 68-point model on every IMM and 300-W photo first and labels each box: a face when it hits the annotated face, not a face when its keypoints do not settle or it lies on part of the face (boxes.json in the run folder, reused by later runs in that folder on the same photos).")
         @OptionGroup var arguments: TrainingArguments
         @Option(help: "The face finder whose boxes are checked.") var finder = "models/faces.safetensors"
         @Option(help: "The 68-point model that labels the boxes.") var landmarks = "models/landmarks68.safetensors"
@@ -212,8 +212,8 @@ extension MorphCommand.Train {
         func run() throws {
             let (trainingRun, progress) = try arguments.prepareRun(FaceVerifierTraining.task)
             let report = try FaceVerifierTraining.run(
-                dataRoot: URL(fileURLWithPath: arguments.data), finder: FaceFinder(contentsOf: URL(fileURLWithPath: finder)),
-                landmarks: TrainedModel(contentsOf: URL(fileURLWithPath: landmarks)),
+                dataRoot: URL(fileURLWithPath: arguments.data), finderURL: URL(fileURLWithPath: finder),
+                landmarksURL: URL(fileURLWithPath: landmarks),
                 options: arguments.options(over: FaceVerifierTraining.recipe), run: trainingRun,
                 modelURL: arguments.modelURL(FaceVerifierTraining.task), resume: arguments.resume, limit: arguments.limit,
                 command: arguments.command, progress: progress)
