@@ -56,6 +56,11 @@ public struct Box: Equatable, Sendable, Codable {
     /// Width times height.
     public var area: Double { width * height }
 
+    /// Whether `point` lies inside the box or on its edge.
+    public func contains(_ point: Point) -> Bool {
+        point.x >= x && point.x <= x + width && point.y >= y && point.y <= y + height
+    }
+
     /// The area shared with `other`.
     public func intersection(_ other: Box) -> Double {
         let left = max(x, other.x), top = max(y, other.y)

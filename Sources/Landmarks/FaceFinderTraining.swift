@@ -92,10 +92,8 @@ public enum FaceFinderEvaluation {
     public static func hit(_ detections: [FaceDetection], truth: Box) -> FaceDetection? {
         let truthSize = (truth.width * truth.height).squareRoot()
         return detections.first { detection in
-            let c = detection.box.center
             let ratio = (detection.box.width * detection.box.height).squareRoot() / truthSize
-            return c.x >= truth.x && c.x <= truth.x + truth.width && c.y >= truth.y && c.y <= truth.y + truth.height
-                && ratio >= 0.5 && ratio <= 2
+            return truth.contains(detection.box.center) && ratio >= 0.5 && ratio <= 2
         }
     }
 

@@ -23,9 +23,7 @@ public enum VerifierLabeling {
     /// perhaps a face nobody annotated.
     public static func label(_ box: Box, truth: Box, confidence: Double, minimumConfidence: Double) -> Bool? {
         if FaceFinderEvaluation.hit([FaceDetection(box: box, score: 1)], truth: truth) != nil { return true }
-        let c = box.center
-        let onTheFace = c.x >= truth.x && c.x <= truth.x + truth.width && c.y >= truth.y && c.y <= truth.y + truth.height
-        return confidence < minimumConfidence || onTheFace ? false : nil
+        return confidence < minimumConfidence || truth.contains(box.center) ? false : nil
     }
 
     /// Runs the finder and the 68-point model on each photo and labels every box (plus the annotated

@@ -176,6 +176,9 @@ extension MorphCommand.Train {
 
         func validate() throws {
             if arguments.loss != nil { throw ValidationError("--loss: the face finder has its own loss (focal + L1)") }
+            if arguments.augmentationStrength != 1 {
+                throw ValidationError("--augmentation-strength: the face finder's synthetic scenes have their own augmentation")
+            }
         }
 
         func run() throws {
