@@ -24,7 +24,7 @@ struct BatchBuilder {
     func fill(_ examples: [TrainingExample], indices: [Int], seed: UInt64, input: Tensor, target: Tensor?) -> [FaceCrop] {
         let width = spec.inputWidth, height = spec.inputHeight, plane = width * height
         input.resize(to: [indices.count, 1, height, width])
-        target?.resize(to: [indices.count, spec.outputCount])
+        target?.resize(to: [indices.count, spec.targetCount])
         let cropper = FaceCropper(width: width, height: height)
         var crops = [FaceCrop?](repeating: nil, count: indices.count)
         crops.withUnsafeMutableBufferPointer { slots in
@@ -40,7 +40,7 @@ struct BatchBuilder {
                 let brightness = rng.uniform(-augmentation.brightness, augmentation.brightness)
                 BatchBuilder.normalise(crop.image.pixels[...], into: input.data + i * plane, contrast: contrast,
                                        brightness: brightness)
-                if let target { spec.encode(crop.points, into: target.data + i * spec.outputCount) }
+                if let target { spec.encode(crop.points, into: target.data + i * spec.targetCount) }
                 slots[i] = crop
             }
         }

@@ -44,7 +44,7 @@ struct KeypointEvaluator {
             let indices = Array(start..<min(start + batchSize, examples.count))
             let crops = builder.fill(examples, indices: indices, seed: seed &+ UInt64(start), input: input, target: target)
             let output = network.forward(input, training: false)
-            lossSum += Double(loss.evaluate(output, target).value) * Double(indices.count)
+            lossSum += Double(spec.loss(output, target, kind: loss).value) * Double(indices.count)
             for (row, index) in indices.enumerated() {
                 let inCrop = spec.decode(output.data + row * spec.outputCount)
                 let photoFromCrop = crops[row].cropFromPhoto.inverted!

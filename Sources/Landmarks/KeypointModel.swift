@@ -32,6 +32,9 @@ public enum HeadKind: String, CaseIterable, Sendable {
     case pool
     /// The whole feature map flattened into the last layer, which so sees where each feature is.
     case flatten
+    /// Integral regression: per point, a softmax over the map's cells weights each cell's vote (its
+    /// centre plus a predicted offset); see `IntegralHead`.
+    case integral
 }
 
 /// Everything needed to build a keypoint network and to feed it: input size, points, crop rule.
@@ -83,8 +86,18 @@ public struct KeypointModelSpec: Sendable {
         }
     }
 
-    /// Network outputs: x and y per predicted point.
-    public var outputCount: Int { 2 * targetIndices.count }
+    /// Training targets: x and y per predicted point.
+    public var targetCount: Int { 2 * targetIndices.count }
+
+    /// Network outputs per example: the targets, or the integral head's maps.
+    public var outputCount: Int { integralHead?.outputCount ?? targetCount }
+
+    /// The integral head over ResNet18's last map (input / 32, rounded up), when the model has one.
+    var integralHead: IntegralHead? {
+        guard head == .integral, !usesWholePhoto else { return nil }
+        return IntegralHead(points: targetIndices.count, gridWidth: (inputWidth + 31) / 32,
+                            gridHeight: (inputHeight + 31) / 32)
+    }
 
     /// Whether the network sees the whole photo (the course's IMM networks) rather than a face crop.
     public var usesWholePhoto: Bool { task == .nose || task == .imm }
@@ -99,8 +112,10 @@ public struct KeypointModelSpec: Sendable {
             let resnetHead: ResNetHead = switch head {
             case .pool: .globalAveragePool
             case .flatten: .flatten(height: (inputHeight + 31) / 32, width: (inputWidth + 31) / 32)
+            case .integral: .pointwise
             }
-            return ResNet18(inputChannels: 1, outputs: outputCount, seed: seed, head: resnetHead)
+            return ResNet18(inputChannels: 1, outputs: integralHead.map { 3 * $0.points } ?? outputCount, seed: seed,
+                            head: resnetHead)
         }
     }
 
@@ -190,12 +205,26 @@ public struct KeypointModelSpec: Sendable {
         }
     }
 
-    /// Crop pixel points from network outputs.
+    /// Crop pixel points from one example's network outputs.
     func decode(_ output: UnsafePointer<Float>) -> [Point] {
+        guard let integralHead else { return points(fromTargets: output) }
+        var coordinates = [Float](repeating: 0, count: targetCount)
+        coordinates.withUnsafeMutableBufferPointer { integralHead.coordinates(output, into: $0.baseAddress!) }
+        return coordinates.withUnsafeBufferPointer { points(fromTargets: $0.baseAddress!) }
+    }
+
+    /// Crop pixel points from x, y pairs in [-1, 1] units (the inverse of `encode`).
+    private func points(fromTargets coordinates: UnsafePointer<Float>) -> [Point] {
         let halfW = Double(inputWidth) / 2, halfH = Double(inputHeight) / 2
         return (0..<targetIndices.count).map {
-            Point(x: Double(output[2 * $0]) * halfW + halfW - 0.5, y: Double(output[2 * $0 + 1]) * halfH + halfH - 0.5)
+            Point(x: Double(coordinates[2 * $0]) * halfW + halfW - 0.5,
+                  y: Double(coordinates[2 * $0 + 1]) * halfH + halfH - 0.5)
         }
+    }
+
+    /// The training loss `kind` of network `output` against `target` [N, 2P], with its gradient.
+    func loss(_ output: Tensor, _ target: Tensor, kind: LossKind) -> Loss.Result {
+        integralHead?.loss(output, target, kind: kind) ?? kind.evaluate(output, target)
     }
 }
 

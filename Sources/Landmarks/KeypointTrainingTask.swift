@@ -26,7 +26,7 @@ final class KeypointTrainingTask: TrainingTask {
         _ = builder.fill(train, indices: indices, seed: seed, input: input, target: target)
     }
 
-    func loss(_ output: Tensor, _ target: Tensor) -> Loss.Result { lossKind.evaluate(output, target) }
+    func loss(_ output: Tensor, _ target: Tensor) -> Loss.Result { spec.loss(output, target, kind: lossKind) }
 
     func validate() -> (loss: Double, metric: Double, pixelError: Double?) {
         let summary = evaluate(validation).summary

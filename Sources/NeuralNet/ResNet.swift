@@ -67,27 +67,37 @@ func add(_ a: Tensor, _ b: Tensor, into result: Tensor) {
     }
 }
 
-/// How ResNet18 turns its last feature map [N, 512, h, w] into the vector `fc` reads.
+/// How ResNet18 turns its last feature map [N, 512, h, w] into its output.
 public enum ResNetHead: Equatable, Sendable {
     /// torchvision's global average pool: fc reads 512 features, wherever in the image they fired.
     case globalAveragePool
     /// Flattening the whole `height` x `width` feature map: fc reads 512*h*w features and so knows
     /// where each one is (better suited to regressing coordinates).
     case flatten(height: Int, width: Int)
+    /// No pooling: fc is a 1x1 convolution applied at every position of the map, and the output is
+    /// [N, outputs, h, w] (per-position predictions). Its parameters start at zero, so a new head on
+    /// trained layers leaves their gradients zero until it has learnt something.
+    case pointwise
 
-    /// Features fc reads.
-    var features: Int {
-        switch self {
-        case .globalAveragePool: return 512
-        case let .flatten(height, width): return 512 * height * width
-        }
-    }
-
-    /// The layer between layer4 and fc.
-    func makeLayer() -> Layer {
+    /// The layer between layer4 and fc (nil: fc reads the map itself).
+    func makePool() -> Layer? {
         switch self {
         case .globalAveragePool: return GlobalAvgPool2d()
         case .flatten: return Flatten()
+        case .pointwise: return nil
+        }
+    }
+
+    /// The output layer, drawing from `generator` (nil: zero parameters).
+    func makeOutputLayer(outputs: Int, generator: inout SplitMix64?) -> Layer {
+        switch self {
+        case .globalAveragePool, .flatten:
+            let features = if case let .flatten(height, width) = self { 512 * height * width } else { 512 }
+            var drawing = generator ?? SplitMix64(seed: 0)  // uniform draws: cheap either way
+            return Linear(inputFeatures: features, outputFeatures: outputs, generator: &drawing)
+        case .pointwise:
+            var none: SplitMix64?
+            return Conv2d(inputChannels: 512, outputChannels: outputs, kernelSize: 1, generator: &none)
         }
     }
 }
@@ -96,15 +106,15 @@ public enum ResNetHead: Equatable, Sendable {
 /// input channels (1 for grey images), outputs (136 for 68 landmarks) and head.
 ///
 /// conv1 7x7/2 - bn1 - relu - maxpool 3x3/2 - layer1..layer4 (two BasicBlocks each; 64, 128, 256,
-/// 512 channels; strides 1, 2, 2, 2) - global average pool (or flatten) - fc.
+/// 512 channels; strides 1, 2, 2, 2) - global average pool (or flatten, or nothing) - fc.
 public final class ResNet18: Layer {
     /// The stem: 7x7/2 convolution and its normalisation.
     public let conv1: Conv2d, bn1: BatchNorm2d
     /// The four stages of two BasicBlocks.
     public let layer1: Sequential, layer2: Sequential, layer3: Sequential, layer4: Sequential
-    /// The output layer, head features -> outputs.
-    public let fc: Linear
-    private let maxpool = MaxPool2d(kernelSize: 3, stride: 2, padding: 1), pool: Layer
+    /// The output layer: a `Linear` on the pooled or flattened map, or a 1x1 `Conv2d` on the map.
+    public let fc: Layer
+    private let maxpool = MaxPool2d(kernelSize: 3, stride: 2, padding: 1), pool: Layer?
 
     /// Creates the network with weights drawn from a generator seeded with `seed` (nil: zero
     /// kernels, for weights loaded right after). The first convolution skips its input gradient
@@ -124,9 +134,8 @@ public final class ResNet18: Layer {
         layer2 = stage(64, 128, 2)
         layer3 = stage(128, 256, 2)
         layer4 = stage(256, 512, 2)
-        pool = head.makeLayer()
-        var fcGenerator = generator ?? SplitMix64(seed: 0)  // uniform draws: cheap either way
-        fc = Linear(inputFeatures: head.features, outputFeatures: outputs, generator: &fcGenerator)
+        pool = head.makePool()
+        fc = head.makeOutputLayer(outputs: outputs, generator: &generator)
     }
 
     private var children: [(String, Layer)] {
@@ -137,16 +146,17 @@ public final class ResNet18: Layer {
     public var parameters: [NamedParameter] { children.flatMap { prefixed($0.0, $0.1.parameters) } }
     public var buffers: [NamedBuffer] { children.flatMap { prefixed($0.0, $0.1.buffers) } }
 
-    // input [N, Cin, H, W] -> output [N, outputs]
+    // input [N, Cin, H, W] -> output [N, outputs] ([N, outputs, H/32, W/32] with the pointwise head)
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         var y = bn1.forward(conv1.forward(x, training: training), training: training)  // with ReLU
         y = maxpool.forward(y, training: training)
         for stage in [layer1, layer2, layer3, layer4] { y = stage.forward(y, training: training) }
-        return fc.forward(pool.forward(y, training: training), training: training)
+        return fc.forward(pool?.forward(y, training: training) ?? y, training: training)
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
-        var g = pool.backward(fc.backward(gradOutput))
+        let gradFeatures = fc.backward(gradOutput)
+        var g = pool?.backward(gradFeatures) ?? gradFeatures
         for stage in [layer4, layer3, layer2, layer1] { g = stage.backward(g) }
         return conv1.backward(bn1.backward(maxpool.backward(g)))
     }

@@ -155,7 +155,7 @@ extension MorphCommand.Train {
             abstract: "68-point ResNet18 on 300-W face crops (grey, AdamW + cosine, L1, augmented).")
         @OptionGroup var arguments: TrainingArguments
         @Option(help: "Square input size in pixels.") var inputSize = 128
-        @Option(help: "How the last layer reads ResNet18's feature map: pool (global average, as torchvision) or flatten (keeps where each feature is).")
+        @Option(help: "How the last layer reads ResNet18's feature map: pool (global average, as torchvision), flatten (keeps where each feature is) or integral (each cell votes for each point; a softmax weighs the votes).")
         var head: HeadKind = .pool
 
         func run() throws {

@@ -60,8 +60,8 @@ final class TrainingTests: XCTestCase {
     }
 
     func testInitialisationIsDeterministic() {
-        XCTAssertEqual(ResNet18(inputChannels: 1, outputs: 4, seed: 5).fc.weight.value.array,
-                       ResNet18(inputChannels: 1, outputs: 4, seed: 5).fc.weight.value.array)
+        XCTAssertEqual(ResNet18(inputChannels: 1, outputs: 4, seed: 5).fc.parameters[0].parameter.value.array,
+                       ResNet18(inputChannels: 1, outputs: 4, seed: 5).fc.parameters[0].parameter.value.array)
         var g = SplitMix64(seed: 1)
         let conv = Conv2d(inputChannels: 16, outputChannels: 32, kernelSize: 3, generator: &g)
         let w = conv.weight.value.array.map(Double.init)
@@ -102,9 +102,22 @@ final class TrainingTests: XCTestCase {
 
     func testFlattenHeadReadsTheWholeMap() {
         let model = ResNet18(inputChannels: 1, outputs: 6, seed: 8, head: .flatten(height: 2, width: 2))
-        XCTAssertEqual(model.fc.weight.value.shape, [6, 2048])
+        XCTAssertEqual(model.fc.parameters[0].parameter.value.shape, [6, 2048])
         let y = model.forward(randomTensor([3, 1, 64, 64], seed: 11), training: false)
         XCTAssertEqual(y.shape, [3, 6])
+    }
+
+    func testPointwiseHeadPredictsPerPositionAndStartsAtZero() {
+        let model = ResNet18(inputChannels: 1, outputs: 6, seed: 8, head: .pointwise)
+        XCTAssertEqual(model.fc.parameters.map(\.parameter.value.shape), [[6, 512, 1, 1], [6]])
+        let y = model.forward(randomTensor([2, 1, 96, 64], seed: 11), training: true)
+        XCTAssertEqual(y.shape, [2, 6, 3, 2])
+        XCTAssertTrue(y.array.allSatisfy { $0 == 0 }, "a zero head predicts zeros")
+        model.zeroGrad()
+        _ = model.backward(randomTensor([2, 6, 3, 2], seed: 12))
+        XCTAssertGreaterThan(model.fc.parameters[0].parameter.grad.array.map(abs).max()!, 0, "the head learns")
+        XCTAssertTrue(model.layer4.parameters.allSatisfy { $0.parameter.grad.array.allSatisfy { $0 == 0 } },
+                      "the trained layers are left alone until the head has weights")
     }
 
     func testSmallCNNOverfitsABatch() {

@@ -1,0 +1,88 @@
+import Foundation
+import NeuralNet
+
+/// Integral regression over the cells of ResNet18's last feature map: each cell votes for every
+/// point (its own centre plus a predicted offset), and the point is the softmax-weighted mean of
+/// the votes (soft-argmax, as Sun et al. 2018, with PIPNet's per-cell offsets).
+///
+/// Network output per example, [3P, h, w]: P score maps, then P x-offset maps, then P y-offset
+/// maps. Coordinates and offsets are in the crop's [-1, 1] units, as `KeypointModelSpec.encode`.
+struct IntegralHead {
+    /// Points predicted (P).
+    let points: Int
+    /// The feature map's size in cells.
+    let gridWidth: Int, gridHeight: Int
+
+    /// Network outputs per example: 3 * P * h * w.
+    var outputCount: Int { 3 * points * cells }
+
+    private var cells: Int { gridWidth * gridHeight }
+
+    /// The centre of cell `c` (row-major) in [-1, 1] units.
+    private func centre(_ c: Int) -> (x: Float, y: Float) {
+        (Float(2 * (c % gridWidth) + 1) / Float(gridWidth) - 1, Float(2 * (c / gridWidth) + 1) / Float(gridHeight) - 1)
+    }
+
+    /// Softmax of point `k`'s scores into `weights` (h * w values).
+    private func weights(_ output: UnsafePointer<Float>, point k: Int, into weights: inout [Float]) {
+        let scores = output + k * cells
+        var largest = -Float.infinity
+        for c in 0..<cells { largest = max(largest, scores[c]) }
+        var total: Float = 0
+        for c in 0..<cells {
+            weights[c] = exp(scores[c] - largest)
+            total += weights[c]
+        }
+        for c in 0..<cells { weights[c] /= total }
+    }
+
+    /// The vote of cell `c` for point `k`: its centre plus its offset.
+    private func vote(_ output: UnsafePointer<Float>, point k: Int, cell c: Int) -> (x: Float, y: Float) {
+        let (x, y) = centre(c)
+        return (x + output[(points + k) * cells + c], y + output[(2 * points + k) * cells + c])
+    }
+
+    /// The 2P coordinates (x, y per point, [-1, 1] units) of one example's output.
+    func coordinates(_ output: UnsafePointer<Float>, into result: UnsafeMutablePointer<Float>) {
+        var p = [Float](repeating: 0, count: cells)
+        for k in 0..<points {
+            weights(output, point: k, into: &p)
+            var x: Float = 0, y: Float = 0
+            for c in 0..<cells {
+                let v = vote(output, point: k, cell: c)
+                x += p[c] * v.x
+                y += p[c] * v.y
+            }
+            result[2 * k] = x
+            result[2 * k + 1] = y
+        }
+    }
+
+    /// `kind`'s loss on the coordinates of `output` [N, 3P, h, w] against `target` [N, 2P], with its
+    /// gradient carried back through the soft-argmax to the output's shape.
+    func loss(_ output: Tensor, _ target: Tensor, kind: LossKind) -> Loss.Result {
+        let n = output.shape[0]
+        precondition(output.count == n * outputCount, "integral head expects [N, \(3 * points), \(gridHeight), \(gridWidth)], got \(output.shape)")
+        let coordinates = Tensor(shape: [n, 2 * points])
+        for row in 0..<n { self.coordinates(output.data + row * outputCount, into: coordinates.data + row * 2 * points) }
+        let result = kind.evaluate(coordinates, target)
+        let gradient = Tensor(shape: output.shape)
+        var p = [Float](repeating: 0, count: cells)
+        for row in 0..<n {
+            let out = output.data + row * outputCount, grad = gradient.data + row * outputCount
+            for k in 0..<points {
+                let gx = result.gradient.data[row * 2 * points + 2 * k], gy = result.gradient.data[row * 2 * points + 2 * k + 1]
+                let x = coordinates.data[row * 2 * points + 2 * k], y = coordinates.data[row * 2 * points + 2 * k + 1]
+                weights(out, point: k, into: &p)
+                for c in 0..<cells {
+                    let v = vote(out, point: k, cell: c)
+                    // d point / d offset = weight; d point / d score = weight * (vote - point).
+                    grad[k * cells + c] = p[c] * (gx * (v.x - x) + gy * (v.y - y))
+                    grad[(points + k) * cells + c] = p[c] * gx
+                    grad[(2 * points + k) * cells + c] = p[c] * gy
+                }
+            }
+        }
+        return (result.value, gradient)
+    }
+}

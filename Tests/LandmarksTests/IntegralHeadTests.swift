@@ -1,0 +1,66 @@
+import Foundation
+import Imaging
+import NeuralNet
+import XCTest
+@testable import Landmarks
+
+final class IntegralHeadTests: XCTestCase {
+    private let head = IntegralHead(points: 2, gridWidth: 3, gridHeight: 2)
+
+    private func coordinates(_ output: [Float]) -> [Float] {
+        var result = [Float](repeating: 0, count: 2 * head.points)
+        output.withUnsafeBufferPointer { head.coordinates($0.baseAddress!, into: &result) }
+        return result
+    }
+
+    func testEqualScoresAverageTheCellCentresAndASureCellGivesItsVote() {
+        // Layout [3P, h, w]: scores of points 0 and 1, x offsets, y offsets; 6 cells each.
+        var output = [Float](repeating: 0, count: head.outputCount)
+        XCTAssertEqual(head.outputCount, 36)
+        for value in coordinates(output) { XCTAssertEqual(value, 0, accuracy: 1e-6, "a 3x2 grid's centres average to the middle") }
+
+        output[6 + 5] = 50  // point 1 is surely in the last cell, centre (2/3, 1/2)
+        output[18 + 5] = 0.1  // its x offset there
+        output[30 + 5] = -0.2  // its y offset there
+        let c = coordinates(output)
+        XCTAssertEqual(c[2], 2.0 / 3 + 0.1, accuracy: 1e-5)
+        XCTAssertEqual(c[3], 0.5 - 0.2, accuracy: 1e-5)
+        XCTAssertEqual(c[0], 0, accuracy: 1e-6, "point 0 unchanged")
+        XCTAssertEqual(c[1], 0, accuracy: 1e-6, "point 0 unchanged")
+    }
+
+    func testLossGradientMatchesFiniteDifferences() {
+        let output = Tensor(shape: [2, 6, 2, 3], values: (0..<72).map { Float(sin(Double($0) * 1.7)) })
+        let target = Tensor(shape: [2, 4], values: [0.3, -0.5, -0.2, 0.4, 0.6, 0.1, -0.7, -0.3])
+        let analytic = head.loss(output, target, kind: .mse).gradient
+        XCTAssertEqual(analytic.shape, output.shape)
+        for i in [0, 3, 7, 11, 14, 20, 29, 35, 36, 50, 71] {
+            let plus = output.copy(), minus = output.copy()
+            plus[i] += 1e-3
+            minus[i] -= 1e-3
+            let numeric = (head.loss(plus, target, kind: .mse).value - head.loss(minus, target, kind: .mse).value) / 2e-3
+            XCTAssertEqual(analytic[i], numeric, accuracy: 1e-3, "element \(i)")
+        }
+    }
+
+    func testAnIntegralModelPredictsPointsAndStartsFromAPooledOne() throws {
+        var spec = KeypointModelSpec.standard(.landmarks, inputSize: 64)
+        spec.head = .integral
+        XCTAssertEqual(spec.outputCount, 3 * 68 * 2 * 2)
+        XCTAssertEqual(spec.targetCount, 136)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pooled-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let pooled = KeypointModelSpec.standard(.landmarks, inputSize: 64)
+        try TrainedModel(spec: pooled, network: pooled.makeNetwork(seed: 1)).save(to: url, extra: [:], dtype: .f32)
+
+        let network = spec.makeNetwork(seed: 2)
+        XCTAssertEqual(try network.load(initialWeights: url), ["fc.weight", "fc.bias"])
+        let points = KeypointPredictor(model: TrainedModel(spec: spec, network: network))
+            .predict(Image(width: 200, height: 160, channels: 1, fill: 100), box: Box(x: 50, y: 40, width: 80, height: 80))
+        XCTAssertEqual(points.count, 68)
+        for point in points {  // a zero head: every point at the crop's centre, the box's centre
+            XCTAssertEqual(point.x, 90, accuracy: 1e-3)
+            XCTAssertEqual(point.y, 80, accuracy: 1e-3)
+        }
+    }
+}
