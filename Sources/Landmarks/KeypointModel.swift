@@ -53,6 +53,8 @@ public struct KeypointModelSpec: Sendable {
     public var pool: PoolKind
     /// The head of the ResNet18 (the small networks ignore it).
     public var head: HeadKind = .pool
+    /// Input pixels per cell of the ResNet18's last feature map: 32, or 16 with layer4 unstrided.
+    public var featureStride = 32
     /// Crop side as a multiple of the landmark box's longer side (face-crop models), or, for the
     /// nose-crop model, as a fraction of the photo's width.
     public var cropMargin: Double
@@ -92,11 +94,15 @@ public struct KeypointModelSpec: Sendable {
     /// Network outputs per example: the targets, or the integral head's maps.
     public var outputCount: Int { integralHead?.outputCount ?? targetCount }
 
-    /// The integral head over ResNet18's last map (input / 32, rounded up), when the model has one.
+    /// The size of ResNet18's last feature map: the input / `featureStride`, rounded up.
+    var featureMap: (width: Int, height: Int) {
+        ((inputWidth + featureStride - 1) / featureStride, (inputHeight + featureStride - 1) / featureStride)
+    }
+
+    /// The integral head over ResNet18's last map, when the model has one.
     var integralHead: IntegralHead? {
         guard head == .integral, !usesWholePhoto else { return nil }
-        return IntegralHead(points: targetIndices.count, gridWidth: (inputWidth + 31) / 32,
-                            gridHeight: (inputHeight + 31) / 32)
+        return IntegralHead(points: targetIndices.count, gridWidth: featureMap.width, gridHeight: featureMap.height)
     }
 
     /// Whether the network sees the whole photo (the course's IMM networks) rather than a face crop.
@@ -111,11 +117,11 @@ public struct KeypointModelSpec: Sendable {
         case .landmarks, .noseCrop, .immCrop:
             let resnetHead: ResNetHead = switch head {
             case .pool: .globalAveragePool
-            case .flatten: .flatten(height: (inputHeight + 31) / 32, width: (inputWidth + 31) / 32)
+            case .flatten: .flatten(height: featureMap.height, width: featureMap.width)
             case .integral: .pointwise
             }
             return ResNet18(inputChannels: 1, outputs: integralHead.map { 3 * $0.points } ?? outputCount, seed: seed,
-                            head: resnetHead)
+                            head: resnetHead, outputStride: featureStride)
         }
     }
 
@@ -144,10 +150,12 @@ public struct KeypointModelSpec: Sendable {
         return Sequential(layers)
     }
 
-    /// The metadata that lets a saved model be rebuilt: task, input size, pool, head, crop margin.
+    /// The metadata that lets a saved model be rebuilt: task, input size, pool, head, feature stride,
+    /// crop margin.
     public var metadata: [String: String] {
         ["task": task.rawValue, "input_width": String(inputWidth), "input_height": String(inputHeight),
-         "pool": pool.rawValue, "head": head.rawValue, "crop_margin": String(cropMargin),
+         "pool": pool.rawValue, "head": head.rawValue, "feature_stride": String(featureStride),
+         "crop_margin": String(cropMargin),
          "points": String(targetIndices.count)]
     }
 
@@ -162,6 +170,10 @@ public struct KeypointModelSpec: Sendable {
         spec.inputHeight = height
         spec.cropMargin = metadata["crop_margin"].flatMap(Double.init) ?? spec.cropMargin
         spec.head = metadata["head"].flatMap(HeadKind.init(rawValue:)) ?? .pool
+        spec.featureStride = metadata["feature_stride"].flatMap(Int.init) ?? 32
+        guard [16, 32].contains(spec.featureStride) else {
+            throw LandmarksError.badModel(file: file, reason: "feature_stride \(spec.featureStride) is neither 16 nor 32")
+        }
         self = spec
     }
 

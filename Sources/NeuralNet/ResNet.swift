@@ -118,9 +118,12 @@ public final class ResNet18: Layer {
 
     /// Creates the network with weights drawn from a generator seeded with `seed` (nil: zero
     /// kernels, for weights loaded right after). The first convolution skips its input gradient
-    /// (set `conv1.computesInputGradient` to get it). With a `.flatten` head the input size is
-    /// fixed: its side / 32 (rounded up) must be the head's size.
-    public init(inputChannels: Int = 3, outputs: Int = 1000, seed: UInt64? = 0, head: ResNetHead = .globalAveragePool) {
+    /// (set `conv1.computesInputGradient` to get it). `outputStride` 16 leaves layer4 unstrided, for
+    /// a last map twice as fine (the same weights; layer4 costs 4x). With a `.flatten` head the input
+    /// size is fixed: its side / `outputStride` (rounded up) must be the head's size.
+    public init(inputChannels: Int = 3, outputs: Int = 1000, seed: UInt64? = 0, head: ResNetHead = .globalAveragePool,
+                outputStride: Int = 32) {
+        precondition(outputStride == 32 || outputStride == 16, "ResNet18's output stride is 32 or 16, not \(outputStride)")
         var generator = seed.map(SplitMix64.init(seed:))
         conv1 = Conv2d(inputChannels: inputChannels, outputChannels: 64, kernelSize: 7, stride: 2, padding: 3,
                        bias: false, generator: &generator)
@@ -133,7 +136,7 @@ public final class ResNet18: Layer {
         layer1 = stage(64, 64, 1)
         layer2 = stage(64, 128, 2)
         layer3 = stage(128, 256, 2)
-        layer4 = stage(256, 512, 2)
+        layer4 = stage(256, 512, outputStride / 16)
         pool = head.makePool()
         fc = head.makeOutputLayer(outputs: outputs, generator: &generator)
     }
@@ -146,7 +149,7 @@ public final class ResNet18: Layer {
     public var parameters: [NamedParameter] { children.flatMap { prefixed($0.0, $0.1.parameters) } }
     public var buffers: [NamedBuffer] { children.flatMap { prefixed($0.0, $0.1.buffers) } }
 
-    // input [N, Cin, H, W] -> output [N, outputs] ([N, outputs, H/32, W/32] with the pointwise head)
+    // input [N, Cin, H, W] -> output [N, outputs] ([N, outputs, H/s, W/s] with the pointwise head, s the output stride)
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         var y = bn1.forward(conv1.forward(x, training: training), training: training)  // with ReLU
         y = maxpool.forward(y, training: training)

@@ -157,10 +157,19 @@ extension MorphCommand.Train {
         @Option(help: "Square input size in pixels.") var inputSize = 128
         @Option(help: "How the last layer reads ResNet18's feature map: pool (global average, as torchvision), flatten (keeps where each feature is) or integral (each cell votes for each point; a softmax weighs the votes).")
         var head: HeadKind = .pool
+        @Option(help: "Input pixels per cell of ResNet18's last feature map: 32 (torchvision), or 16 (layer4 unstrided: a map twice as fine for the flatten and integral heads, layer4 costs 4x).")
+        var featureStride = 32
+
+        func validate() throws {
+            guard [16, 32].contains(featureStride) else {
+                throw ValidationError("--feature-stride must be 16 or 32, not \(featureStride)")
+            }
+        }
 
         func run() throws {
             var spec = KeypointModelSpec.standard(.landmarks, inputSize: inputSize)
             spec.head = head
+            spec.featureStride = featureStride
             try arguments.train(spec, recipe: .recipe(.landmarks), modelName: "landmarks68")
         }
     }

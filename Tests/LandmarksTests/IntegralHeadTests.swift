@@ -63,4 +63,23 @@ final class IntegralHeadTests: XCTestCase {
             XCTAssertEqual(point.y, 80, accuracy: 1e-3)
         }
     }
+
+    func testAFinerFeatureStrideIsSavedAndRebuilt() throws {
+        var spec = KeypointModelSpec.standard(.landmarks, inputSize: 64)
+        spec.head = .integral
+        spec.featureStride = 16
+        XCTAssertEqual(spec.outputCount, 3 * 68 * 4 * 4)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("fine-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try TrainedModel(spec: spec, network: spec.makeNetwork(seed: 3)).save(to: url, extra: [:], dtype: .f32)
+        let loaded = try TrainedModel(contentsOf: url)
+        XCTAssertEqual(loaded.spec.featureStride, 16)
+        XCTAssertEqual(loaded.spec.outputCount, spec.outputCount)
+
+        var metadata = spec.metadata
+        metadata["feature_stride"] = "8"
+        XCTAssertThrowsError(try KeypointModelSpec(metadata: metadata, file: "odd.safetensors")) { error in
+            XCTAssertTrue("\(error)".contains("odd.safetensors"), "\(error)")
+        }
+    }
 }

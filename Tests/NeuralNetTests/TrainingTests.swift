@@ -118,6 +118,11 @@ final class TrainingTests: XCTestCase {
         XCTAssertGreaterThan(model.fc.parameters[0].parameter.grad.array.map(abs).max()!, 0, "the head learns")
         XCTAssertTrue(model.layer4.parameters.allSatisfy { $0.parameter.grad.array.allSatisfy { $0 == 0 } },
                       "the trained layers are left alone until the head has weights")
+
+        let fine = ResNet18(inputChannels: 1, outputs: 6, seed: 8, head: .pointwise, outputStride: 16)
+        XCTAssertEqual(fine.parameters.map(\.parameter.value.shape), model.parameters.map(\.parameter.value.shape),
+                       "the same weights")
+        XCTAssertEqual(fine.forward(randomTensor([2, 1, 96, 64], seed: 11), training: false).shape, [2, 6, 6, 4])
     }
 
     func testSmallCNNOverfitsABatch() {
