@@ -13,8 +13,11 @@ struct IntegralHead {
     /// The feature map's size in cells.
     let gridWidth: Int, gridHeight: Int
 
-    /// Network outputs per example: 3 * P * h * w.
-    var outputCount: Int { 3 * points * cells }
+    /// Output channels: P scores, P x offsets, P y offsets.
+    var channels: Int { 3 * points }
+
+    /// Network outputs per example: 3P * h * w.
+    var outputCount: Int { channels * cells }
 
     private var cells: Int { gridWidth * gridHeight }
 
@@ -62,7 +65,7 @@ struct IntegralHead {
     /// gradient carried back through the soft-argmax to the output's shape.
     func loss(_ output: Tensor, _ target: Tensor, kind: LossKind) -> Loss.Result {
         let n = output.shape[0]
-        precondition(output.count == n * outputCount, "integral head expects [N, \(3 * points), \(gridHeight), \(gridWidth)], got \(output.shape)")
+        precondition(output.count == n * outputCount, "integral head expects [N, \(channels), \(gridHeight), \(gridWidth)], got \(output.shape)")
         let coordinates = Tensor(shape: [n, 2 * points])
         for row in 0..<n { self.coordinates(output.data + row * outputCount, into: coordinates.data + row * 2 * points) }
         let result = kind.evaluate(coordinates, target)

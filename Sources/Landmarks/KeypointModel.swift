@@ -120,7 +120,7 @@ public struct KeypointModelSpec: Sendable {
             case .flatten: .flatten(height: featureMap.height, width: featureMap.width)
             case .integral: .pointwise
             }
-            return ResNet18(inputChannels: 1, outputs: integralHead.map { 3 * $0.points } ?? outputCount, seed: seed,
+            return ResNet18(inputChannels: 1, outputs: integralHead?.channels ?? outputCount, seed: seed,
                             head: resnetHead, outputStride: featureStride)
         }
     }
@@ -171,7 +171,7 @@ public struct KeypointModelSpec: Sendable {
         spec.cropMargin = metadata["crop_margin"].flatMap(Double.init) ?? spec.cropMargin
         spec.head = metadata["head"].flatMap(HeadKind.init(rawValue:)) ?? .pool
         spec.featureStride = metadata["feature_stride"].flatMap(Int.init) ?? 32
-        guard [16, 32].contains(spec.featureStride) else {
+        guard ResNet18.outputStrides.contains(spec.featureStride) else {
             throw LandmarksError.badModel(file: file, reason: "feature_stride \(spec.featureStride) is neither 16 nor 32")
         }
         self = spec

@@ -116,6 +116,9 @@ public final class ResNet18: Layer {
     public let fc: Layer
     private let maxpool = MaxPool2d(kernelSize: 3, stride: 2, padding: 1), pool: Layer?
 
+    /// The output strides on offer: 32 (torchvision's), or 16 with layer4 unstrided.
+    public static let outputStrides = [16, 32]
+
     /// Creates the network with weights drawn from a generator seeded with `seed` (nil: zero
     /// kernels, for weights loaded right after). The first convolution skips its input gradient
     /// (set `conv1.computesInputGradient` to get it). `outputStride` 16 leaves layer4 unstrided, for
@@ -123,7 +126,7 @@ public final class ResNet18: Layer {
     /// size is fixed: its side / `outputStride` (rounded up) must be the head's size.
     public init(inputChannels: Int = 3, outputs: Int = 1000, seed: UInt64? = 0, head: ResNetHead = .globalAveragePool,
                 outputStride: Int = 32) {
-        precondition(outputStride == 32 || outputStride == 16, "ResNet18's output stride is 32 or 16, not \(outputStride)")
+        precondition(ResNet18.outputStrides.contains(outputStride), "ResNet18's output stride is 32 or 16, not \(outputStride)")
         var generator = seed.map(SplitMix64.init(seed:))
         conv1 = Conv2d(inputChannels: inputChannels, outputChannels: 64, kernelSize: 7, stride: 2, padding: 3,
                        bias: false, generator: &generator)

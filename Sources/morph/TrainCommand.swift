@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Imaging
 import Landmarks
+import NeuralNet
 
 extension MorphCommand {
     /// `morph train`: train a detector.
@@ -161,7 +162,7 @@ extension MorphCommand.Train {
         var featureStride = 32
 
         func validate() throws {
-            guard [16, 32].contains(featureStride) else {
+            guard ResNet18.outputStrides.contains(featureStride) else {
                 throw ValidationError("--feature-stride must be 16 or 32, not \(featureStride)")
             }
         }
