@@ -61,9 +61,26 @@ struct IntegralHead {
         }
     }
 
+    /// The cells around point (`x`, `y`) ([-1, 1] units) with bilinear weights summing to 1: the
+    /// weighted mean of their centres is the point (clamped to the grid's outermost centres).
+    func cellTarget(x: Float, y: Float) -> [(cell: Int, weight: Float)] {
+        // Cell coordinates: cell i's centre is at i.
+        func split(_ value: Float, _ size: Int) -> [(index: Int, weight: Float)] {
+            let u = min(max((value + 1) / 2 * Float(size) - 0.5, 0), Float(size - 1))
+            let low = min(Int(u), size - 1)
+            let fraction = u - Float(low)
+            return fraction > 0 ? [(low, 1 - fraction), (low + 1, fraction)] : [(low, Float(1))]
+        }
+        return split(y, gridHeight).flatMap { row in
+            split(x, gridWidth).map { column in (row.index * gridWidth + column.index, row.weight * column.weight) }
+        }
+    }
+
     /// `kind`'s loss on the coordinates of `output` [N, 3P, h, w] against `target` [N, 2P], with its
-    /// gradient carried back through the soft-argmax to the output's shape.
-    func loss(_ output: Tensor, _ target: Tensor, kind: LossKind) -> Loss.Result {
+    /// gradient carried back through the soft-argmax to the output's shape; plus, when `cellWeight`
+    /// is above 0, that weight times the cross-entropy of each point's cell softmax against
+    /// `cellTarget` (mean over points), which teaches the scores to peak where the point is.
+    func loss(_ output: Tensor, _ target: Tensor, kind: LossKind, cellWeight: Float = 0) -> Loss.Result {
         let n = output.shape[0]
         precondition(output.count == n * outputCount, "integral head expects [N, \(channels), \(gridHeight), \(gridWidth)], got \(output.shape)")
         let coordinates = Tensor(shape: [n, 2 * points])
@@ -71,6 +88,7 @@ struct IntegralHead {
         let result = kind.evaluate(coordinates, target)
         let gradient = Tensor(shape: output.shape)
         var p = [Float](repeating: 0, count: cells)
+        var crossEntropy = 0.0
         for row in 0..<n {
             let out = output.data + row * outputCount, grad = gradient.data + row * outputCount
             for k in 0..<points {
@@ -84,8 +102,16 @@ struct IntegralHead {
                     grad[(points + k) * cells + c] = p[c] * gx
                     grad[(2 * points + k) * cells + c] = p[c] * gy
                 }
+                guard cellWeight > 0 else { continue }
+                // Cross-entropy -sum t log p; its gradient on the scores is p - t.
+                let scale = cellWeight / Float(n * points)
+                for c in 0..<cells { grad[k * cells + c] += scale * p[c] }
+                for (c, t) in cellTarget(x: target.data[row * 2 * points + 2 * k], y: target.data[row * 2 * points + 2 * k + 1]) {
+                    grad[k * cells + c] -= scale * t
+                    crossEntropy -= Double(t) * log(Double(max(p[c], .leastNormalMagnitude)))
+                }
             }
         }
-        return (result.value, gradient)
+        return (result.value + cellWeight * Float(crossEntropy / Double(n * points)), gradient)
     }
 }

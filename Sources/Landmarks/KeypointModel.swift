@@ -234,9 +234,10 @@ public struct KeypointModelSpec: Sendable {
         }
     }
 
-    /// The training loss `kind` of network `output` against `target` [N, 2P], with its gradient.
-    func loss(_ output: Tensor, _ target: Tensor, kind: LossKind) -> Loss.Result {
-        integralHead?.loss(output, target, kind: kind) ?? kind.evaluate(output, target)
+    /// The training loss `kind` of network `output` against `target` [N, 2P], with its gradient;
+    /// `cellWeight` weighs the integral head's cell-score cross-entropy (see `IntegralHead.loss`).
+    func loss(_ output: Tensor, _ target: Tensor, kind: LossKind, cellWeight: Float = 0) -> Loss.Result {
+        integralHead?.loss(output, target, kind: kind, cellWeight: cellWeight) ?? kind.evaluate(output, target)
     }
 }
 

@@ -8,6 +8,7 @@ final class KeypointTrainingTask: TrainingTask {
     let train: [TrainingExample]
     let validation: [TrainingExample]
     let lossKind: LossKind
+    let cellLossWeight: Float
     private let builder: BatchBuilder
 
     init(spec: KeypointModelSpec, options: TrainingOptions, train: [TrainingExample], validation: [TrainingExample]) {
@@ -15,6 +16,7 @@ final class KeypointTrainingTask: TrainingTask {
         self.train = train
         self.validation = validation
         lossKind = options.loss
+        cellLossWeight = options.cellLossWeight
         network = spec.makeNetwork(seed: options.seed)
         builder = BatchBuilder(spec: spec, augmentation: options.augmentation)
     }
@@ -26,7 +28,7 @@ final class KeypointTrainingTask: TrainingTask {
         _ = builder.fill(train, indices: indices, seed: seed, input: input, target: target)
     }
 
-    func loss(_ output: Tensor, _ target: Tensor) -> Loss.Result { spec.loss(output, target, kind: lossKind) }
+    func loss(_ output: Tensor, _ target: Tensor) -> Loss.Result { spec.loss(output, target, kind: lossKind, cellWeight: cellLossWeight) }
 
     func validate() -> (loss: Double, metric: Double, pixelError: Double?) {
         let summary = evaluate(validation).summary

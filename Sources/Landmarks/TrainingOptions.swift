@@ -19,6 +19,9 @@ public struct TrainingOptions: Sendable {
     public var cosine = false
     /// The loss function.
     public var loss = LossKind.mse
+    /// Weight of the integral head's cell-score cross-entropy in the training loss (0: none; the
+    /// validation loss leaves it out).
+    public var cellLossWeight: Float = 0
     /// Seed of initialisation, data order and augmentation.
     public var seed: UInt64 = 1
     /// Random changes applied to each training crop.

@@ -160,18 +160,25 @@ extension MorphCommand.Train {
         var head: HeadKind = .pool
         @Option(help: "Input pixels per cell of ResNet18's last feature map: 32 (torchvision), or 16 (layer4 unstrided: a map twice as fine for the flatten and integral heads, layer4 costs 4x).")
         var featureStride = 32
+        @Option(help: ArgumentHelp("Integral head: weight of a cross-entropy that teaches each point's cell scores to peak at its cell (0: none).",
+                                   discussion: "The target splits each point over the 4 nearest cell centres (bilinear weights), so the scores learn where the point is and each cell's offset learns the rest."))
+        var cellLossWeight: Float = 0
 
         func validate() throws {
             guard ResNet18.outputStrides.contains(featureStride) else {
                 throw ValidationError("--feature-stride must be 16 or 32, not \(featureStride)")
             }
+            guard cellLossWeight >= 0 else { throw ValidationError("--cell-loss-weight must be 0 or more") }
+            if cellLossWeight > 0, head != .integral { throw ValidationError("--cell-loss-weight needs --head integral") }
         }
 
         func run() throws {
             var spec = KeypointModelSpec.standard(.landmarks, inputSize: inputSize)
             spec.head = head
             spec.featureStride = featureStride
-            try arguments.train(spec, recipe: .recipe(.landmarks), modelName: "landmarks68")
+            var recipe = TrainingOptions.recipe(.landmarks)
+            recipe.cellLossWeight = cellLossWeight
+            try arguments.train(spec, recipe: recipe, modelName: "landmarks68")
         }
     }
 }

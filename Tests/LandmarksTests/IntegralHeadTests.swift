@@ -43,6 +43,35 @@ final class IntegralHeadTests: XCTestCase {
         }
     }
 
+    func testCellLossGradientMatchesFiniteDifferences() {
+        let output = Tensor(shape: [2, 6, 2, 3], values: (0..<72).map { Float(cos(Double($0) * 0.9)) })
+        let target = Tensor(shape: [2, 4], values: [0.3, -0.5, -0.2, 0.4, 0.6, 0.1, -0.7, -0.3])
+        let loss = { (output: Tensor) in self.head.loss(output, target, kind: .l1, cellWeight: 2) }
+        let plain = head.loss(output, target, kind: .l1)
+        let analytic = loss(output)
+        XCTAssertGreaterThan(analytic.value, plain.value + 1, "the cross-entropy adds to the loss")
+        for i in [0, 4, 8, 11, 13, 17, 20, 29, 36, 50] {
+            let plus = output.copy(), minus = output.copy()
+            plus[i] += 1e-3
+            minus[i] -= 1e-3
+            XCTAssertEqual(analytic.gradient[i], (loss(plus).value - loss(minus).value) / 2e-3, accuracy: 2e-3, "element \(i)")
+        }
+    }
+
+    func testCellTargetSplitsAPointOverTheNearestCentres() {
+        // 3x2 grid: centres x in {-2/3, 0, 2/3}, y in {-1/2, 1/2}.
+        for (x, y) in [(Float(0.25), Float(-0.1)), (-0.9, 0.7), (0, 0.5), (0.7, -0.6)] {
+            let cells = head.cellTarget(x: x, y: y)
+            XCTAssertEqual(cells.reduce(0) { $0 + $1.weight }, 1, accuracy: 1e-6)
+            let meanX = cells.reduce(Float(0)) { $0 + $1.weight * (Float(2 * ($1.cell % 3) + 1) / 3 - 1) }
+            let meanY = cells.reduce(Float(0)) { $0 + $1.weight * (Float(2 * ($1.cell / 3) + 1) / 2 - 1) }
+            XCTAssertEqual(meanX, min(max(x, -2.0 / 3), 2.0 / 3), accuracy: 1e-5, "x of (\(x), \(y)), clamped to the centres")
+            XCTAssertEqual(meanY, min(max(y, -0.5), 0.5), accuracy: 1e-5, "y of (\(x), \(y)), clamped to the centres")
+        }
+        XCTAssertEqual(head.cellTarget(x: 0.25, y: -0.1).count, 4)
+        XCTAssertEqual(head.cellTarget(x: 0, y: 0.5).map(\.cell), [4], "on a centre: that cell alone")
+    }
+
     func testAnIntegralModelPredictsPointsAndStartsFromAPooledOne() throws {
         var spec = KeypointModelSpec.standard(.landmarks, inputSize: 64)
         spec.head = .integral
