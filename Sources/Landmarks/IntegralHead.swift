@@ -67,7 +67,7 @@ struct IntegralHead {
         // Cell coordinates: cell i's centre is at i.
         func split(_ value: Float, _ size: Int) -> [(index: Int, weight: Float)] {
             let u = min(max((value + 1) / 2 * Float(size) - 0.5, 0), Float(size - 1))
-            let low = min(Int(u), size - 1)
+            let low = Int(u)
             let fraction = u - Float(low)
             return fraction > 0 ? [(low, 1 - fraction), (low + 1, fraction)] : [(low, Float(1))]
         }
@@ -89,6 +89,8 @@ struct IntegralHead {
         let gradient = Tensor(shape: output.shape)
         var p = [Float](repeating: 0, count: cells)
         var crossEntropy = 0.0
+        // Cross-entropy -sum t log p, mean over points; its gradient on the scores is p - t.
+        let cellScale = cellWeight / Float(n * points)
         for row in 0..<n {
             let out = output.data + row * outputCount, grad = gradient.data + row * outputCount
             for k in 0..<points {
@@ -97,17 +99,15 @@ struct IntegralHead {
                 weights(out, point: k, into: &p)
                 for c in 0..<cells {
                     let v = vote(out, point: k, cell: c)
-                    // d point / d offset = weight; d point / d score = weight * (vote - point).
-                    grad[k * cells + c] = p[c] * (gx * (v.x - x) + gy * (v.y - y))
+                    // d point / d offset = weight; d point / d score = weight * (vote - point); the
+                    // cross-entropy adds its p here and its -t below.
+                    grad[k * cells + c] = p[c] * (gx * (v.x - x) + gy * (v.y - y) + cellScale)
                     grad[(points + k) * cells + c] = p[c] * gx
                     grad[(2 * points + k) * cells + c] = p[c] * gy
                 }
                 guard cellWeight > 0 else { continue }
-                // Cross-entropy -sum t log p; its gradient on the scores is p - t.
-                let scale = cellWeight / Float(n * points)
-                for c in 0..<cells { grad[k * cells + c] += scale * p[c] }
                 for (c, t) in cellTarget(x: target.data[row * 2 * points + 2 * k], y: target.data[row * 2 * points + 2 * k + 1]) {
-                    grad[k * cells + c] -= scale * t
+                    grad[k * cells + c] -= cellScale * t
                     crossEntropy -= Double(t) * log(Double(max(p[c], .leastNormalMagnitude)))
                 }
             }
