@@ -172,7 +172,7 @@ public struct KeypointModelSpec: Sendable {
         spec.head = metadata["head"].flatMap(HeadKind.init(rawValue:)) ?? .pool
         spec.featureStride = metadata["feature_stride"].flatMap(Int.init) ?? 32
         guard ResNet18.outputStrides.contains(spec.featureStride) else {
-            throw LandmarksError.badModel(file: file, reason: "feature_stride \(spec.featureStride) is neither 16 nor 32")
+            throw LandmarksError.badModel(file: file, reason: "feature_stride \(spec.featureStride) is not \(ResNet18.outputStridesText)")
         }
         self = spec
     }

@@ -119,6 +119,9 @@ public final class ResNet18: Layer {
     /// The output strides on offer: 32 (torchvision's), or 16 with layer4 unstrided.
     public static let outputStrides = [16, 32]
 
+    /// The output strides on offer, for messages ("16 or 32").
+    public static var outputStridesText: String { outputStrides.map(String.init).joined(separator: " or ") }
+
     /// Creates the network with weights drawn from a generator seeded with `seed` (nil: zero
     /// kernels, for weights loaded right after). The first convolution skips its input gradient
     /// (set `conv1.computesInputGradient` to get it). `outputStride` 16 leaves layer4 unstrided, for
@@ -126,7 +129,7 @@ public final class ResNet18: Layer {
     /// size is fixed: its side / `outputStride` (rounded up) must be the head's size.
     public init(inputChannels: Int = 3, outputs: Int = 1000, seed: UInt64? = 0, head: ResNetHead = .globalAveragePool,
                 outputStride: Int = 32) {
-        precondition(ResNet18.outputStrides.contains(outputStride), "ResNet18's output stride is 32 or 16, not \(outputStride)")
+        precondition(ResNet18.outputStrides.contains(outputStride), "ResNet18's output stride is \(ResNet18.outputStridesText), not \(outputStride)")
         var generator = seed.map(SplitMix64.init(seed:))
         conv1 = Conv2d(inputChannels: inputChannels, outputChannels: 64, kernelSize: 7, stride: 2, padding: 3,
                        bias: false, generator: &generator)

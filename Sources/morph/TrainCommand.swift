@@ -166,7 +166,7 @@ extension MorphCommand.Train {
 
         func validate() throws {
             guard ResNet18.outputStrides.contains(featureStride) else {
-                throw ValidationError("--feature-stride must be 16 or 32, not \(featureStride)")
+                throw ValidationError("--feature-stride must be \(ResNet18.outputStridesText), not \(featureStride)")
             }
             guard cellLossWeight >= 0 else { throw ValidationError("--cell-loss-weight must be 0 or more") }
             if cellLossWeight > 0, head != .integral { throw ValidationError("--cell-loss-weight needs --head integral") }

@@ -109,6 +109,7 @@ final class IntegralHeadTests: XCTestCase {
         metadata["feature_stride"] = "8"
         XCTAssertThrowsError(try KeypointModelSpec(metadata: metadata, file: "odd.safetensors")) { error in
             XCTAssertTrue("\(error)".contains("odd.safetensors"), "\(error)")
+            XCTAssertTrue("\(error)".contains("not 16 or 32"), "\(error)")
         }
     }
 }
