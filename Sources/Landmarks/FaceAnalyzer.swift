@@ -175,13 +175,22 @@ public final class FaceAnalyzer {
     /// `faces`, largest keypoint box first, without the found faces whose keypoints settle worse than
     /// `minimumConfidence` and those whose keypoint box lies inside a larger kept face's, at least as
     /// settled, by more than `nestedShare` of its area (faces do not nest: such a face is part of the
-    /// larger one, usually its mouth and chin taken for a face, or the same face found twice).
+    /// larger one, usually its mouth and chin taken for a face). Two found faces whose keypoint boxes
+    /// each lie inside the other's by more than that share are the same face found twice: the more
+    /// settled one stays.
     public static func kept(_ faces: [AnalyzedFace], minimumConfidence: Double, nestedShare: Double) -> [AnalyzedFace] {
         var kept = [(face: AnalyzedFace, extent: Box)]()
         let ordered = faces.map { (face: $0, extent: Box(enclosing: $0.points)) }.sorted { $0.extent.area > $1.extent.area }
         for (face, extent) in ordered {
             if face.origin == .detected {
                 if face.confidence < minimumConfidence { continue }
+                // Kept boxes are at least as large: covering a share of the kept one's area covers as much of this one's.
+                if let twin = kept.firstIndex(where: {
+                    $0.face.origin == .detected && extent.intersection($0.extent) > nestedShare * $0.extent.area
+                }) {
+                    if face.confidence > kept[twin].face.confidence { kept[twin] = (face, extent) }
+                    continue
+                }
                 if kept.contains(where: {
                     $0.face.confidence >= face.confidence && extent.intersection($0.extent) > nestedShare * extent.area
                 }) { continue }

@@ -90,11 +90,19 @@ public struct FaceFinderReport: Codable, Sendable {
 public enum FaceFinderEvaluation {
     /// The detection among `detections` that hits `truth` (see `FaceFinderReport.hitRate`), if any.
     public static func hit(_ detections: [FaceDetection], truth: Box) -> FaceDetection? {
-        let truthSize = (truth.width * truth.height).squareRoot()
-        return detections.first { detection in
-            let ratio = (detection.box.width * detection.box.height).squareRoot() / truthSize
-            return truth.contains(detection.box.center) && ratio >= 0.5 && ratio <= 2
-        }
+        detections.first { hits($0.box, truth: truth) }
+    }
+
+    /// The first of `faces` whose keypoints' box hits `truth`: what `morph detect` reports is judged,
+    /// not the finder's box it started from.
+    public static func hit(_ faces: [AnalyzedFace], truth: Box) -> AnalyzedFace? {
+        faces.first { hits(Box(enclosing: $0.points), truth: truth) }
+    }
+
+    /// Whether `box`'s centre lies inside `truth` and its size is 0.5-2x of it.
+    static func hits(_ box: Box, truth: Box) -> Bool {
+        let ratio = (box.width * box.height / (truth.width * truth.height)).squareRoot()
+        return truth.contains(box.center) && ratio >= 0.5 && ratio <= 2
     }
 
     /// Runs `finder` on every example's photo.

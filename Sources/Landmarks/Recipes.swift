@@ -37,8 +37,9 @@ extension TrainingOptions {
                                    augmentation: Augmentation(scale: 0.15, shift: 0.15, rotationDegrees: 20, flip: true,
                                                               brightness: 0.2, contrast: 0.3, blurProbability: 0.2))
         case .landmarks:
+            // The shipped model's recipe, with `morph train landmarks`' defaults: integral head, stride 16, cell cross-entropy 1.
             return TrainingOptions(epochs: 60, batchSize: 32, learningRate: 1e-3, weightDecay: 1e-4, adamW: true,
-                                   cosineWarmupEpochs: 1, loss: .l1,
+                                   cosineWarmupEpochs: 1, loss: .wing,
                                    augmentation: Augmentation(scale: 0.15, shift: 0.1, rotationDegrees: 30, flip: true,
                                                               brightness: 0.2, contrast: 0.3, blurProbability: 0.2))
         }

@@ -74,7 +74,7 @@ extension MorphCommand.Eval {
         @Option(help: ArgumentHelp(
             "Face boxes from the ground-truth landmarks (truth), the face finder (detector), or all of `morph detect` (pipeline).",
             discussion: "detector: the finder's first box that hits the face, then --refine and --flip as given. pipeline: "
-                + "the finder's boxes the verifier passes, each with its 2 re-crops, the confidence and nesting checks, then the largest face that hits."))
+                + "the finder's boxes the verifier passes, each with its 2 re-crops, the confidence and nesting checks, then the largest face whose keypoints' box hits."))
         var boxes = "truth"
         @Option(help: "Face finder model, for --boxes detector or pipeline.") var finder = "models/faces.safetensors"
         @Option(help: "With --boxes pipeline: the face verifier model (none: every finder box goes to the keypoint model).")
@@ -113,7 +113,7 @@ extension MorphCommand.Eval {
                         FaceFinderEvaluation.hit(faceFinder.detect(example.image), truth: example.landmarkBox)?.box
                     }, refine: refine, flip: flip, folder: folder, progress: progress)
             } else {
-                // What `morph detect` reports; the face is the largest reported one whose box hits the annotated one.
+                // What `morph detect` reports; the face is the largest reported one whose keypoints' box hits the annotated one.
                 let analyzer = FaceAnalyzer(finder: try FaceFinder(contentsOf: URL(fileURLWithPath: finder)),
                                             verifier: try faceVerifier(verifier), landmarks: trained)
                 analyzer.minimumConfidence = minimumConfidence
@@ -121,9 +121,7 @@ extension MorphCommand.Eval {
                 report = try LandmarkEvaluation.run(
                     examples: examples, scheme: trained.spec.scheme, boxes: boxes, refine: FaceAnalyzer.refinePasses,
                     flip: false, folder: folder, progress: progress) { example in
-                    analyzer.faces(in: example.image).faces.first { face in
-                        FaceFinderEvaluation.hit([FaceDetection(box: face.box, score: face.score)], truth: example.landmarkBox) != nil
-                    }?.points
+                    FaceFinderEvaluation.hit(analyzer.faces(in: example.image).faces, truth: example.landmarkBox)?.points
                 }
             }
             LandmarkReportPrinter.print(report, folder: output)
@@ -191,7 +189,7 @@ extension MorphCommand.Eval.Faces {
     /// Hit rate and boxes per photo of the `detected` boxes (the finder's at its `shipped` threshold,
     /// then the verifier's if any) when faces are dropped as `morph detect` drops them: keypoints that do
     /// not settle (confidence below a cut-off, see `FaceAnalyzer.minimumConfidence`) or lie inside a
-    /// larger face (`nestedShare`).
+    /// larger face (`nestedShare`). A face is found when its keypoints' box hits the annotated one.
     func printVerification(_ detected: [[FaceDetection]], examples: [TrainingExample], shipped: Double, model: TrainedModel) {
         let predictor = KeypointPredictor(model: model)
         let analysed = zip(detected, examples).map { detections, example in
@@ -203,7 +201,6 @@ extension MorphCommand.Eval.Faces {
             var hits = 0, boxes = 0
             for (faces, example) in zip(analysed, examples) {
                 let kept = FaceAnalyzer.kept(faces, minimumConfidence: cutoff, nestedShare: nestedShare)
-                    .map { FaceDetection(box: $0.box, score: $0.score) }
                 boxes += kept.count
                 if FaceFinderEvaluation.hit(kept, truth: example.landmarkBox) != nil { hits += 1 }
             }

@@ -153,31 +153,34 @@ extension MorphCommand.Train {
     /// `morph train landmarks`: the 68-point ResNet18 on 300-W.
     struct Landmarks: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "68-point ResNet18 on 300-W face crops (grey, AdamW + cosine, L1, augmented).")
+            abstract: "68-point ResNet18 on 300-W face crops (grey, integral head at stride 16, AdamW + cosine, wing loss, augmented).",
+            discussion: "The defaults are the shipped model's recipe: `morph train landmarks --data DATA/300w --seed 21` trains it from scratch.")
         @OptionGroup var arguments: TrainingArguments
         @Option(help: "Square input size in pixels.") var inputSize = 128
         @Option(help: "How the last layer reads ResNet18's feature map: pool (global average, as torchvision), flatten (keeps where each feature is) or integral (each cell votes for each point; a softmax weighs the votes).")
-        var head: HeadKind = .pool
-        @Option(help: "Input pixels per cell of ResNet18's last feature map: 32 (torchvision), or 16 (layer4 unstrided: a map twice as fine for the flatten and integral heads, layer4 costs 4x).")
-        var featureStride = 32
-        @Option(help: ArgumentHelp("Integral head: weight of a cross-entropy that teaches each point's cell scores to peak at its cell (0: none).",
+        var head: HeadKind = .integral
+        @Option(help: "Input pixels per cell of ResNet18's last feature map: 32 (torchvision), or 16 (layer4 unstrided: a map twice as fine for the flatten and integral heads, layer4 costs 4x). Default: 16 for the integral head, 32 otherwise.")
+        var featureStride: Int?
+        @Option(help: ArgumentHelp("Integral head: weight of a cross-entropy that teaches each point's cell scores to peak at its cell (0: none; default: 1 for the integral head).",
                                    discussion: "The target splits each point over the 4 nearest cell centres (bilinear weights), so the scores learn where the point is and each cell's offset learns the rest."))
-        var cellLossWeight: Float = 0
+        var cellLossWeight: Float?
 
         func validate() throws {
-            guard ResNet18.outputStrides.contains(featureStride) else {
+            if let featureStride, !ResNet18.outputStrides.contains(featureStride) {
                 throw ValidationError("--feature-stride must be \(ResNet18.outputStridesText), not \(featureStride)")
             }
-            guard cellLossWeight >= 0 else { throw ValidationError("--cell-loss-weight must be 0 or more") }
-            if cellLossWeight > 0, head != .integral { throw ValidationError("--cell-loss-weight needs --head integral") }
+            if let cellLossWeight {
+                guard cellLossWeight >= 0 else { throw ValidationError("--cell-loss-weight must be 0 or more") }
+                if cellLossWeight > 0, head != .integral { throw ValidationError("--cell-loss-weight needs --head integral") }
+            }
         }
 
         func run() throws {
             var spec = KeypointModelSpec.standard(.landmarks, inputSize: inputSize)
             spec.head = head
-            spec.featureStride = featureStride
+            spec.featureStride = featureStride ?? (head == .integral ? 16 : 32)
             var recipe = TrainingOptions.recipe(.landmarks)
-            recipe.cellLossWeight = cellLossWeight
+            recipe.cellLossWeight = cellLossWeight ?? (head == .integral ? 1 : 0)
             try arguments.train(spec, recipe: recipe, modelName: "landmarks68")
         }
     }

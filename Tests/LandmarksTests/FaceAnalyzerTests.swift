@@ -33,4 +33,14 @@ final class FaceAnalyzerTests: XCTestCase {
         XCTAssertEqual(FaceAnalyzer.kept([given, whole], minimumConfidence: 0.5, nestedShare: 0.5).map(\.origin),
                        [.detected, .manualBox])
     }
+
+    func testTheSameFaceFoundTwiceKeepsTheMoreSettledOne() {
+        let looser = face(x: 100, y: 100, side: 201, confidence: 0.85)    // the larger keypoint box, less settled
+        let settled = face(x: 101, y: 100, side: 199, confidence: 0.99)
+        let elsewhere = face(x: 400, y: 100, side: 120, confidence: 0.7)
+        let kept = FaceAnalyzer.kept([looser, elsewhere, settled], minimumConfidence: 0.5, nestedShare: 0.5)
+        XCTAssertEqual(kept.map(\.confidence), [0.99, 0.7])
+        XCTAssertEqual(FaceAnalyzer.kept([settled, looser], minimumConfidence: 0.5, nestedShare: 0.5).map(\.confidence), [0.99])
+        XCTAssertEqual(FaceAnalyzer.kept([looser, settled], minimumConfidence: 0.5, nestedShare: 1).count, 2)
+    }
 }

@@ -78,6 +78,20 @@ final class FaceFinderTests: XCTestCase {
         XCTAssertNil(FaceFinderEvaluation.hit([FaceDetection(box: Box(x: 140, y: 140, width: 20, height: 20), score: 1)], truth: truth))
     }
 
+    func testAReportedFaceIsJudgedByItsKeypointsNotItsFinderBox() {
+        let truth = Box(x: 100, y: 100, width: 100, height: 100)
+        func face(finderBox: Box, keypointsFrom origin: Double, side: Double) -> AnalyzedFace {
+            let points = [Point(x: origin, y: origin), Point(x: origin + side, y: origin + side)]
+            return AnalyzedFace(box: finderBox, score: 1, points: points, confidence: 1, origin: .detected)
+        }
+        // A small finder box on the chin whose keypoints settled on the whole face: found.
+        let settled = face(finderBox: Box(x: 130, y: 185, width: 40, height: 40), keypointsFrom: 102, side: 96)
+        XCTAssertEqual(FaceFinderEvaluation.hit([settled], truth: truth)?.points, settled.points)
+        // A finder box on the face whose keypoints wandered off: missed.
+        let wandered = face(finderBox: truth, keypointsFrom: 190, side: 100)
+        XCTAssertNil(FaceFinderEvaluation.hit([wandered], truth: truth))
+    }
+
     func testFocalLossGradientMatchesFiniteDifferences() {
         let shape = [1, 5, 2, 2]
         let output = Tensor(shape: shape, values: (0..<20).map { Float(sin(Double($0))) })
