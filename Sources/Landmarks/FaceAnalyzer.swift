@@ -33,6 +33,9 @@ public struct AnalyzedFace: Sendable {
         self.confidence = confidence
         self.origin = origin
     }
+
+    /// The box enclosing the keypoints: where the face is, whichever box it started from.
+    public var keypointBox: Box { Box(enclosing: points) }
 }
 
 /// A decoded, analysed photo.
@@ -180,7 +183,7 @@ public final class FaceAnalyzer {
     /// settled one stays.
     public static func kept(_ faces: [AnalyzedFace], minimumConfidence: Double, nestedShare: Double) -> [AnalyzedFace] {
         var kept = [(face: AnalyzedFace, extent: Box)]()
-        let ordered = faces.map { (face: $0, extent: Box(enclosing: $0.points)) }.sorted { $0.extent.area > $1.extent.area }
+        let ordered = faces.map { (face: $0, extent: $0.keypointBox) }.sorted { $0.extent.area > $1.extent.area }
         for (face, extent) in ordered {
             if face.origin == .detected {
                 if face.confidence < minimumConfidence { continue }

@@ -96,7 +96,7 @@ public enum FaceFinderEvaluation {
     /// The first of `faces` whose keypoints' box hits `truth`: what `morph detect` reports is judged,
     /// not the finder's box it started from.
     public static func hit(_ faces: [AnalyzedFace], truth: Box) -> AnalyzedFace? {
-        faces.first { hits(Box(enclosing: $0.points), truth: truth) }
+        faces.first { hits($0.keypointBox, truth: truth) }
     }
 
     /// Whether `box`'s centre lies inside `truth` and its size is 0.5-2x of it.
