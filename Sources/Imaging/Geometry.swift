@@ -156,4 +156,25 @@ public struct AffineTransform: Equatable, Sendable {
         let ty = to.0.y - (im * from.0.x + re * from.0.y)
         return AffineTransform(a: re, b: -im, c: im, d: re, tx: tx, ty: ty)
     }
+    /// The similarity (rotation, uniform scale, translation) that best maps `source` onto `target` in
+    /// the least-squares sense, or nil when fewer than two source points are distinct.
+    public static func similarity(fitting source: [Point], to target: [Point]) -> AffineTransform? {
+        precondition(source.count == target.count && !source.isEmpty, "similarity needs matching point lists")
+        let n = Double(source.count)
+        let ps = Point(x: source.map(\.x).reduce(0, +) / n, y: source.map(\.y).reduce(0, +) / n)
+        let pt = Point(x: target.map(\.x).reduce(0, +) / n, y: target.map(\.y).reduce(0, +) / n)
+        // With centred points as complex numbers, the best factor is sum(q conj(p)) / sum(|p|^2).
+        var re = 0.0, im = 0.0, norm = 0.0
+        for (p, q) in zip(source, target) {
+            let sx = p.x - ps.x, sy = p.y - ps.y, tx = q.x - pt.x, ty = q.y - pt.y
+            re += tx * sx + ty * sy
+            im += ty * sx - tx * sy
+            norm += sx * sx + sy * sy
+        }
+        guard norm > 1e-12 else { return nil }
+        re /= norm
+        im /= norm
+        return AffineTransform(a: re, b: -im, c: im, d: re, tx: pt.x - (re * ps.x - im * ps.y),
+                               ty: pt.y - (im * ps.x + re * ps.y))
+    }
 }

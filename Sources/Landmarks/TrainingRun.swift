@@ -103,6 +103,13 @@ public struct TrainingRun {
         return (best, worst)
     }
 
+    /// Writes `images` as a contact sheet of 8 columns called `name` (a .png) into the run folder.
+    func writeSheet(_ images: [Image], name: String) throws {
+        guard !images.isEmpty else { return }
+        try ImageFile.write(ContactSheet.make(images, columns: 8, cell: max(images[0].width, images[0].height)),
+                            to: folder.appendingPathComponent(name).path)
+    }
+
     /// Writes `summary.json` (pretty-printed, sorted keys).
     func writeSummary<T: Encodable>(_ summary: T) throws {
         let encoder = JSONEncoder()

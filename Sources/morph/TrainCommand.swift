@@ -10,7 +10,7 @@ extension MorphCommand {
         static let configuration = CommandConfiguration(
             abstract: "Train the keypoint detectors (weights go to models/ by default).",
             subcommands: [Nose.self, IMM.self, SecondStage<NoseNetwork>.self, SecondStage<IMMPointsNetwork>.self,
-                          Landmarks.self, Faces.self, Verifier.self, Compare.self])
+                          Landmarks.self, Faces.self, Verifier.self, Identity.self, Compare.self])
     }
 }
 
@@ -243,6 +243,36 @@ extension MorphCommand.Train {
             print(String(format: "threshold %.3f: keeps %.1f%% of %d validation face boxes, drops %.1f%% of %d other boxes",
                          report.threshold, 100 * report.facesKept, report.faces, 100 * report.nonFacesDropped, report.nonFaces))
             print("run folder: \(trainingRun.folder.path)\nmodel: \(arguments.modelURL(FaceVerifierTraining.task).path)")
+        }
+    }
+}
+
+extension MorphCommand.Train {
+    /// `morph train identity`: the face-identity embedding on LFW.
+    struct Identity: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Face-identity embedding on LFW's peopleDevTrain.txt people (--data: the lfw folder): ResNet18 on 64x64 grey crops aligned by the 68 keypoints, CosFace margin softmax, AdamW + cosine, augmented.",
+            discussion: "Keypoints are placed on every photo by the 68-point model first (cached in the run folder as keypoints.json). Every 20th person with two or more photos is held out; the same-person threshold is picked on their pairs and stored in the model.")
+        @OptionGroup var arguments: TrainingArguments
+        @Option(help: "The 68-point model that aligns the faces.") var landmarks = "models/landmarks68.safetensors"
+
+        func validate() throws {
+            if arguments.loss != nil { throw ValidationError("--loss: the identity network has its own loss (CosFace margin softmax)") }
+            guard FileManager.default.fileExists(atPath: landmarks) else { throw ValidationError("--landmarks \(landmarks): no such file") }
+        }
+
+        func run() throws {
+            let (trainingRun, progress) = try arguments.prepareRun("identity")
+            let modelURL = arguments.modelURL("identity")
+            let report = try IdentityTraining.run(
+                root: URL(fileURLWithPath: arguments.data), landmarksURL: URL(fileURLWithPath: landmarks),
+                options: arguments.options(over: IdentityTraining.recipe), run: trainingRun, modelURL: modelURL,
+                resume: arguments.resume, initialWeights: arguments.initialURL, limit: arguments.limit,
+                command: arguments.command, progress: progress)
+            print(String(format: "validation: %d pairs of %d held-out people: accuracy %.1f%% at threshold %.3f, ROC AUC %.4f",
+                         report.validationPairs, report.validationPeople, 100 * report.validation.accuracy,
+                         report.validation.threshold, report.validation.auc))
+            print("run folder: \(trainingRun.folder.path)\nmodel: \(modelURL.path)")
         }
     }
 }
