@@ -85,17 +85,20 @@ public struct FaceRecord: Codable, Equatable, Sendable {
     public var confidence: Double?
     /// The landmarks (68 in the iBUG order for `morph detect`), each stored as `[x, y]`.
     public var points: [Point]
+    /// The person's number in the collection (`morph detect --people`: 1 appears in the most photos).
+    public var person: Int?
 
     /// A face from its parts.
-    public init(box: Box, score: Double? = nil, confidence: Double? = nil, points: [Point]) {
+    public init(box: Box, score: Double? = nil, confidence: Double? = nil, points: [Point], person: Int? = nil) {
         self.box = box
         self.score = score
         self.confidence = confidence
         self.points = points
+        self.person = person
     }
 
     private enum CodingKeys: String, CodingKey {
-        case box, score, confidence, points
+        case box, score, confidence, points, person
     }
 
     /// Decodes `points` from `[x, y]` pairs, rejecting pairs that are not exactly two numbers.
@@ -104,6 +107,7 @@ public struct FaceRecord: Codable, Equatable, Sendable {
         box = try container.decode(Box.self, forKey: .box)
         score = try container.decodeIfPresent(Double.self, forKey: .score)
         confidence = try container.decodeIfPresent(Double.self, forKey: .confidence)
+        person = try container.decodeIfPresent(Int.self, forKey: .person)
         let pairs = try container.decode([[Double]].self, forKey: .points)
         if let bad = pairs.firstIndex(where: { $0.count != 2 || !$0.allSatisfy(\.isFinite) }) {
             throw DecodingError.dataCorrupted(.init(
@@ -119,6 +123,7 @@ public struct FaceRecord: Codable, Equatable, Sendable {
         try container.encode(box, forKey: .box)
         try container.encodeIfPresent(score, forKey: .score)
         try container.encodeIfPresent(confidence, forKey: .confidence)
+        try container.encodeIfPresent(person, forKey: .person)
         try container.encode(points.map { [$0.x, $0.y] }, forKey: .points)
     }
 }

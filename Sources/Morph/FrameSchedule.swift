@@ -64,6 +64,19 @@ public struct FrameSchedule: Sequence, Sendable {
     /// Video duration in seconds (`frameCount / fps`).
     public var duration: Double { Double(frameCount) / fps }
 
+    /// The frames where photo `photo` is held still.
+    public func holdRange(of photo: Int) -> ClosedRange<Int> {
+        precondition(photo >= 0 && photo < photoCount, "photo \(photo) outside 0..<\(photoCount)")
+        let start = photo * (holdFrames + transitionFrames)
+        return start...(start + holdFrames - 1)
+    }
+
+    /// The frames where photo `photo` shows at all: its hold and the transitions on either side.
+    public func visibleRange(of photo: Int) -> ClosedRange<Int> {
+        let hold = holdRange(of: photo)
+        return (photo == 0 ? hold.lowerBound : hold.lowerBound - transitionFrames)...(photo == photoCount - 1 ? hold.upperBound : hold.upperBound + transitionFrames)
+    }
+
     /// The frame at position `index` in `0..<frameCount`.
     public subscript(index: Int) -> ScheduledFrame {
         precondition(index >= 0 && index < frameCount, "frame index \(index) outside 0..<\(frameCount)")

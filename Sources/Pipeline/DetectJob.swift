@@ -11,6 +11,8 @@ public struct DetectOptions: Sendable {
     public var overlays = true
     /// Fail on the first unreadable photo instead of listing it.
     public var strict = false
+    /// Group the faces into people by identity (a `person` number on each face, and `people.jpg`).
+    public var people = false
 
     /// Options with every field at its default.
     public init() {}
@@ -24,6 +26,10 @@ public struct DetectReport: Sendable {
     public var failed: [PhotoProblem]
     /// The contact sheet, if one was written.
     public var contactSheet: String?
+    /// The sheet of faces with one row per person, if one was written.
+    public var peopleSheet: String?
+    /// People found in two or more photos, with `people`.
+    public var recurringPeople = 0
     /// Median milliseconds per photo: decode, find, keypoints.
     public var medianTimings: (decode: Double, find: Double, keypoints: Double)
 }
@@ -52,24 +58,51 @@ public struct DetectJob {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let names = DetectJob.outputNames(for: photos)
         let overlays = options.overlays
+        let people = options.people
         let results = try PhotoBatch.analyze(photos, makeAnalyzer: makeAnalyzer, progress: progress) { analyzer, path in
-            let analysis = try analyzer.analyze(path, mode: overlays ? .rgb : .grey)
-            try write(analysis, name: names[path]!)
-            return (path: path, faces: analysis.faces.count, timings: analysis.timings,
-                    thumbnail: overlays ? try DetectJob.overlay(analysis, maxSide: 240) : nil)
+            let analysis = try analyzer.analyze(path, mode: overlays || people ? .rgb : .grey)
+            if overlays {
+                try ImageFile.write(try DetectJob.overlay(analysis, maxSide: 1280),
+                                    to: folder.appendingPathComponent("\(names[path]!).overlay.jpg").path, quality: 88)
+            }
+            let record = DetectionRecord(source: analysis.path, width: analysis.width, height: analysis.height,
+                                         orientation: analysis.orientation, faces: analysis.faces.map {
+                                             FaceRecord(box: $0.box, score: $0.score, confidence: $0.confidence, points: $0.points)
+                                         })
+            return (record: record, embeddings: analysis.faces.map(\.embedding), timings: analysis.timings,
+                    thumbnail: overlays ? try DetectJob.overlay(analysis, maxSide: 240) : nil,
+                    faceThumbnails: people ? analysis.faces.map { DetectJob.faceThumbnail(analysis, $0) } : [])
         }
         var report = DetectReport(analysed: [], failed: [], contactSheet: nil, medianTimings: (0, 0, 0))
         var thumbnails = [Image]()
-        for result in results {
+        var analysed = [(path: String, record: DetectionRecord, embeddings: [[Float]?], faces: [Image])]()
+        for (path, result) in zip(photos, results) {
             switch result {
             case .failure(let problem):
                 if options.strict { throw problem }
                 report.failed.append(problem)
             case .success(let photo):
-                report.analysed.append((photo.path, photo.faces))
+                analysed.append((path, photo.record, photo.embeddings, photo.faceThumbnails))
+                report.analysed.append((path, photo.record.faces.count))
                 if let thumbnail = photo.thumbnail { thumbnails.append(thumbnail) }
             }
         }
+        if people, let threshold = try makeAnalyzer().identityThreshold {
+            let groups = PersonGrouping(threshold: threshold).people(analysed.map(\.embeddings))
+            for (number, group) in groups.enumerated() {
+                for member in group { analysed[member.photo].record.faces[member.face].person = number + 1 }
+            }
+            report.recurringPeople = groups.filter { Set($0.map(\.photo)).count >= 2 }.count
+            let rows = groups.map { $0.map { analysed[$0.photo].faces[$0.face] } }
+            if !rows.isEmpty {
+                let path = folder.appendingPathComponent("people.jpg").path
+                try ImageFile.write(DetectJob.peopleSheet(rows), to: path, quality: 88)
+                report.peopleSheet = path
+            }
+        } else if people {
+            throw PipelineError.noIdentityModel(option: "--people")
+        }
+        for photo in analysed { try write(photo.record, name: names[photo.path]!) }
         if !thumbnails.isEmpty {
             let path = folder.appendingPathComponent("contact-sheet.jpg").path
             try ImageFile.write(ContactSheet.make(thumbnails, columns: 6, cell: 240), to: path, quality: 88)
@@ -81,21 +114,43 @@ public struct DetectJob {
         return report
     }
 
-    /// JSON, optional `.pts` and the overlay of one analysed photo.
-    func write(_ analysis: PhotoAnalysis, name: String) throws {
-        let faces = analysis.faces.map { FaceRecord(box: $0.box, score: $0.score, confidence: $0.confidence, points: $0.points) }
-        let record = DetectionRecord(source: analysis.path, width: analysis.width, height: analysis.height,
-                                     orientation: analysis.orientation, faces: faces)
+    /// The JSON and the optional `.pts` files of one analysed photo.
+    func write(_ record: DetectionRecord, name: String) throws {
         try record.write(to: folder.appendingPathComponent("\(name).json"))
         if options.pts {
-            for (index, face) in analysis.faces.enumerated() {
+            for (index, face) in record.faces.enumerated() {
                 try PTSFile.write(face.points, to: folder.appendingPathComponent(index == 0 ? "\(name).pts" : "\(name)_\(index + 1).pts"))
             }
         }
-        if options.overlays {
-            try ImageFile.write(try DetectJob.overlay(analysis, maxSide: 1280),
-                                to: folder.appendingPathComponent("\(name).overlay.jpg").path, quality: 88)
+    }
+
+    /// Side of the face pictures in the people sheet.
+    static let faceThumbnailSide = 96
+
+    /// The square around `face` (its keypoints' box with a margin, cut at the photo's border) from the
+    /// analysed photo, scaled so its longer side is `faceThumbnailSide`.
+    static func faceThumbnail(_ analysis: PhotoAnalysis, _ face: AnalyzedFace) -> Image {
+        let box = face.keypointBox, scale = Double(analysis.scale), image = analysis.image, side = faceThumbnailSide
+        let half = 0.7 * max(box.width, box.height) / scale, centre = Point(x: box.center.x / scale, y: box.center.y / scale)
+        let left = max(0, Int(centre.x - half)), top = max(0, Int(centre.y - half))
+        let right = min(image.width, Int(centre.x + half) + 1), bottom = min(image.height, Int(centre.y + half) + 1)
+        guard right - left >= 2, bottom - top >= 2 else { return Image(width: side, height: side, channels: 3, fill: 32) }
+        let crop = image.cropped(x: left, y: top, width: right - left, height: bottom - top)
+        let factor = Double(side) / Double(max(crop.width, crop.height))
+        return crop.resized(width: max(1, Int((Double(crop.width) * factor).rounded())),
+                            height: max(1, Int((Double(crop.height) * factor).rounded())))
+    }
+
+    /// One row of face pictures per person (at most 12 each), the person's number on the first.
+    static func peopleSheet(_ rows: [[Image]]) -> Image {
+        let columns = min(12, rows.map(\.count).max() ?? 1), side = faceThumbnailSide
+        let blank = Image(width: side, height: side, channels: 3, fill: 32)
+        let cells = rows.enumerated().flatMap { number, faces -> [Image] in
+            var row = Array(faces.prefix(columns)).map { $0.converted(to: .rgb) }
+            BitmapFont.draw("\(number + 1)", into: &row[0], x: 3, y: 3, color: .yellow, scale: 2)
+            return row + Array(repeating: blank, count: columns - row.count)
         }
+        return ContactSheet.make(cells, columns: columns, cell: side, padding: 4)
     }
 
     /// The photo (at most `maxSide` pixels) with each face's box and keypoints drawn.

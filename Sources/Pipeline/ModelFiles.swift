@@ -1,31 +1,47 @@
 import Foundation
 import Landmarks
 
-/// Finds the shipped model files: `--models DIR`, `$MORPH_MODELS`, `./models`, or the `models`
-/// folder of the source tree the executable was built in (`.build/<config>/morph`).
+/// Finds the shipped model files, in this order: `--models DIR`, `$MORPH_MODELS`, the install's
+/// `share/morph/models` beside the executable's `bin/`, or the `models` folder of the source tree the
+/// executable was built in (`.build/<config>/morph`). The current folder is never searched unless named.
 public enum ModelFiles {
-    /// The folder holding `faces.safetensors`, `landmarks68.safetensors` and `face-verifier.safetensors`.
+    /// The folder holding `faces.safetensors`, `landmarks68.safetensors`, and optionally
+    /// `face-verifier.safetensors` and `identity.safetensors`.
     public static func folder(explicit: String? = nil) -> URL {
         if let explicit { return URL(fileURLWithPath: explicit) }
-        if let fromEnvironment = ProcessInfo.processInfo.environment["MORPH_MODELS"] {
+        if let fromEnvironment = ProcessInfo.processInfo.environment["MORPH_MODELS"], !fromEnvironment.isEmpty {
             return URL(fileURLWithPath: fromEnvironment)
         }
-        let local = URL(fileURLWithPath: "models")
-        if FileManager.default.fileExists(atPath: local.appendingPathComponent("landmarks68.safetensors").path) {
-            return local
-        }
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        return executable.deletingLastPathComponent().appendingPathComponent("../../../models").standardizedFileURL
+        let binFolder = executable.deletingLastPathComponent()
+        let candidates = [binFolder.appendingPathComponent("../share/morph/models"),  // PREFIX/bin/morph
+                          binFolder.appendingPathComponent("../../../models")]         // .build/<triple>/<config>/morph
+        let found = candidates.map(\.standardizedFileURL).first {
+            FileManager.default.fileExists(atPath: $0.appendingPathComponent("landmarks68.safetensors").path)
+        }
+        return found ?? candidates[0].standardizedFileURL
+    }
+
+    /// The identity model's file in `folder`.
+    public static func identityURL(folder: URL) -> URL { folder.appendingPathComponent("identity.safetensors") }
+
+    /// The folder's identity model file, or nil when it has none.
+    public static func identityModel(in folder: URL) -> URL? {
+        let url = identityURL(folder: folder)
+        return FileManager.default.fileExists(atPath: url.path) ? url : nil
     }
 
     /// A new analyser with the finder, the verifier (when the folder has one: a folder of earlier
-    /// models works without, only slower) and the 68-point model from `folder`.
-    public static func analyzer(folder: URL, manualBoxes: FaceBoxes?) throws -> FaceAnalyzer {
+    /// models works without, only slower) and the 68-point model from `folder`, and the identity model
+    /// at `identity` if given.
+    public static func analyzer(folder: URL, manualBoxes: FaceBoxes?, identity: URL? = nil) throws -> FaceAnalyzer {
         let finder = try FaceFinder(contentsOf: folder.appendingPathComponent("faces.safetensors"))
         let verifierURL = folder.appendingPathComponent("face-verifier.safetensors")
         let verifier = FileManager.default.fileExists(atPath: verifierURL.path) ? try FaceVerifier(contentsOf: verifierURL) : nil
         let landmarks = try TrainedModel(contentsOf: folder.appendingPathComponent("landmarks68.safetensors"))
-        return FaceAnalyzer(finder: finder, verifier: verifier, landmarks: landmarks, manualBoxes: manualBoxes?.dataset)
+        let identityModel = try identity.map(IdentityModel.init(contentsOf:))
+        return FaceAnalyzer(finder: finder, verifier: verifier, landmarks: landmarks, manualBoxes: manualBoxes?.dataset,
+                            identity: identityModel)
     }
 }
 

@@ -23,7 +23,11 @@ public struct MorphVideoOptions: Sendable {
     /// How the photos are put in sequence.
     public var order = PhotoOrder.auto
     /// Which face of a photo with several.
-    public var face = FaceChoice.largest
+    public var face = FaceChoice.auto
+    /// The reference photo and the 1-based number of its face (largest first) for `FaceChoice.person`.
+    public var reference: (path: String, face: Int)?
+    /// Where to write the manifest (`VideoManifest`), if anywhere.
+    public var manifest: String?
     /// Fail on the first unusable photo instead of skipping it.
     public var strict = false
 
@@ -41,6 +45,8 @@ public struct MorphVideoReport: Sendable {
     public var frames: Int
     /// Video length in seconds.
     public var duration: Double
+    /// A note on how faces were chosen (e.g. the identity rule fell back to the largest faces).
+    public var note: String?
 }
 
 /// Photos -> ordered, analysed, aligned, morphed -> one H.264 MP4 (or GIF), streamed frame by frame.
@@ -69,29 +75,38 @@ public struct MorphVideoJob {
         FFmpegLogging.showErrorsOnly()
         let aligner = try FaceAligner(width: options.width, height: options.height)
         let ordered = options.order.sorted(photos) { try? ImageFile.exif(of: $0).dateTimeOriginal }
+        let (picker, pickerNote) = try makePicker()
+        let analysed = try PhotoBatch.analyze(ordered, makeAnalyzer: makeAnalyzer, progress: progress) { analyzer, path in
+            PhotoFaces(try analyzer.analyze(path, mode: .grey))
+        }
+        let faces = analysed.compactMap { try? $0.get() }
+        var picks = picker.pick(faces)
+        var next = picks.faces.makeIterator()
+        // Photos that could not be analysed keep their problem; the others get their pick, checked for alignment.
+        let picked: [Result<PickedFace, PhotoProblem>] = analysed.map { result in
+            result.flatMap { photo in
+                next.next()!.flatMap { pick in
+                    do {
+                        let eyes = try FaceAligner.eyeCentres(ibug68: pick.face.points)
+                        _ = try aligner.transform(leftEye: eyes.left, rightEye: eyes.right)
+                        return .success(pick)
+                    } catch {
+                        return .failure(PhotoProblem(path: photo.path, reason: "unusable keypoints: \(error)"))
+                    }
+                }
+            }
+        }
+        picks.note = picks.note ?? pickerNote
+        if let note = picks.note { progress?.log("note: \(note)") }
         var skipped = [PhotoProblem]()
         var chosen = [(path: String, points: [Point])]()
-        let choice = options.face
-        let picked = try PhotoBatch.analyze(ordered, makeAnalyzer: makeAnalyzer, progress: progress) { analyzer, path in
-            let analysis = try analyzer.analyze(path, mode: .grey)
-            guard let face = choice.pick(from: analysis) else {
-                throw PhotoProblem(path: path, reason: analysis.faces.isEmpty ? "no face found" : "no face \(choice)")
-            }
-            do {
-                let eyes = try FaceAligner.eyeCentres(ibug68: face.points)
-                _ = try aligner.transform(leftEye: eyes.left, rightEye: eyes.right)
-            } catch {
-                throw PhotoProblem(path: path, reason: "unusable keypoints: \(error)")
-            }
-            return (path: path, points: face.points)
-        }
-        for result in picked {
+        for (path, result) in zip(ordered, picked) {
             switch result {
             case .failure(let problem):
                 if options.strict { throw problem }
                 skipped.append(problem)
-            case .success(let face):
-                chosen.append(face)
+            case .success(let pick):
+                chosen.append((path, pick.face.points))
             }
         }
         for problem in skipped { progress?.log("skipped \(problem)") }
@@ -114,7 +129,32 @@ public struct MorphVideoJob {
             encoder.cancel()  // removes the temporary file; nothing is left at the output path
             throw error
         }
-        return MorphVideoReport(used: chosen.map(\.path), skipped: skipped, frames: encoder.frameCount, duration: schedule.duration)
+        if let manifest = options.manifest {
+            try VideoManifest(video: output, ordered: ordered, picked: picked, schedule: schedule, options: options,
+                              note: picks.note).write(to: manifest)
+        }
+        return MorphVideoReport(used: chosen.map(\.path), skipped: skipped, frames: encoder.frameCount,
+                                duration: schedule.duration, note: picks.note)
+    }
+
+    /// The picker for the options' face choice, and a note when the identity rule cannot run. The
+    /// reference photo of `.person` is analysed here: it must hold the face asked for.
+    func makePicker() throws -> (PersonPicker, String?) {
+        guard options.face.followsPerson else { return (PersonPicker(choice: options.face, grouping: nil), nil) }
+        let analyzer = try makeAnalyzer()
+        guard let threshold = analyzer.identityThreshold else {
+            if options.face == .person { throw PipelineError.noIdentityModel(option: "--person") }
+            return (PersonPicker(choice: .largest, grouping: nil),
+                    "no identity model (identity.safetensors) among the models: the largest face of each photo is used")
+        }
+        let grouping = PersonGrouping(threshold: threshold)
+        guard options.face == .person, let reference = options.reference else { return (PersonPicker(choice: .auto, grouping: grouping), nil) }
+        let faces = try analyzer.analyze(reference.path, mode: .grey).faces
+        guard reference.face >= 1 && reference.face <= faces.count, let embedding = faces[reference.face - 1].embedding else {
+            throw PipelineError.badReference(path: reference.path, reason: faces.isEmpty ? "no face found"
+                                             : "it has \(faces.count) face\(faces.count == 1 ? "" : "s"), not a face number \(reference.face)")
+        }
+        return (PersonPicker(choice: .person, grouping: grouping, reference: embedding), nil)
     }
 }
 
@@ -139,11 +179,17 @@ extension MorphVideoJob {
 public enum PipelineError: Error, CustomStringConvertible {
     /// Every photo was skipped.
     case noUsablePhoto(skipped: Int)
+    /// An option that needs an identity model was given, but the models have none.
+    case noIdentityModel(option: String)
+    /// The reference photo of `--person` cannot be used.
+    case badReference(path: String, reason: String)
 
     /// A one-line explanation.
     public var description: String {
         switch self {
         case .noUsablePhoto(let skipped): return "no usable photo: all \(skipped) were skipped (see the reasons above)"
+        case .noIdentityModel(let option): return "\(option) needs an identity model (identity.safetensors) in the models folder"
+        case let .badReference(path, reason): return "\(path): cannot be the reference of --person: \(reason)"
         }
     }
 }

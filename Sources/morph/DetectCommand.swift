@@ -23,13 +23,17 @@ extension MorphCommand {
         @Flag(help: "Skip the overlay pictures and the contact sheet.")
         var noOverlays = false
 
+        @Flag(help: "Group the faces into people with the identity model: a `person` number on each face in the JSON (1: the person in the most photos) and people.jpg, one row of faces per person.")
+        var people = false
+
         func run() throws {
             var options = DetectOptions()
             options.pts = pts
             options.overlays = !noOverlays
             options.strict = input.strict
+            options.people = people
             let job = DetectJob(photos: input.photos, folder: URL(fileURLWithPath: output), options: options,
-                                makeAnalyzer: try input.analyzerFactory())
+                                makeAnalyzer: try input.analyzerFactory(identity: people))
             let progress = ProgressReporter()
             let report = try job.run(progress: progress)
             let faces = report.analysed.reduce(0) { $0 + $1.faces }
@@ -38,6 +42,9 @@ extension MorphCommand {
             progress.log(String(format: "median per photo: decode %.0f ms, find %.0f ms, keypoints %.0f ms",
                                 report.medianTimings.decode, report.medianTimings.find, report.medianTimings.keypoints))
             if let sheet = report.contactSheet { progress.log("contact sheet: \(sheet)") }
+            if let sheet = report.peopleSheet {
+                progress.log("people: \(report.recurringPeople) in two or more photos; one row per person in \(sheet)")
+            }
             for photo in noFace { progress.log("no face: \(photo.path)") }
             if !report.failed.isEmpty {
                 progress.log("\(report.failed.count) photo(s) failed:")

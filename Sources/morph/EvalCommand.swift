@@ -3,13 +3,14 @@ import FaceData
 import Foundation
 import Imaging
 import Landmarks
+import Pipeline
 
 extension MorphCommand {
     /// `morph eval`: measure a trained detector.
     struct Eval: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Evaluate a trained detector on the validation part of a dataset.",
-            subcommands: [WholePhoto<NoseNetwork>.self, WholePhoto<IMMPointsNetwork>.self, Landmarks.self, Faces.self])
+            subcommands: [WholePhoto<NoseNetwork>.self, WholePhoto<IMMPointsNetwork>.self, Landmarks.self, Faces.self, Identity.self])
     }
 }
 
@@ -231,5 +232,64 @@ enum LandmarkReportPrinter {
         Swift.print(String(format: "face boxes found: %.1f%%   time per face: %.1f ms", 100 * report.boxHitRate,
                            report.millisecondsPerFace))
         Swift.print("CED curve and worst faces: \(folder)")
+    }
+}
+
+extension MorphCommand.Eval {
+    /// `morph eval identity`: the face-identity model on LFW, IMM and collections made from LFW.
+    struct Identity: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Face-identity model: LFW verification (10-fold threshold, ROC AUC, true accepts at 1% and 0.1% false accepts, time per face), IMM rank-1 identification, and --face auto on collections made from LFW people.",
+            discussion: "The pairs' people are disjoint from the training people (peopleDevTrain.txt). Collections: for each pairs person with 8 or more photos, 8 scenes each showing one of their photos among 2-4 photos of the people who look most like them; a scene counts as followed when the picked face is the person's.")
+        @Option(help: "The lfw folder.") var data: String
+        @Option(help: "The pairs file in it.") var pairs = "pairsDevTest.txt"
+        @Option(help: "The IMM folder for rank-1 identification (default: imm_face_db beside the lfw folder; none: skip).")
+        var imm: String?
+        @Option(help: ArgumentHelp("Models folder: finder, verifier and 68-point model (default: as for `morph`).", valueName: "dir"))
+        var models: String?
+        @Option(help: "The identity model (default: identity.safetensors in the models folder).") var model: String?
+        @Flag(help: "Embed the crop only, without adding its mirror image's embedding.") var noFlip = false
+        @Flag(help: "Skip the collections.") var noCollections = false
+        @Option(help: "Folder for the ROC curve and the keypoint cache.") var output = "output/eval-identity"
+
+        func run() throws {
+            let folder = ModelFiles.folder(explicit: models)
+            let modelURL = model.map(URL.init(fileURLWithPath:)) ?? ModelFiles.identityURL(folder: folder)
+            let identity = try IdentityModel(contentsOf: modelURL)
+            identity.flipAverage = !noFlip
+            let outputURL = URL(fileURLWithPath: output)
+            try FileManager.default.createDirectory(at: outputURL, withIntermediateDirectories: true)
+            let progress = ProgressReporter()
+            let root = URL(fileURLWithPath: data)
+            let (report, milliseconds) = try IdentityEvaluation.verification(
+                root: root, pairs: pairs, landmarks: folder.appendingPathComponent("landmarks68.safetensors"), model: identity,
+                cache: outputURL.appendingPathComponent("keypoints.json"), progress: progress)
+            print("\(modelURL.path) on \(pairs) (\(noFlip ? "no mirror" : "crop + mirror")):")
+            print(String(format: "  accuracy %.2f%% ± %.2f (10-fold threshold)   ROC AUC %.4f   TAR %.1f%% at FAR 1%%, %.1f%% at FAR 0.1%%",
+                         100 * report.accuracy, 100 * report.accuracySpread, report.auc, 100 * report.trueAcceptAt1Percent,
+                         100 * report.trueAcceptAtTenthPercent))
+            print(String(format: "  best threshold on all pairs %.3f (the model's: %.3f)   embedding %.1f ms per face", report.threshold,
+                         identity.threshold, milliseconds))
+            let plot = LinePlot(title: "LFW \(pairs) ROC", xLabel: "false accept rate", yLabel: "true accept rate",
+                                series: [.init(name: "identity", color: .red, points: report.roc.map { ($0.falseAccept, $0.trueAccept) })])
+            let rocPath = outputURL.appendingPathComponent("roc.png").path
+            try ImageFile.write(plot.render(), to: rocPath)
+            print("  ROC curve: \(rocPath)")
+            let analyzer = try ModelFiles.analyzer(folder: folder, manualBoxes: nil, identity: modelURL)
+            let immFolder = imm ?? root.deletingLastPathComponent().appendingPathComponent("imm_face_db").path
+            if immFolder != "none" {
+                let imm = try IdentityEvaluation.immRankOne(folder: URL(fileURLWithPath: immFolder), analyzer: analyzer, progress: progress)
+                print(String(format: "IMM rank-1 identification: %.1f%% of %d photos (%d without a face)", 100 * imm.rankOne, imm.photos,
+                             imm.withoutFace.count))
+            }
+            if !noCollections {
+                let collections = try SyntheticCollections.evaluate(root: root, pairs: pairs, analyzer: analyzer, progress: progress)
+                let n = Double(max(collections.scenes, 1))
+                print(String(format: "collections: %d of %d people, %d scenes: --face auto followed the person in %.1f%%, another person in %.1f%%, skipped %.1f%%; the largest face is the person's in %.1f%%",
+                             collections.collections, collections.collections, collections.scenes, 100 * Double(collections.followed) / n,
+                             100 * Double(collections.wrong) / n, 100 * Double(collections.skipped) / n,
+                             100 * Double(collections.largestRight) / n))
+            }
+        }
     }
 }

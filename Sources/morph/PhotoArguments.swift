@@ -12,7 +12,7 @@ struct PhotoArguments: ParsableArguments {
                                valueName: "file"))
     var faces: String?
 
-    @Option(help: ArgumentHelp("Folder with faces.safetensors and landmarks68.safetensors, and optionally face-verifier.safetensors (default: the shipped models/).",
+    @Option(help: ArgumentHelp("Folder with faces.safetensors and landmarks68.safetensors, and optionally face-verifier.safetensors and identity.safetensors (default: $MORPH_MODELS, else the installed or source tree's models).",
                                valueName: "dir"))
     var models: String?
 
@@ -36,13 +36,15 @@ struct PhotoArguments: ParsableArguments {
         }
     }
 
-    /// Makes one analyser (finder, verifier, keypoint model) per call, reading the model files.
-    func analyzerFactory() throws -> () throws -> FaceAnalyzer {
+    /// Makes one analyser (finder, verifier, keypoint model, and with `identity` the identity model when
+    /// there is one) per call, reading the model files.
+    func analyzerFactory(identity: Bool = false) throws -> () throws -> FaceAnalyzer {
         let folder = ModelFiles.folder(explicit: models)
         let boxes = try faces.map(FaceBoxes.init(path:))
         let minimumConfidence = minConfidence, nestedShare = nestedShare
         return {
-            let analyzer = try ModelFiles.analyzer(folder: folder, manualBoxes: boxes)
+            let analyzer = try ModelFiles.analyzer(folder: folder, manualBoxes: boxes,
+                                                   identity: identity ? ModelFiles.identityModel(in: folder) : nil)
             analyzer.minimumConfidence = minimumConfidence
             analyzer.nestedShare = nestedShare
             return analyzer

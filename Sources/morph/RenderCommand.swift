@@ -37,8 +37,19 @@ extension MorphCommand {
         @Option(help: "Photo order: auto (date if every photo has one, else name), date, name or given.")
         var order = PhotoOrder.auto
 
-        @Option(help: "Which face when a photo has several: largest, center, or its number N (0 = largest).")
-        var face = "largest"
+        @Option(help: ArgumentHelp(
+            "Which face when a photo has several: auto (the person in the most photos), largest, center, or its number N (0 = largest).",
+            discussion: "auto compares the faces of all photos with the identity model (identity.safetensors) and follows the person who appears in the most of them, matched through neighbouring photos so that a child is followed through the years. A photo where that person is not found is skipped with a warning, never replaced by someone else. Without an identity model auto uses the largest face."))
+        var face = "auto"
+
+        @Option(help: ArgumentHelp(
+            "Follow the person of a reference photo: PHOTO (its largest face) or PHOTO:N (its N-th face, largest first, as `morph detect` lists them).",
+            valueName: "photo[:n]"))
+        var person: String?
+
+        @Option(help: ArgumentHelp("Also write a JSON manifest: every photo in the video's order with the face used (box, 68 points, similarity) or why it was skipped, and its frames.",
+                                   valueName: "file.json"))
+        var manifest: String?
 
         @Option(help: "H.264 quality, constant rate factor (lower is better, 18-28 typical).")
         var crf = 20
@@ -48,8 +59,22 @@ extension MorphCommand {
 
         func validate() throws {
             guard parsedSize != nil else { throw ValidationError("--size must look like 720x720 with even numbers") }
-            guard FaceChoice(argument: face) != nil else { throw ValidationError("--face must be largest, center or a number") }
+            guard FaceChoice(argument: face) != nil else { throw ValidationError("--face must be auto, largest, center or a number") }
+            if let person {
+                guard face == "auto" else { throw ValidationError("--person and --face \(face) choose the face in two ways: give one") }
+                guard Self.reference(person) != nil else {
+                    throw ValidationError("--person \(person): no such photo (give PHOTO or PHOTO:N with N from 1)")
+                }
+            }
             guard fps > 0, transition >= 0, hold >= 0 else { throw ValidationError("--fps must be positive, durations not negative") }
+        }
+
+        /// `PHOTO` (face 1) or `PHOTO:N` when PHOTO exists, else nil.
+        static func reference(_ argument: String) -> (path: String, face: Int)? {
+            if FileManager.default.fileExists(atPath: argument) { return (argument, 1) }
+            guard let colon = argument.lastIndex(of: ":"), let n = Int(argument[argument.index(after: colon)...]), n >= 1 else { return nil }
+            let path = String(argument[..<colon])
+            return FileManager.default.fileExists(atPath: path) ? (path, n) : nil
         }
 
         private var parsedSize: (Int, Int)? {
@@ -67,16 +92,22 @@ extension MorphCommand {
             options.easing = easing
             options.order = order
             options.face = FaceChoice(argument: face)!
+            if let person {
+                options.face = .person
+                options.reference = Self.reference(person)
+            }
+            options.manifest = manifest
             options.crf = crf
             options.preset = preset
             options.strict = input.strict
             let job = MorphVideoJob(photos: input.photos, output: output, options: options,
-                                    makeAnalyzer: try input.analyzerFactory())
+                                    makeAnalyzer: try input.analyzerFactory(identity: options.face.followsPerson))
             let progress = ProgressReporter()
             let started = Date()
             let report = try job.run(progress: progress)
             progress.log(String(format: "wrote %@: %d photos, %d frames, %.1f s of video, in %.1f s", output,
                                 report.used.count, report.frames, report.duration, Date().timeIntervalSince(started)))
+            if let manifest { progress.log("manifest: \(manifest)") }
             if !report.skipped.isEmpty {
                 progress.log("skipped \(report.skipped.count) photo(s):")
                 for problem in report.skipped { progress.log("  \(problem)") }

@@ -45,4 +45,14 @@ final class ScheduleTests: XCTestCase {
         }
         XCTAssertLessThan(Easing.smooth.apply(0.1), 0.1)
     }
+
+    func testHoldAndVisibleRangesOfEachPhoto() throws {
+        let schedule = try FrameSchedule(photoCount: 3, transition: 0.4, hold: 0.2, fps: 10)  // H 2, M 4: 14 frames
+        XCTAssertEqual((0..<3).map(schedule.holdRange(of:)), [0...1, 6...7, 12...13])
+        XCTAssertEqual((0..<3).map(schedule.visibleRange(of:)), [0...5, 2...11, 8...13])
+        for photo in 0..<3 {
+            for frame in schedule.holdRange(of: photo) { XCTAssertEqual(schedule[frame], .hold(photo: photo)) }
+        }
+        XCTAssertEqual(try FrameSchedule(photoCount: 1, fps: 10).visibleRange(of: 0), 0...9)
+    }
 }
