@@ -129,6 +129,11 @@ extension MorphCommand.Bench {
         @Argument(help: "Photos to draw from (cycled).") var photos: [String]
         @Option(help: "How many photos the collection has.") var count = 17
         @Option(help: "Model folder (default: the shipped models/).") var models: String?
+        @Option(help: "Which face: auto, largest, center or N, as for `morph`.") var face = "auto"
+
+        func validate() throws {
+            guard FaceChoice(argument: face) != nil else { throw ValidationError("--face must be auto, largest, center or a number") }
+        }
 
         func run() throws {
             let sources = (0..<count).map { photos[$0 % photos.count] }
@@ -138,11 +143,15 @@ extension MorphCommand.Bench {
             defer { try? FileManager.default.removeItem(atPath: output) }
             let folder = ModelFiles.folder(explicit: models)
             let started = Date()
-            let report = try MorphVideoJob(photos: collection, output: output, options: MorphVideoOptions()) {
-                try ModelFiles.analyzer(folder: folder, manualBoxes: nil)
+            var options = MorphVideoOptions()
+            options.face = FaceChoice(argument: face)!
+            let identity = options.face.followsPerson ? ModelFiles.identityModel(in: folder) : nil
+            let report = try MorphVideoJob(photos: collection, output: output, options: options) {
+                try ModelFiles.analyzer(folder: folder, manualBoxes: nil, identity: identity)
             }.run(progress: nil)
-            print(String(format: "video: %d photos (0.3-12 MP), %d frames at 720x720, 30 fps: %.1f s end to end (%d skipped)",
-                         count, report.frames, Date().timeIntervalSince(started), report.skipped.count))
+            print(String(format: "video: %d photos (0.3-12 MP), face %@, %d frames at 720x720, 30 fps: %.1f s end to end (%d skipped)",
+                         count, face, report.frames, Date().timeIntervalSince(started), report.skipped.count))
+            if let note = report.note { print("note: \(note)") }
         }
     }
 }
