@@ -59,6 +59,8 @@ public struct DetectJob {
         let names = DetectJob.outputNames(for: photos)
         let overlays = options.overlays
         let people = options.people
+        let threshold = people ? try makeAnalyzer().identityThreshold : nil
+        if people && threshold == nil { throw PipelineError.noIdentityModel(option: "--people") }
         let results = try PhotoBatch.analyze(photos, makeAnalyzer: makeAnalyzer, progress: progress) { analyzer, path in
             let analysis = try analyzer.analyze(path, mode: overlays || people ? .rgb : .grey)
             if overlays {
@@ -87,7 +89,7 @@ public struct DetectJob {
                 if let thumbnail = photo.thumbnail { thumbnails.append(thumbnail) }
             }
         }
-        if people, let threshold = try makeAnalyzer().identityThreshold {
+        if let threshold {
             let groups = PersonGrouping(threshold: threshold).people(analysed.map(\.embeddings))
             for (number, group) in groups.enumerated() {
                 for member in group { analysed[member.photo].record.faces[member.face].person = number + 1 }
@@ -99,8 +101,6 @@ public struct DetectJob {
                 try ImageFile.write(DetectJob.peopleSheet(rows), to: path, quality: 88)
                 report.peopleSheet = path
             }
-        } else if people {
-            throw PipelineError.noIdentityModel(option: "--people")
         }
         for photo in analysed { try write(photo.record, name: names[photo.path]!) }
         if !thumbnails.isEmpty {

@@ -7,8 +7,10 @@ import NeuralNet
 /// Photo collections made from LFW people to measure `--face auto`: each scene shows one person's
 /// photo among 2-4 photos of other people who look alike (the nearest by embedding), at similar sizes.
 public enum SyntheticCollections {
-    /// How the pick did on the scenes.
+    /// How the pick did on the scenes at one same-person threshold.
     public struct Report: Sendable {
+        /// The cosine at which two faces were taken for one person.
+        public var threshold: Double
         /// Collections and scenes (photos) in all.
         public var collections: Int, scenes: Int
         /// Scenes where the followed face is the person's, another person's, or none (skipped).
@@ -23,10 +25,10 @@ public enum SyntheticCollections {
     /// Builds collections of `photosPerPerson` scenes for each person of the pairs file `pairs` (people
     /// outside training) with at least that many photos (at most `maxPeople`, in name order), analyses
     /// every scene with `analyzer` (which must have an identity model) and picks the person with
-    /// `--face auto`'s rule. Draws come from `seed`.
+    /// `--face auto`'s rule, at the model's threshold plus each of `offsets`. Draws come from `seed`.
     public static func evaluate(root: URL, pairs: String, analyzer: FaceAnalyzer, photosPerPerson: Int = 8, maxPeople: Int = 20,
-                                seed: UInt64 = 7, progress: ProgressReporter?) throws -> Report {
-        guard let threshold = analyzer.identityThreshold else { throw PipelineError.noIdentityModel(option: "eval identity --collections") }
+                                offsets: [Double] = [0], seed: UInt64 = 7, progress: ProgressReporter?) throws -> [Report] {
+        guard let threshold = analyzer.identityThreshold else { throw PipelineError.noIdentityModel(option: "eval identity") }
         let names = Set(try LFWProtocol.pairs(contentsOf: root.appendingPathComponent(pairs)).flatMap { [$0.first.name, $0.second.name] })
         let counts = try names.sorted().map { name in
             (name, try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(name).path)
@@ -39,7 +41,8 @@ public enum SyntheticCollections {
         }
         // Each other person's look: the embedding of their first photo, alone in a scene of its own.
         let looks = others.map { name in (try? read(name, 1)).flatMap { analyzer.analyze(grey: $0, name: name).faces.first?.embedding } }
-        var report = Report(collections: 0, scenes: 0, followed: 0, wrong: 0, skipped: 0, largestRight: 0)
+        var reports = offsets.map { Report(threshold: threshold + $0, collections: 0, scenes: 0, followed: 0, wrong: 0, skipped: 0,
+                                           largestRight: 0) }
         var rng = SplitMix64(seed: seed)
         let started = Date()
         for (done, person) in people.enumerated() {
@@ -57,18 +60,21 @@ public enum SyntheticCollections {
                 truth.append(scene.person)
                 largest.append(FaceChoice.largest.pick(from: PhotoFaces(analysis)).map { scene.person.contains($0.keypointBox.center) } ?? false)
             }
-            let picks = PersonPicker(choice: .auto, grouping: PersonGrouping(threshold: threshold)).pick(photos).faces
-            for (pick, box) in zip(picks, truth) {
-                switch pick {
-                case .success(let face): if box.contains(face.face.keypointBox.center) { report.followed += 1 } else { report.wrong += 1 }
-                case .failure: report.skipped += 1
+            for index in reports.indices {
+                let picks = PersonPicker(choice: .auto, grouping: PersonGrouping(threshold: reports[index].threshold)).pick(photos).faces
+                for (pick, box) in zip(picks, truth) {
+                    switch pick {
+                    case .success(let face):
+                        if box.contains(face.face.keypointBox.center) { reports[index].followed += 1 } else { reports[index].wrong += 1 }
+                    case .failure: reports[index].skipped += 1
+                    }
                 }
+                reports[index].collections += 1
+                reports[index].scenes += photos.count
+                reports[index].largestRight += largest.filter { $0 }.count
             }
-            report.collections += 1
-            report.scenes += photos.count
-            report.largestRight += largest.filter { $0 }.count
         }
-        return report
+        return reports
     }
 
     /// A grey scene of tiles in a row with gaps, each photo scaled by 0.85-1.15, the person's photo at a

@@ -283,12 +283,16 @@ extension MorphCommand.Eval {
                              imm.withoutFace.count))
             }
             if !noCollections {
-                let collections = try SyntheticCollections.evaluate(root: root, pairs: pairs, analyzer: analyzer, progress: progress)
-                let n = Double(max(collections.scenes, 1))
-                print(String(format: "collections: %d of %d people, %d scenes: --face auto followed the person in %.1f%%, another person in %.1f%%, skipped %.1f%%; the largest face is the person's in %.1f%%",
-                             collections.collections, collections.collections, collections.scenes, 100 * Double(collections.followed) / n,
-                             100 * Double(collections.wrong) / n, 100 * Double(collections.skipped) / n,
-                             100 * Double(collections.largestRight) / n))
+                let reports = try SyntheticCollections.evaluate(root: root, pairs: pairs, analyzer: analyzer,
+                                                                offsets: [-0.1, -0.05, 0, 0.05, 0.1], progress: progress)
+                for collections in reports {
+                    let n = Double(max(collections.scenes, 1))
+                    print(String(format: "collections (%d people, %d scenes), threshold %.3f%@: --face auto followed the person in %.1f%%, another person in %.1f%%, skipped %.1f%%; the largest face is the person's in %.1f%%",
+                                 collections.collections, collections.scenes, collections.threshold,
+                                 abs(collections.threshold - identity.threshold) < 1e-9 ? " (the model's)" : "",
+                                 100 * Double(collections.followed) / n, 100 * Double(collections.wrong) / n,
+                                 100 * Double(collections.skipped) / n, 100 * Double(collections.largestRight) / n))
+                }
             }
         }
     }

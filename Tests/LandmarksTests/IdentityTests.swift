@@ -74,7 +74,7 @@ final class IdentityTests: XCTestCase {
     func testShortTrainingSeparatesTwoSyntheticPeople() throws {
         let train = faces(8, seed: 1), held = faces(6, seed: 2)
         var options = TrainingOptions()
-        options.epochs = 3
+        options.epochs = 4
         options.batchSize = 4
         options.learningRate = 2e-3
         options.augmentation = Augmentation(shift: 0.02, flip: true, brightness: 0.1)
