@@ -7,6 +7,10 @@ RELEASE   := $(BUILD_DIR)/release/morph
 APT_PACKAGES := pkg-config libopenblas-dev libjpeg62-turbo-dev libpng-dev \
                 libavcodec-dev libavformat-dev libswscale-dev libavutil-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Where `make install` puts things: $(DESTDIR)$(PREFIX)/bin, share/morph/models, share/man/man1, completions.
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+SHARE     := $(DESTDIR)$(PREFIX)/share
 
 # Tests call OpenBLAS directly (no re-exec as the `morph` program does): pick the fast kernels here
 # unless the caller chose some. Debian's OpenBLAS 0.3.21 does not recognise AVX-512 CPUs.
@@ -18,7 +22,7 @@ ifneq ($(OPENBLAS_CORETYPE),)
 export OPENBLAS_CORETYPE
 endif
 
-.PHONY: all deps build test demo bench venv clean train-nose train-imm train-nose-crop train-imm-crop train-landmarks train-faces train-verifier train-identity
+.PHONY: all deps build test demo bench venv clean install uninstall install-check train-nose train-imm train-nose-crop train-imm-crop train-landmarks train-faces train-verifier train-identity
 
 all: build
 
@@ -40,6 +44,33 @@ build: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## install: the tool, its models, a man page and bash/zsh/fish completions under $(DESTDIR)$(PREFIX)
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/morph/models $(SHARE)/man/man1 \
+	  $(SHARE)/bash-completion/completions $(SHARE)/zsh/site-functions $(SHARE)/fish/vendor_completions.d
+	install -m 755 $(RELEASE) $(DESTDIR)$(PREFIX)/bin/morph
+	install -m 644 models/*.safetensors $(SHARE)/morph/models/
+	$(RELEASE) --generate-completion-script bash > $(SHARE)/bash-completion/completions/morph
+	$(RELEASE) --generate-completion-script zsh > $(SHARE)/zsh/site-functions/_morph
+	$(RELEASE) --generate-completion-script fish > $(SHARE)/fish/vendor_completions.d/morph.fish
+	$(RELEASE) manual > $(SHARE)/man/man1/morph.1
+
+## install-check: install into a temporary prefix and run the installed tool from another folder
+install-check:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  $(MAKE) --no-print-directory install DESTDIR="$$tmp" PREFIX=/usr > /dev/null && \
+	  cp samples/imm-01-1m.jpg "$$tmp/photo.jpg" && \
+	  (cd "$$tmp" && env -u MORPH_MODELS ./usr/bin/morph detect photo.jpg -o out --no-overlays > /dev/null) && \
+	  grep -q '"points"' "$$tmp/out/photo.json" && test -s "$$tmp/usr/share/man/man1/morph.1" && \
+	  $(MAKE) --no-print-directory uninstall DESTDIR="$$tmp" PREFIX=/usr && test ! -e "$$tmp/usr/bin/morph" && \
+	  echo "install-check: the installed morph found its models and analysed a photo"
+
+## uninstall: remove what `make install` put under $(DESTDIR)$(PREFIX)
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/morph $(SHARE)/man/man1/morph.1 $(SHARE)/bash-completion/completions/morph \
+	  $(SHARE)/zsh/site-functions/_morph $(SHARE)/fish/vendor_completions.d/morph.fish
+	rm -rf $(SHARE)/morph
 
 ## demo: render the shipped samples into output/demo.mp4
 demo: build

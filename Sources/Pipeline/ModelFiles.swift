@@ -8,12 +8,17 @@ public enum ModelFiles {
     /// The folder holding `faces.safetensors`, `landmarks68.safetensors`, and optionally
     /// `face-verifier.safetensors` and `identity.safetensors`.
     public static func folder(explicit: String? = nil) -> URL {
+        // The running binary: argv[0] may be a bare name found on the PATH.
+        let running = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return folder(explicit: explicit, environment: ProcessInfo.processInfo.environment["MORPH_MODELS"],
+                      executable: URL(fileURLWithPath: running))
+    }
+
+    /// The lookup for a given `--models` value, `$MORPH_MODELS` value and executable.
+    static func folder(explicit: String?, environment: String?, executable: URL) -> URL {
         if let explicit { return URL(fileURLWithPath: explicit) }
-        if let fromEnvironment = ProcessInfo.processInfo.environment["MORPH_MODELS"], !fromEnvironment.isEmpty {
-            return URL(fileURLWithPath: fromEnvironment)
-        }
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        let binFolder = executable.deletingLastPathComponent()
+        if let environment, !environment.isEmpty { return URL(fileURLWithPath: environment) }
+        let binFolder = executable.resolvingSymlinksInPath().deletingLastPathComponent()
         let candidates = [binFolder.appendingPathComponent("../share/morph/models"),  // PREFIX/bin/morph
                           binFolder.appendingPathComponent("../../../models")]         // .build/<triple>/<config>/morph
         let found = candidates.map(\.standardizedFileURL).first {

@@ -13,6 +13,6 @@ struct MorphCommand: ParsableCommand {
             Training and evaluation read the datasets described in the README.
             """,
         version: "morph \(version) (BLAS: OpenBLAS \(BLASRuntime.coreName) kernels, \(BLASRuntime.threadCount) threads)",
-        subcommands: [Render.self, Detect.self, Train.self, Eval.self, Bench.self],
+        subcommands: [Render.self, Detect.self, Train.self, Eval.self, Bench.self, Manual.self],
         defaultSubcommand: Render.self)
 }

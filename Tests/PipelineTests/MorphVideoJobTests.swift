@@ -62,6 +62,7 @@ final class MorphVideoJobTests: XCTestCase {
         XCTAssertEqual(report.frames, 16)
         XCTAssertEqual(report.used, photos)
         XCTAssertTrue(report.skipped.isEmpty)
+        XCTAssertTrue(report.note?.contains("no identity model") ?? false, "\(report.note ?? "no note")")  // --face auto without one
         let written = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         XCTAssertTrue(written.contains("out.mp4"))
         XCTAssertFalse(written.contains { $0.hasPrefix(".out") }, "temporary file left behind: \(written)")
