@@ -100,7 +100,7 @@ public enum FaceFinderEvaluation {
     }
 
     /// Whether `box`'s centre lies inside `truth` and its size is 0.5-2x of it.
-    static func hits(_ box: Box, truth: Box) -> Bool {
+    public static func hits(_ box: Box, truth: Box) -> Bool {
         let ratio = (box.width * box.height / (truth.width * truth.height)).squareRoot()
         return truth.contains(box.center) && ratio >= 0.5 && ratio <= 2
     }

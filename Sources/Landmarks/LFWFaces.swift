@@ -1,4 +1,3 @@
-import Dispatch
 import FaceData
 import Foundation
 import Imaging
@@ -37,35 +36,20 @@ public enum LFWFaces {
            let saved = try? JSONDecoder().decode(KeypointCache.self, from: data), saved.labeller == labeller {
             known = saved.points
         }
-        let workers = 2  // each with its own network: a network's buffers serve one thread
-        let predictors = try (0..<workers).map { _ in KeypointPredictor(model: try TrainedModel(contentsOf: landmarks)) }
-        var faces = [Result<LFWFace, Error>?](repeating: nil, count: photos.count)
-        let lock = NSLock()
-        var next = 0, done = 0
+        // Each worker with its own network: a network's buffers serve one thread.
+        let predictors = try (0..<2).map { _ in KeypointPredictor(model: try TrainedModel(contentsOf: landmarks)) }
         let started = Date()
-        faces.withUnsafeMutableBufferPointer { slots in
-            let slots = slots
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                while true {
-                    lock.lock()
-                    let index = next
-                    next += 1
-                    lock.unlock()
-                    guard index < photos.count else { return }
-                    let photo = photos[index], path = photo.url(root: root).path
-                    slots[index] = Result {
-                        let image = try ImageFile.read(path, mode: .grey).image
-                        let points = known["\(photo.name)/\(photo.number)"] ?? keypoints(image, predictor: predictors[worker]).points
-                        return LFWFace(photo: photo, image: image, points: points)
-                    }
-                    lock.lock()
-                    done += 1
-                    progress?.update(label, done: done, total: photos.count, detail: "", stepStart: started)
-                    lock.unlock()
-                }
+        let faces = WorkerPool.map(photos.count, states: predictors, finished: {
+            progress?.update(label, done: $0, total: photos.count, detail: "", stepStart: started)
+        }) { predictor, index in
+            Result { () throws -> LFWFace in
+                let photo = photos[index]
+                let image = try ImageFile.read(photo.url(root: root).path, mode: .grey).image
+                let points = known["\(photo.name)/\(photo.number)"] ?? keypoints(image, predictor: predictor).points
+                return LFWFace(photo: photo, image: image, points: points)
             }
         }
-        let loaded = try faces.map { try $0!.get() }
+        let loaded = try faces.map { try $0.get() }
         if let cache {
             var points = known
             for face in loaded { points["\(face.photo.name)/\(face.photo.number)"] = face.points }

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Landmarks
 
@@ -23,38 +22,20 @@ public enum PhotoBatch {
                                   _ analyze: @escaping (FaceAnalyzer, String) throws -> T) throws -> [Result<T, PhotoProblem>] {
         let count = max(1, min(workers, paths.count))
         // Building an analyser reads and converts its model files: build them side by side.
-        var built = [Result<FaceAnalyzer, Error>?](repeating: nil, count: count)
-        built.withUnsafeMutableBufferPointer { slots in
-            let slots = slots
-            DispatchQueue.concurrentPerform(iterations: count) { slots[$0] = Result { try makeAnalyzer() } }
-        }
-        let analyzers = try built.map { try $0!.get() }
-        var results = [Result<T, PhotoProblem>?](repeating: nil, count: paths.count)
-        let lock = NSLock()
-        var next = 0, done = 0
+        let analyzers = try WorkerPool.map(count, states: [Void](repeating: (), count: count)) { _, _ in
+            Result { try makeAnalyzer() }
+        }.map { try $0.get() }
         let started = Date()
-        DispatchQueue.concurrentPerform(iterations: count) { worker in
-            while true {
-                lock.lock()
-                let index = next
-                next += 1
-                lock.unlock()
-                guard index < paths.count else { return }
-                let result: Result<T, PhotoProblem>
-                do {
-                    result = .success(try analyze(analyzers[worker], paths[index]))
-                } catch let problem as PhotoProblem {
-                    result = .failure(problem)
-                } catch {
-                    result = .failure(PhotoProblem(path: paths[index], reason: "\(error)"))
-                }
-                lock.lock()
-                results[index] = result
-                done += 1
-                progress?.update("analysing photos", done: done, total: paths.count, detail: "", stepStart: started)
-                lock.unlock()
+        return WorkerPool.map(paths.count, states: analyzers, finished: {
+            progress?.update("analysing photos", done: $0, total: paths.count, detail: "", stepStart: started)
+        }) { analyzer, index in
+            do {
+                return .success(try analyze(analyzer, paths[index]))
+            } catch let problem as PhotoProblem {
+                return .failure(problem)
+            } catch {
+                return .failure(PhotoProblem(path: paths[index], reason: "\(error)"))
             }
         }
-        return results.map { $0! }
     }
 }

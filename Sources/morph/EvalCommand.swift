@@ -146,8 +146,17 @@ extension MorphCommand.Eval {
         var nestedShare = FaceAnalyzer.defaultNestedShare
         @Option(help: "Face verifier model, checking the boxes kept at the finder's threshold (none: no check).")
         var verifier = "models/face-verifier.safetensors"
+        @Option(help: "Whole photos (DATA/afw-photos, every face annotated): which of 300-W's sides to measure, validation, train or all; none to skip.")
+        var wholePhotos = "validation"
+
+        func validate() throws {
+            guard ["validation", "train", "all", "none"].contains(wholePhotos) else {
+                throw ValidationError("--whole-photos must be validation, train, all or none")
+            }
+        }
 
         func run() throws {
+            if wholePhotos != "none" { try evaluateWholePhotos() }
             let finder = try FaceFinder(contentsOf: URL(fileURLWithPath: model))
             finder.containment = containment
             let shipped = finder.threshold
@@ -187,6 +196,30 @@ extension MorphCommand.Eval {
 }
 
 extension MorphCommand.Eval.Faces {
+    /// What `morph detect` finds (finder, verifier, the 68-point model and its checks) on the whole AFW
+    /// photos: recall by face size, unmatched faces per photo, and a contact sheet of the missed faces.
+    func evaluateWholePhotos() throws {
+        let xml = URL(fileURLWithPath: data).appendingPathComponent("afw-photos/faces.xml")
+        let landmarks = verify.map(URL.init(fileURLWithPath:)) ?? ModelFiles.folder().appendingPathComponent("landmarks68.safetensors")
+        let analyzer = FaceAnalyzer(finder: try FaceFinder(contentsOf: URL(fileURLWithPath: model)), verifier: try faceVerifier(verifier),
+                                    landmarks: try TrainedModel(contentsOf: landmarks))
+        let split: DatasetSplit? = wholePhotos == "all" ? nil : DatasetSplit(rawValue: wholePhotos)
+        let report = try WholePhotoRecall.evaluate(try DlibDataset(contentsOf: xml), split: split, analyzer: analyzer,
+                                                   progress: ProgressReporter())
+        let percent = { (found: Int, of: Int) in String(format: "%.1f%% of %d", 100 * Double(found) / Double(max(of, 1)), of) }
+        print("whole photos (\(xml.path), \(wholePhotos)): \(report.photos) photos, found \(percent(report.found, report.annotated)) annotated faces; "
+              + String(format: "%.2f reported faces per photo, %.2f matching no annotated face; %.0f ms per photo (median)",
+                       Double(report.reported) / Double(max(report.photos, 1)), Double(report.unmatched) / Double(max(report.photos, 1)),
+                       report.medianMilliseconds))
+        for bin in report.bins { print("  faces \(bin.label): found \(percent(bin.found, bin.annotated))") }
+        if let sheet = try WholePhotoRecall.missedSheet(report.missed) {
+            let path = "output/missed-faces.jpg"
+            try FileManager.default.createDirectory(atPath: "output", withIntermediateDirectories: true)
+            try ImageFile.write(sheet, to: path, quality: 88)
+            print("  missed faces: \(path)")
+        }
+    }
+
     /// Hit rate and boxes per photo of the `detected` boxes (the finder's at its `shipped` threshold,
     /// then the verifier's if any) when faces are dropped as `morph detect` drops them: keypoints that do
     /// not settle (confidence below a cut-off, see `FaceAnalyzer.minimumConfidence`) or lie inside a
