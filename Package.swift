@@ -28,25 +28,29 @@ let package = Package(
         .target(name: "CSupport", dependencies: ["CJPEG", "CFFmpeg", "CBLAS"],
                 cSettings: [.unsafeFlags(["-O2"])]),
 
-        .target(name: "NeuralNet", dependencies: ["CBLAS", "CSupport"], swiftSettings: fast),
-        .target(name: "Imaging", dependencies: ["CSupport", "CJPEG", "CPNG"], swiftSettings: fast),
-        .target(name: "FaceData", dependencies: ["Imaging"], swiftSettings: fast),
-        .target(name: "Landmarks", dependencies: ["NeuralNet", "Imaging", "FaceData"], swiftSettings: fast),
+        // Shared file plumbing: safe whole-file reads, atomic writes, temporary names and their
+        // clean-up on signals, plain-word error reasons, terminal-safe text.
+        .target(name: "Plumbing", dependencies: ["CSupport"], swiftSettings: fast),
+        .target(name: "NeuralNet", dependencies: ["CBLAS", "CSupport", "Plumbing"], swiftSettings: fast),
+        .target(name: "Imaging", dependencies: ["CSupport", "CJPEG", "CPNG", "Plumbing"], swiftSettings: fast),
+        .target(name: "FaceData", dependencies: ["Imaging", "Plumbing"], swiftSettings: fast),
+        .target(name: "Landmarks", dependencies: ["NeuralNet", "Imaging", "FaceData", "Plumbing"], swiftSettings: fast),
         .target(name: "Morph", dependencies: ["Imaging"], swiftSettings: fast),
-        .target(name: "Video", dependencies: ["CFFmpeg", "CSupport", "Imaging"], swiftSettings: fast),
+        .target(name: "Video", dependencies: ["CFFmpeg", "CSupport", "Imaging", "Plumbing"], swiftSettings: fast),
         // The jobs the tool runs end to end: photos -> keypoints -> morph video, and `detect`.
-        .target(name: "Pipeline", dependencies: ["Imaging", "FaceData", "Landmarks", "Morph", "Video"],
+        .target(name: "Pipeline", dependencies: ["Imaging", "FaceData", "Landmarks", "Morph", "Video", "Plumbing"],
                 swiftSettings: fast),
         .executableTarget(
             name: "morph",
             dependencies: [
-                "NeuralNet", "Imaging", "FaceData", "Landmarks", "Morph", "Video", "Pipeline",
+                "NeuralNet", "Imaging", "FaceData", "Landmarks", "Morph", "Video", "Pipeline", "Plumbing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fast),
         // Engine speed on the NeuralNet issue's workloads (tools/bench-neuralnet.sh).
         .executableTarget(name: "nnbench", dependencies: ["NeuralNet"], swiftSettings: fast),
 
+        .testTarget(name: "PlumbingTests", dependencies: ["Plumbing"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FaceDataTests", dependencies: ["FaceData"]),

@@ -1,4 +1,5 @@
 import Foundation
+import Plumbing
 
 /// A decoded photo: upright pixels plus what the file said about them.
 public struct DecodedImage: Sendable {
@@ -77,9 +78,17 @@ public enum ImageFile {
         return exif.orientation >= 5 ? (size.height, size.width) : size
     }
 
-    /// EXIF facts of the file at `path` without decoding pixels.
+    /// The bytes at the start of a file that hold its EXIF block (JPEG keeps it in one APP1 segment
+    /// of at most 64 KB near the start).
+    static let exifPrefix = 256 * 1024
+
+    /// EXIF facts of the file at `path` without decoding pixels, from the start of the file only.
     public static func exif(of path: String) throws -> EXIFInfo {
-        EXIFInfo.read(from: try readBytes(path))
+        do {
+            return EXIFInfo.read(from: try RegularFile.readPrefix(path, count: exifPrefix))
+        } catch let error as FileError {
+            throw ImagingError.unreadable(file: path, reason: error.reason)
+        }
     }
 
     /// Encodes `image` as JPEG (`quality` 1-100).
@@ -104,46 +113,27 @@ public enum ImageFile {
         } else {
             throw ImagingError.unwritable(file: path, reason: "unknown extension; use .png, .jpg or .jpeg")
         }
-        try AtomicFile.write(Data(bytes), to: path)
+        do {
+            try AtomicFile.write(Data(bytes), to: path)
+        } catch let error as FileError {
+            throw ImagingError.unwritable(file: path, reason: error.reason)
+        }
     }
 
+    /// The largest photo file read (1 GB): far above any JPEG or PNG within the pixel limit, and a
+    /// stop for huge non-photos before they fill the memory.
+    public static let byteLimit = 1_000_000_000
+
+    /// The whole file at `path`: a regular file of at most `byteLimit` bytes.
     static func readBytes(_ path: String) throws -> [UInt8] {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
             throw ImagingError.unreadable(file: path, reason: "a folder, not a photo (give its photos, e.g. \(path)/*.jpg)")
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            let exists = FileManager.default.fileExists(atPath: path)
-            throw ImagingError.unreadable(file: path, reason: exists ? "permission denied or not a file" : "no such file")
-        }
-        defer { try? handle.close() }
         do {
-            return [UInt8](try handle.readToEnd() ?? Data())
-        } catch {
-            throw ImagingError.unreadable(file: path, reason: "\(error.localizedDescription)")
-        }
-    }
-}
-
-/// Whole-file writes that never leave a half-written file at the destination.
-public enum AtomicFile {
-    /// Writes `data` to a temporary file beside `path`, then renames it over `path`.
-    public static func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-        do {
-            try data.write(to: temporary)
-            if rename(temporary.path, url.path) != 0 {
-                let reason = String(cString: strerror(errno))
-                try? FileManager.default.removeItem(at: temporary)
-                throw ImagingError.unwritable(file: path, reason: reason)
-            }
-        } catch let error as ImagingError {
-            throw error
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw ImagingError.unwritable(file: path, reason: error.localizedDescription)
+            return try RegularFile.read(path, limit: byteLimit)
+        } catch let error as FileError {
+            throw ImagingError.unreadable(file: path, reason: error.reason)
         }
     }
 }

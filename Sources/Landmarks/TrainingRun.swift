@@ -2,6 +2,7 @@ import FaceData
 import Foundation
 import Imaging
 import NeuralNet
+import Plumbing
 
 /// The folder one training run writes: history, curves, pictures, checkpoint, final model, summary.
 public struct TrainingRun {
