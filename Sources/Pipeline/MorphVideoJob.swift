@@ -139,11 +139,17 @@ extension MorphVideoJob {
 public enum PipelineError: Error, CustomStringConvertible {
     /// Every photo was skipped.
     case noUsablePhoto(skipped: Int)
+    /// An output would replace an input photo or take a photo's sidecar name.
+    case outputCollides(output: String, what: String)
+    /// The output folder cannot be made or written.
+    case cannotWrite(path: String, reason: String)
 
     /// A one-line explanation.
     public var description: String {
         switch self {
         case .noUsablePhoto(let skipped): return "no usable photo: all \(skipped) were skipped (see the reasons above)"
+        case let .outputCollides(output, what): return "\(output): refusing to write there: it is \(what) (choose another output folder)"
+        case let .cannotWrite(path, reason): return "\(path): cannot write: \(reason)"
         }
     }
 }
