@@ -86,6 +86,33 @@ final class TrainingTests: XCTestCase {
             .fit(resume: true, progress: ProgressReporter(forcePlain: true)))
     }
 
+    func testResumeWithoutACheckpointIsAnErrorNotAFreshStart() throws {
+        let run = try temporaryRun()
+        defer { try? FileManager.default.removeItem(at: run.folder) }
+        let spec = KeypointModelSpec.standard(.nose, inputSize: 80)
+        let task = KeypointTrainingTask(spec: spec, options: options(epochs: 1), train: examples(8, seed: 6), validation: examples(2, seed: 7))
+        XCTAssertThrowsError(try TrainingLoop(task: task, options: options(epochs: 1), run: run, identity: spec.metadata)
+            .fit(resume: true, progress: ProgressReporter(forcePlain: true))) {
+            XCTAssertEqual("\($0)", "\(run.checkpointURL.path): cannot resume from this checkpoint (there is none: nothing to resume (leave out --resume to start over))")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: run.checkpointURL.path), "no training ran")
+    }
+
+    func testADivergingLossStopsTrainingWithItsEpoch() throws {
+        let run = try temporaryRun()
+        defer { try? FileManager.default.removeItem(at: run.folder) }
+        let spec = KeypointModelSpec.standard(.nose, inputSize: 80)
+        var wild = options(epochs: 2)
+        wild.learningRate = 1e30
+        let task = KeypointTrainingTask(spec: spec, options: wild, train: examples(16, seed: 6), validation: examples(2, seed: 7))
+        XCTAssertThrowsError(try TrainingLoop(task: task, options: wild, run: run, identity: spec.metadata)
+            .fit(resume: false, progress: ProgressReporter(forcePlain: true))) {
+            guard case LandmarksError.diverged(let epoch, _) = $0 else { return XCTFail("\($0)") }
+            XCTAssertEqual(epoch, 1)
+            XCTAssertTrue("\($0)".hasPrefix("training diverged at epoch 1, step "), "\($0)")
+        }
+    }
+
     func testInitialWeightsReplaceTheRandomStartAndMustMatchTheLayers() throws {
         let runs = try (0..<3).map { _ in try temporaryRun() }
         let model = FileManager.default.temporaryDirectory.appendingPathComponent("init-\(UUID().uuidString).safetensors")
