@@ -58,6 +58,8 @@ let package = Package(
         .testTarget(name: "MorphTests", dependencies: ["Morph"]),
         .testTarget(name: "VideoTests", dependencies: ["Video"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
+        // Runs the built `morph` executable: exit codes, messages, refusals, interrupted renders.
+        .testTarget(name: "MorphToolTests", dependencies: ["Imaging"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -85,6 +85,9 @@ extension MorphCommand.Eval {
         var nestedShare = FaceAnalyzer.defaultNestedShare
 
         func validate() throws {
+            try OptionCheck.require(refine, in: 0...10, "--refine")
+            try OptionCheck.require(minimumConfidence, in: 0...1, "--min-confidence")
+            try OptionCheck.require(nestedShare, in: 0...1, "--nested-share")
             guard ["validation", "all"].contains(split) else { throw ValidationError("--split must be validation or all") }
             guard ["truth", "detector", "pipeline"].contains(boxes) else {
                 throw ValidationError("--boxes must be truth, detector or pipeline")
@@ -145,6 +148,11 @@ extension MorphCommand.Eval {
         var nestedShare = FaceAnalyzer.defaultNestedShare
         @Option(help: "Face verifier model, checking the boxes kept at the finder's threshold (none: no check).")
         var verifier = "models/face-verifier.safetensors"
+
+        func validate() throws {
+            try OptionCheck.require(containment, in: 0...1, "--containment")
+            try OptionCheck.require(nestedShare, in: 0...1, "--nested-share")
+        }
 
         func run() throws {
             let finder = try FaceFinder(contentsOf: URL(fileURLWithPath: model))

@@ -29,8 +29,8 @@ struct PhotoArguments: ParsableArguments {
 
     func validate() throws {
         guard !photos.isEmpty else { throw ValidationError("give at least one photo") }
-        guard (0...1).contains(minConfidence) else { throw ValidationError("--min-confidence must be in 0...1") }
-        guard (0...1).contains(nestedShare) else { throw ValidationError("--nested-share must be in 0...1") }
+        try OptionCheck.require(minConfidence, in: 0...1, "--min-confidence")
+        try OptionCheck.require(nestedShare, in: 0...1, "--nested-share")
         if let faces, !FileManager.default.fileExists(atPath: faces) {
             throw ValidationError("--faces \(faces): no such file")
         }
