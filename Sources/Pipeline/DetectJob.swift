@@ -66,7 +66,7 @@ public struct DetectJob {
         TemporaryFile.removeStale(inFolder: folder.path)
         let names = DetectJob.outputNames(for: photos)
         let protected = ProtectedPaths(photos: photos)
-        try protected.check(folder.appendingPathComponent(DetectJob.contactSheetName), owner: nil)
+        if options.overlays { try protected.check(folder.appendingPathComponent(DetectJob.contactSheetName), owner: nil) }
         for path in photos {
             for output in outputs(name: names[path]!, faces: 1) { try protected.check(output, owner: path) }
         }

@@ -25,7 +25,7 @@ public enum RegularFile {
         try requireRegular(info, path: path)
         let size = Int(info.st_size)
         guard size <= limit else {
-            throw FileError.unreadable(file: path, reason: "\(megabytes(size)) is more than the \(megabytes(limit)) this file can be")
+            throw FileError.unreadable(file: path, reason: "\(megabytes(size)), larger than the \(megabytes(limit)) limit")
         }
         let wanted = min(size, prefix ?? size)
         var bytes = [UInt8](repeating: 0, count: wanted)

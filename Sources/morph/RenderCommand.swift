@@ -53,7 +53,6 @@ extension MorphCommand {
             try OptionCheck.require(transition, in: 0...600, "--transition", unit: "seconds")
             try OptionCheck.require(hold, in: 0...600, "--hold", unit: "seconds")
             try OptionCheck.require(fps, in: 1...240, "--fps")
-            guard transition + hold > 0 else { throw ValidationError("--transition and --hold cannot both be 0") }
             try OptionCheck.require(crf, in: 0...51, "--crf")
             guard VideoEncoder.presets.contains(preset) else {
                 throw ValidationError("--preset must be one of \(VideoEncoder.presets.joined(separator: ", ")), not \(preset)")

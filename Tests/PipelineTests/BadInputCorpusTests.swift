@@ -131,7 +131,7 @@ final class BadInputCorpusTests: FolderTestCase {
         let reasons = Dictionary(uniqueKeysWithValues: report.failed.map { (($0.path as NSString).lastPathComponent, $0.description) })
         XCTAssertTrue(reasons["pipe.jpg"]?.contains("not a regular file") == true, "\(reasons["pipe.jpg"] ?? "analysed")")
         XCTAssertTrue(reasons["folder.jpg"]?.contains("a folder, not a photo") == true)
-        XCTAssertTrue(reasons["huge.jpg"]?.contains("1500.0 MB is more than") == true)
+        XCTAssertTrue(reasons["huge.jpg"]?.contains("1500.0 MB, larger than the 1000.0 MB limit") == true)
         XCTAssertTrue(reasons["missing.jpg"]?.contains("no such file") == true)
         XCTAssertTrue(reasons["side-far.jpg"]?.contains("lies far outside the 64x48 photo") == true, "\(reasons["side-far.jpg"] ?? "analysed")")
         XCTAssertTrue(reasons["side-binary.jpg"]?.contains("not UTF-8") == true)
