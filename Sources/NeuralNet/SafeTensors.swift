@@ -91,14 +91,13 @@ public enum SafeTensors {
             else { throw SafeTensorsError.badExtent(file: source, key: key) }
             let tensor = Tensor(shape: shape)
             bytes.withUnsafeBytes { raw in
-                let start = raw.baseAddress! + base + offsets[0]
-                for i in 0..<count {
-                    switch dtype {
-                    case "F32": tensor.data[i] = Float(bitPattern: UInt32(littleEndian: start.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
-                    case "F16": tensor.data[i] = Float(Float16(bitPattern: UInt16(littleEndian: start.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))))
-                    case "BF16": tensor.data[i] = Float(bitPattern: UInt32(UInt16(littleEndian: start.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16)
-                    default: tensor.data[i] = Float(Int64(littleEndian: start.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)))
-                    }
+                let start = raw.baseAddress! + base + offsets[0], out = tensor.data
+                // One loop per type (not a type test per element: model files hold millions of values).
+                switch dtype {
+                case "F32": for i in 0..<count { out[i] = Float(bitPattern: UInt32(littleEndian: start.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
+                case "F16": for i in 0..<count { out[i] = Float(Float16(bitPattern: UInt16(littleEndian: start.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))) }
+                case "BF16": for i in 0..<count { out[i] = Float(bitPattern: UInt32(UInt16(littleEndian: start.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16) }
+                default: for i in 0..<count { out[i] = Float(Int64(littleEndian: start.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self))) }
                 }
             }
             guard UnsafeBufferPointer(start: tensor.data, count: count).allSatisfy(\.isFinite) else {
