@@ -44,14 +44,14 @@ public enum ImageFile {
     /// Reads and decodes the file at `path`.
     public static func read(_ path: String, mode: ColorMode = .rgb, shrink: Int = 1,
                             pixelLimit: Int = defaultPixelLimit) throws -> DecodedImage {
-        try decode(readBytes(path), name: path, mode: mode, shrink: shrink, pixelLimit: pixelLimit)
+        try decode(readBytes(path, pixelLimit: pixelLimit), name: path, mode: mode, shrink: shrink, pixelLimit: pixelLimit)
     }
 
     /// Reads and decodes the file at `path`, letting the JPEG decoder shrink by 2, 4 or 8 as far as
     /// the longer side stays at least `minimumLongSide`; also gives the upright full-resolution size.
     public static func read(_ path: String, mode: ColorMode = .rgb, minimumLongSide: Int,
                             pixelLimit: Int = defaultPixelLimit) throws -> (decoded: DecodedImage, width: Int, height: Int) {
-        let bytes = try readBytes(path)
+        let bytes = try readBytes(path, pixelLimit: pixelLimit)
         let size = try uprightSize(of: bytes, name: path)
         var shrink = 1
         while shrink < 8 && max(size.width, size.height) / (shrink * 2) >= minimumLongSide { shrink *= 2 }
@@ -60,7 +60,7 @@ public enum ImageFile {
 
     /// The upright size (after EXIF orientation) from the header alone.
     public static func size(of path: String) throws -> (width: Int, height: Int) {
-        try uprightSize(of: readBytes(path), name: path)
+        try uprightSize(of: readBytes(path, pixelLimit: .max), name: path)
     }
 
     /// The upright size of an encoded image from its header and EXIF.
@@ -124,13 +124,25 @@ public enum ImageFile {
     /// stop for huge non-photos before they fill the memory.
     public static let byteLimit = 1_000_000_000
 
-    /// The whole file at `path`: a regular file of at most `byteLimit` bytes.
-    static func readBytes(_ path: String) throws -> [UInt8] {
+    /// The bytes at the start of a file read first to check that it is a photo.
+    static let headerPrefix = 64 * 1024
+
+    /// The whole file at `path`: a regular file of at most `byteLimit` bytes. Its start is read and
+    /// checked first, so a file that is not a JPEG or PNG, or whose header announces more than
+    /// `pixelLimit` pixels, is refused before the rest is read (a JPEG's size is checked there when
+    /// its frame header lies in the first `headerPrefix` bytes, as it does unless the metadata is large).
+    static func readBytes(_ path: String, pixelLimit: Int = defaultPixelLimit) throws -> [UInt8] {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
             throw ImagingError.unreadable(file: path, reason: "a folder, not a photo (give its photos, e.g. \(path)/*.jpg)")
         }
         do {
+            let head = try RegularFile.readPrefix(path, count: headerPrefix)
+            guard !head.isEmpty else { throw ImagingError.empty(file: path) }
+            guard JPEGCodec.matches(head) || PNGCodec.matches(head) else { throw ImagingError.unsupportedFormat(file: path) }
+            if let size = try? uprightSize(of: head, name: path), size.width * size.height > pixelLimit {
+                throw ImagingError.tooLarge(file: path, width: size.width, height: size.height, limit: pixelLimit)
+            }
             return try RegularFile.read(path, limit: byteLimit)
         } catch let error as FileError {
             throw ImagingError.unreadable(file: path, reason: error.reason)

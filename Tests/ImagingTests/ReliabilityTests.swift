@@ -60,7 +60,7 @@ final class ReliabilityTests: XCTestCase {
         let fifo = folder.appendingPathComponent("pipe.jpg").path
         XCTAssertEqual(mkfifo(fifo, 0o600), 0)
         let huge = folder.appendingPathComponent("huge.jpg").path
-        XCTAssertTrue(FileManager.default.createFile(atPath: huge, contents: nil))
+        XCTAssertTrue(FileManager.default.createFile(atPath: huge, contents: Data([0xFF, 0xD8, 0xFF])))
         XCTAssertEqual(truncate(huge, 2_000_000_000), 0)  // sparse: no disk used
         let started = Date()
         for path in [fifo, "/dev/zero"] {
@@ -73,6 +73,27 @@ final class ReliabilityTests: XCTestCase {
             XCTAssertEqual($0 as? ImagingError, .unreadable(file: huge, reason: "2000.0 MB, larger than the 1000.0 MB limit"))
         }
         XCTAssertLessThan(Date().timeIntervalSince(started), 1)
+    }
+
+    func testAHeaderAnnouncingTooManyPixelsOrNoPhotoIsRefusedBeforeTheRestIsRead() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("imaging-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // 900 MB sparse files: a PNG whose header says 50000x50000, and zeros named .jpg.
+        var png = try ImageFile.encodePNG(TestImages.gradient(width: 8, height: 8))
+        png.replaceSubrange(16..<24, with: [0, 0, 0xC3, 0x50, 0, 0, 0xC3, 0x50])
+        let huge = folder.appendingPathComponent("huge.png").path, zeros = folder.appendingPathComponent("zeros.jpg").path
+        XCTAssertTrue(FileManager.default.createFile(atPath: huge, contents: Data(png)))
+        XCTAssertTrue(FileManager.default.createFile(atPath: zeros, contents: nil))
+        for path in [huge, zeros] { XCTAssertEqual(truncate(path, 900_000_000), 0) }
+        let started = Date()
+        XCTAssertThrowsError(try ImageFile.read(huge)) {
+            XCTAssertEqual($0 as? ImagingError, .tooLarge(file: huge, width: 50_000, height: 50_000, limit: ImageFile.defaultPixelLimit))
+        }
+        XCTAssertThrowsError(try ImageFile.read(zeros, minimumLongSide: 100)) {
+            XCTAssertEqual($0 as? ImagingError, .unsupportedFormat(file: zeros))
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(started), 0.5, "refused from the first bytes, not after reading 900 MB")
     }
 
     func testWriteFailuresGiveAReasonAndLeaveNoTemporaryFile() throws {

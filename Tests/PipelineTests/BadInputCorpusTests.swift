@@ -77,7 +77,7 @@ final class BadInputCorpusTests: FolderTestCase {
         let directory = folder.appendingPathComponent("folder.jpg").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let huge = folder.appendingPathComponent("huge.jpg").path
-        XCTAssertTrue(FileManager.default.createFile(atPath: huge, contents: nil))
+        XCTAssertTrue(FileManager.default.createFile(atPath: huge, contents: Data([0xFF, 0xD8, 0xFF])))
         XCTAssertEqual(truncate(huge, 1_500_000_000), 0)
         photos += [pipe, directory, huge, folder.appendingPathComponent("missing.jpg").path]
         // Sidecars: good ones, and malformed or lying ones.
