@@ -83,6 +83,7 @@ final class TrainingLoop {
                                 detail: String(format: "loss %.5f", lossSum / Double(batch + 1)), stepStart: started)
             }
             let checked = task.validate()
+            guard checked.loss.isFinite else { throw LandmarksError.diverged(epoch: epoch, step: stepsPerEpoch) }
             history.append(EpochRecord(epoch: epoch, trainLoss: lossSum / Double(stepsPerEpoch),
                                        validationLoss: checked.loss, validationMetric: checked.metric,
                                        validationPixelError: checked.pixelError,

@@ -16,11 +16,11 @@ struct PhotoArguments: ParsableArguments {
                                valueName: "dir"))
     var models: String?
 
-    @Option(help: ArgumentHelp("Drop a found face whose keypoints settle worse than this (0...1; 0 keeps every box the finder and the verifier pass).",
+    @Option(parsing: .unconditional, help: ArgumentHelp("Drop a found face whose keypoints settle worse than this (0...1; 0 keeps every box the finder and the verifier pass).",
                                valueName: "c"))
     var minConfidence = FaceAnalyzer.defaultMinimumConfidence
 
-    @Option(help: ArgumentHelp("Drop a found face whose keypoints lie inside a larger, more settled face's by more than this share of their box (1 keeps them).",
+    @Option(parsing: .unconditional, help: ArgumentHelp("Drop a found face whose keypoints lie inside a larger, more settled face's by more than this share of their box (1 keeps them).",
                                valueName: "share"))
     var nestedShare = FaceAnalyzer.defaultNestedShare
 

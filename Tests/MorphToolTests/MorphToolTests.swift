@@ -47,6 +47,7 @@ final class MorphToolTests: XCTestCase {
         try assertRefused(["train", "nose", "--data", folder.path, "--epochs", "-1"], mentions: "--epochs must be between 1 and 10000, not -1")
         try assertRefused(["train", "imm", "--data", folder.path, "--batch-size", "0"], mentions: "--batch-size must be between 2 and 4096, not 0")
         try assertRefused(["bench", "detect", photo, "--passes", "1"], mentions: "--passes must be between 2 and 100, not 1")
+        try assertRefused(["detect", photo, "--min-confidence", "-1"], mentions: "--min-confidence must be between 0.0 and 1.0, not -1.0")
         XCTAssertEqual(names, [])
     }
 
