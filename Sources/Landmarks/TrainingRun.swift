@@ -12,7 +12,11 @@ public struct TrainingRun {
     /// A run writing into `folder` (created if missing).
     public init(folder: URL) throws {
         self.folder = folder
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw FileError.unwritable(file: folder.path, reason: FileError.reason(for: error, path: folder.path))
+        }
     }
 
     /// The per-epoch checkpoint (model, optimiser state, history).

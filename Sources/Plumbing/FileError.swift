@@ -44,6 +44,7 @@ public enum FileError: Error, Equatable, CustomStringConvertible {
         case EROFS: return "read-only file system"
         case EDQUOT: return "disk quota exceeded"
         case ELOOP: return "too many symbolic links"
+        case EEXIST: return "a file of that name is in the way"
         default: return String(cString: strerror(code)).lowercased()
         }
     }
@@ -54,7 +55,8 @@ public enum FileError: Error, Equatable, CustomStringConvertible {
         if let error = error as? FileError { return error.reason }
         let nsError = error as NSError
         if nsError.domain == NSPOSIXErrorDomain { return reason(errno: Int32(nsError.code), path: path) }
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+        if let underlying = (nsError.userInfo[NSUnderlyingErrorKey] as? Error).map({ $0 as NSError }),
+           underlying.domain == NSPOSIXErrorDomain {
             return reason(errno: Int32(underlying.code), path: path)
         }
         switch CocoaError.Code(rawValue: nsError.code) {
@@ -62,6 +64,7 @@ public enum FileError: Error, Equatable, CustomStringConvertible {
         case .fileReadNoPermission, .fileWriteNoPermission: return reason(errno: EACCES, path: path)
         case .fileReadInvalidFileName, .fileWriteInvalidFileName: return "invalid file name"
         case .fileWriteOutOfSpace: return reason(errno: ENOSPC, path: path)
+        case .fileWriteFileExists: return reason(errno: EEXIST, path: path)
         case .fileWriteVolumeReadOnly: return reason(errno: EROFS, path: path)
         case .fileReadTooLarge: return "too large"
         default: return "input/output error"

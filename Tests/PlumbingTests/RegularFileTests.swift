@@ -89,5 +89,11 @@ final class RegularFileTests: XCTestCase {
             XCTAssertEqual(FileError.reason(for: $0, path: missing), "no such file")
         }
         XCTAssertEqual(FileError.reason(for: CocoaError(.fileWriteNoPermission), path: missing), "permission denied")
+        XCTAssertThrowsError(try FileManager.default.createDirectory(atPath: folder.file("plain"), withIntermediateDirectories: true)) {
+            XCTAssertEqual(FileError.reason(for: $0, path: folder.file("plain")), "a file of that name is in the way")
+        }
+        XCTAssertThrowsError(try FileManager.default.createDirectory(atPath: folder.file("plain/sub"), withIntermediateDirectories: true)) {
+            XCTAssertEqual(FileError.reason(for: $0, path: folder.file("plain/sub")), "a part of the path is not a folder")
+        }
     }
 }
