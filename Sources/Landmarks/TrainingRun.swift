@@ -9,7 +9,8 @@ public struct TrainingRun {
     /// The run folder.
     public let folder: URL
 
-    /// A run writing into `folder` (created if missing).
+    /// A run writing into `folder` (created if missing); temporary files that a killed run left
+    /// there (a half-written checkpoint) are removed.
     public init(folder: URL) throws {
         self.folder = folder
         do {
@@ -17,6 +18,7 @@ public struct TrainingRun {
         } catch {
             throw FileError.unwritable(file: folder.path, reason: FileError.reason(for: error, path: folder.path))
         }
+        TemporaryFile.removeStale(inFolder: folder.path)
     }
 
     /// The per-epoch checkpoint (model, optimiser state, history).

@@ -98,6 +98,24 @@ final class TrainingTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: run.checkpointURL.path), "no training ran")
     }
 
+    func testARunFolderLosesTheHalfWrittenCheckpointOfAKilledRun() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let finished = Process()
+        finished.executableURL = URL(fileURLWithPath: "/bin/true")
+        try finished.run()
+        finished.waitUntilExit()
+        let leftover = ".checkpoint.partial-\(finished.processIdentifier)-5eed.safetensors"
+        for name in [leftover, "checkpoint.safetensors"] { try Data([1]).write(to: folder.appendingPathComponent(name)) }
+        _ = try TrainingRun(folder: folder)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["checkpoint.safetensors"])
+        let file = folder.appendingPathComponent("checkpoint.safetensors")
+        XCTAssertThrowsError(try TrainingRun(folder: file.appendingPathComponent("run"))) {
+            XCTAssertEqual("\($0)", "\(file.path)/run: cannot write: a part of the path is not a folder")
+        }
+    }
+
     func testADivergingLossStopsTrainingWithItsEpoch() throws {
         let run = try temporaryRun()
         defer { try? FileManager.default.removeItem(at: run.folder) }
