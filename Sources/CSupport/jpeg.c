@@ -13,6 +13,7 @@ typedef struct cs_error_manager {
     jmp_buf jump;
     int truncated;
     int warnings;
+    int end_marker_added; /* the data lacked its end marker and was given one */
 } cs_error_manager;
 
 static void cs_error_exit(j_common_ptr info) {
@@ -25,6 +26,8 @@ static void cs_emit_message(j_common_ptr info, int level) {
     cs_error_manager *manager = (cs_error_manager *)info->err;
     if (level >= 0) return;
     if (info->err->msg_code == JWRN_JPEG_EOF) manager->truncated = 1;
+    /* With an end marker added, meeting a marker inside the image data means the data ran out. */
+    if (manager->end_marker_added && info->err->msg_code == JWRN_HIT_MARKER) manager->truncated = 1;
     manager->warnings++;
 }
 
@@ -97,6 +100,22 @@ int cs_jpeg_decode(const uint8_t *data, size_t size, int channels, int scale_den
     struct jpeg_decompress_struct info;
     cs_error_manager manager = {0};
     uint8_t *volatile cmyk_row = NULL;
+    uint8_t *volatile completed = NULL;
+    /* A file missing only its 2-byte end marker is complete: viewers show it, so it decodes. The
+     * marker is added to a copy; data cut earlier then meets it inside the image and is truncated. */
+    if (size >= 2 && !(data[size - 2] == 0xFF && data[size - 1] == 0xD9)) {
+        completed = malloc(size + 2);
+        if (completed == NULL) {
+            cs_set_message(message, message_size, "out of memory");
+            return CS_JPEG_CORRUPT;
+        }
+        memcpy(completed, data, size);
+        completed[size] = 0xFF;
+        completed[size + 1] = 0xD9;
+        data = completed;
+        size += 2;
+        manager.end_marker_added = 1;
+    }
     info.err = &manager.base;
     cs_install(&manager.base);
     if (setjmp(manager.jump)) {
@@ -104,6 +123,7 @@ int cs_jpeg_decode(const uint8_t *data, size_t size, int channels, int scale_den
         cs_copy_message((j_common_ptr)&info, message, message_size);
         jpeg_destroy_decompress(&info);
         free(cmyk_row);
+        free(completed);
         return status;
     }
     jpeg_CreateDecompress(&info, JPEG_LIB_VERSION, sizeof(info));
@@ -122,6 +142,7 @@ int cs_jpeg_decode(const uint8_t *data, size_t size, int channels, int scale_den
     size_t stride = (size_t)info.output_width * (size_t)channels;
     if (stride * info.output_height > capacity) {
         jpeg_destroy_decompress(&info);
+        free(completed);
         cs_set_message(message, message_size, "output buffer too small");
         return CS_JPEG_TOO_SMALL;
     }
@@ -148,6 +169,7 @@ int cs_jpeg_decode(const uint8_t *data, size_t size, int channels, int scale_den
     *warnings = manager.warnings;
     jpeg_destroy_decompress(&info);
     free(cmyk_row);
+    free(completed);
     return truncated ? CS_JPEG_TRUNCATED : CS_JPEG_OK;
 }
 

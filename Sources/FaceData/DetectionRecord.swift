@@ -38,7 +38,7 @@ public struct DetectionRecord: Codable, Equatable, Sendable {
         do {
             self = try JSONDecoder().decode(DetectionRecord.self, from: data)
         } catch {
-            let reason = (error as? DecodingError).map(Self.explain) ?? error.localizedDescription
+            let reason = (error as? DecodingError).map(Self.explain) ?? "not valid JSON"
             throw FaceDataError.malformed(file: url.path, line: nil, reason: reason)
         }
     }
@@ -51,7 +51,7 @@ public struct DetectionRecord: Codable, Equatable, Sendable {
         do {
             data = try encoder.encode(self)
         } catch {
-            throw FaceDataError.unwritable(file: url.path, reason: error.localizedDescription)
+            throw FaceDataError.unwritable(file: url.path, reason: "a face holds a number JSON cannot store (NaN or infinite)")
         }
         try writeAtomically(data, to: url)
     }

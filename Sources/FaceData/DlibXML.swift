@@ -40,6 +40,8 @@ public struct DlibDataset: Equatable, Sendable {
 
     /// The images in file order.
     public var images: [Entry]
+    /// The file the dataset was read from, for error messages.
+    public var source: String
 
     /// Reads and parses the XML file at `url`.
     public init(contentsOf url: URL) throws {
@@ -68,18 +70,24 @@ public struct DlibDataset: Equatable, Sendable {
             throw FaceDataError.malformed(file: file, line: nil, reason: "no <dataset> element")
         }
         images = reader.images
+        source = file
     }
 
     /// A short reason for an XMLParser error. On Linux its `localizedDescription` is empty and
     /// its code is libxml2's `xmlParserErrors` value, so the common ones are spelled out here.
     private static func explain(_ error: Error?) -> String {
         let code = (error as NSError?)?.code ?? 0
-        switch code {
-        case 4: return "no XML content"
-        case 5: return "the document ends inside an element"
-        case 76: return "a closing tag does not match its opening tag"
-        default: return "libxml2 error \(code)"
-        }
+        let reasons = [
+            4: "no XML content", 5: "the document ends inside an element", 9: "a character that XML does not allow",
+            23: "an entity reference lacks its ';'", 26: "an undefined entity such as &name;",
+            38: "a '<' inside an attribute value", 39: "an attribute without a value", 40: "an attribute without a value",
+            41: "an attribute without a value", 44: "an attribute value that is not closed", 46: "a malformed <? ?> instruction",
+            64: "a name starting with 'xml' where XML reserves it", 65: "a space is missing between two parts of a tag",
+            68: "a tag or attribute without a name", 73: "a tag that is not closed with '>'",
+            76: "a closing tag does not match its opening tag", 77: "a tag that is not finished",
+            85: "the tags are not balanced", 86: "text after the end of the document", 89: "an entity that refers to itself",
+        ]
+        return reasons[code] ?? "malformed XML (parser code \(code))"
     }
 
     /// The faces that have exactly `pointCount` parts, one sample each, with the box kept.
@@ -91,6 +99,17 @@ public struct DlibDataset: Equatable, Sendable {
                 }
             }
         }
+    }
+
+    /// The face boxes for `photo`, a `width` x `height` photo (nil when the file does not list it);
+    /// throws when a box has no size or lies outside the photo.
+    public func boxes(for photo: URL, photoWidth width: Int, photoHeight height: Int) throws -> [Box]? {
+        guard let entry = entry(for: photo) else { return nil }
+        if let bad = entry.faces.first(where: { !$0.box.fits(photoWidth: width, photoHeight: height) }) {
+            let box = bad.box
+            throw FaceDataError.malformed(file: source, line: nil, reason: "the box (left \(box.x), top \(box.y), \(box.width)x\(box.height)) for \(photo.lastPathComponent) has no size or lies outside its \(width)x\(height) photo")
+        }
+        return entry.faces.map(\.box)
     }
 
     /// The entry for `photo` (compared by standardised path), e.g. to look up manual face boxes.

@@ -1,11 +1,25 @@
 import Foundation
+import Plumbing
 
-/// Reads a whole file, turning I/O failures into `FaceDataError.unreadable`.
+/// The largest annotation file read (100 MB; a dlib XML of all of 300-W is about 20 MB).
+let annotationByteLimit = 100_000_000
+
+/// Reads a whole regular file, turning I/O failures into `FaceDataError.unreadable`.
 func readData(_ url: URL) throws -> Data {
     do {
-        return try Data(contentsOf: url)
-    } catch {
-        throw FaceDataError.unreadable(file: url.path, reason: error.localizedDescription)
+        return Data(try RegularFile.read(url.path, limit: annotationByteLimit))
+    } catch let error as FileError {
+        throw FaceDataError.unreadable(file: url.path, reason: error.reason)
+    }
+}
+
+/// Writes `data` to `url` atomically (a temporary file, then a rename), turning failures into
+/// `FaceDataError.unwritable`.
+func writeAtomically(_ data: Data, to url: URL) throws {
+    do {
+        try AtomicFile.write(data, to: url.path)
+    } catch let error as FileError {
+        throw FaceDataError.unwritable(file: url.path, reason: error.reason)
     }
 }
 

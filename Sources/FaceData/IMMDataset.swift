@@ -1,4 +1,5 @@
 import Foundation
+import Plumbing
 import Imaging
 
 /// One annotated IMM image: where it is, who and which view, and its 58 points in pixels.
@@ -31,7 +32,7 @@ public struct IMMDataset: Sendable {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         } catch {
-            throw FaceDataError.unreadable(file: directory.path, reason: error.localizedDescription)
+            throw FaceDataError.unreadable(file: directory.path, reason: FileError.reason(for: error, path: directory.path))
         }
         let annotationNames = names.filter { $0.lowercased().hasSuffix(".asf") }.sorted()
         guard !annotationNames.isEmpty else {

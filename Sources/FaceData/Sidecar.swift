@@ -3,8 +3,11 @@ import Imaging
 
 /// Keypoints given by hand next to a photo, which override detection for that photo.
 ///
-/// For `DIR/PHOTO.jpg` the resolver looks for `DIR/PHOTO.pts` and `DIR/PHOTO.json` (lower-case
-/// extensions). Precedence: `.pts` wins over `.json`. A `.pts` file only exists because
+/// For `DIR/PHOTO.jpg` the resolver looks for the photo's full name first, `DIR/PHOTO.jpg.pts` and
+/// `DIR/PHOTO.jpg.json`, then for its stem, `DIR/PHOTO.pts` and `DIR/PHOTO.json` (lower-case
+/// extensions). A stem sidecar is refused when another photo in the folder shares the stem
+/// (`b.jpg` and `b.png`: `b.pts` could be either's; name it `b.png.pts`). Precedence: `.pts` wins
+/// over `.json`. A `.pts` file only exists because
 /// someone made or corrected it by hand (or asked `morph detect` for it), while `.json` is
 /// what every `morph detect` run leaves behind; so a stale detector output never shadows a
 /// manual fix. A sidecar that exists but is malformed is an error for that photo, not a
@@ -33,19 +36,41 @@ public struct Sidecar: Equatable, Sendable {
     /// `pointCount` points (68 for the iBUG scheme).
     public static func resolve(for photo: URL, pointCount: Int = LandmarkScheme.ibug68.pointCount) throws -> Sidecar? {
         precondition(pointCount > 0, "pointCount must be positive")
-        let stem = photo.deletingPathExtension()
-        let pts = stem.appendingPathExtension("pts"), json = stem.appendingPathExtension("json")
-        if FileManager.default.fileExists(atPath: pts.path) {
-            let points = try PTSFile.read(pts)
-            try check([points], in: pts, pointCount: pointCount)
-            return Sidecar(url: pts, kind: .pts, faces: [FaceRecord(box: Box(enclosing: points), points: points)])
-        }
-        if FileManager.default.fileExists(atPath: json.path) {
+        for base in [photo, photo.deletingPathExtension()] {
+            let pts = base.appendingPathExtension("pts"), json = base.appendingPathExtension("json")
+            let found = [pts, json].filter { FileManager.default.fileExists(atPath: $0.path) }
+            guard let url = found.first else { continue }
+            if base != photo, let twin = photoSharingStem(with: photo) {
+                throw FaceDataError.malformed(file: url.path, line: nil, reason: "could be the sidecar of \(photo.lastPathComponent) or of \(twin); name it \(photo.lastPathComponent).\(url.pathExtension)")
+            }
+            if url == pts {
+                let points = try PTSFile.read(pts)
+                try check([points], in: pts, pointCount: pointCount)
+                return Sidecar(url: pts, kind: .pts, faces: [FaceRecord(box: Box(enclosing: points), points: points)])
+            }
             let faces = try DetectionRecord(contentsOf: json).faces
             try check(faces.map(\.points), in: json, pointCount: pointCount)
             return Sidecar(url: json, kind: .json, faces: faces)
         }
         return nil
+    }
+
+    /// Throws unless every point lies within one photo size of the `width` x `height` photo (a point
+    /// far outside is a mistake, and drawing it would walk a huge line).
+    public func checkPoints(photoWidth width: Int, photoHeight height: Int) throws {
+        for (number, face) in faces.enumerated() {
+            if let bad = face.points.firstIndex(where: { !$0.isNear(photoWidth: width, photoHeight: height) }) {
+                throw FaceDataError.malformed(file: url.path, line: nil, reason: "face \(number) point \(bad) at (\(face.points[bad].x), \(face.points[bad].y)) lies far outside the \(width)x\(height) photo")
+            }
+        }
+    }
+
+    /// Another photo in `photo`'s folder with the same stem (`b.png` for `b.jpg`), if any.
+    private static func photoSharingStem(with photo: URL) -> String? {
+        let own = photo.pathExtension.lowercased(), stem = photo.deletingPathExtension()
+        return ["jpg", "jpeg", "png", "JPG", "JPEG", "PNG"].lazy.filter { $0.lowercased() != own }
+            .map { stem.appendingPathExtension($0) }
+            .first { FileManager.default.fileExists(atPath: $0.path) }?.lastPathComponent
     }
 
     /// Throws unless every face in `faces` has `pointCount` points.

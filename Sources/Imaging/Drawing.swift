@@ -40,19 +40,33 @@ extension Image {
         }
     }
 
-    /// A filled disc of `radius` pixels centred on `center`.
+    /// A filled disc of `radius` pixels centred on `center`; only the part inside the image is
+    /// visited, so a far-away or non-finite centre costs nothing.
     public mutating func drawDot(_ center: Point, radius: Double, color: Color) {
         let r = max(radius, 0.5)
-        for y in Int((center.y - r).rounded(.down))...Int((center.y + r).rounded(.up)) {
-            for x in Int((center.x - r).rounded(.down))...Int((center.x + r).rounded(.up)) {
+        guard center.x.isFinite, center.y.isFinite, r.isFinite else { return }
+        guard let rows = pixelRange(center.y - r, center.y + r, limit: height),
+              let columns = pixelRange(center.x - r, center.x + r, limit: width) else { return }
+        for y in rows {
+            for x in columns {
                 let dx = Double(x) - center.x, dy = Double(y) - center.y
                 if dx * dx + dy * dy <= r * r { plot(x: x, y: y, color: color) }
             }
         }
     }
 
-    /// A straight line from `start` to `end`, `thickness` pixels wide.
+    /// The pixels from `low` (rounded down) to `high` (rounded up) that lie in `0..<limit`, or nil.
+    private func pixelRange(_ low: Double, _ high: Double, limit: Int) -> ClosedRange<Int>? {
+        let first = max(0, low.rounded(.down)), last = min(Double(limit - 1), high.rounded(.up))
+        return first <= last ? Int(first)...Int(last) : nil
+    }
+
+    /// A straight line from `start` to `end`, `thickness` pixels wide. The line is first clipped to
+    /// the image (grown by the thickness), so drawing costs at most the pixels it can touch.
     public mutating func drawLine(from start: Point, to end: Point, color: Color, thickness: Double = 1) {
+        let margin = max(thickness, 1)
+        guard let (start, end) = Image.clip(start, end, to: Box(x: -margin, y: -margin, width: Double(width) + 2 * margin,
+                                                                height: Double(height) + 2 * margin)) else { return }
         let steps = max(1, Int(start.distance(to: end).rounded(.up)))
         for i in 0...steps {
             let p = start.interpolated(to: end, t: Double(i) / Double(steps))
@@ -62,6 +76,25 @@ extension Image {
                 drawDot(p, radius: thickness / 2, color: color)
             }
         }
+    }
+
+    /// The part of the segment from `a` to `b` inside `box` (Liang-Barsky), or nil when none is, or
+    /// when a coordinate is not finite.
+    static func clip(_ a: Point, _ b: Point, to box: Box) -> (Point, Point)? {
+        let dx = b.x - a.x, dy = b.y - a.y
+        guard dx.isFinite, dy.isFinite else { return nil }  // also false when a coordinate is not finite
+        var enter = 0.0, leave = 1.0
+        for (p, q) in [(-dx, a.x - box.x), (dx, box.x + box.width - a.x), (-dy, a.y - box.y), (dy, box.y + box.height - a.y)] {
+            if p == 0 {
+                if q < 0 { return nil }
+            } else if p < 0 {
+                enter = max(enter, q / p)
+            } else {
+                leave = min(leave, q / p)
+            }
+        }
+        guard enter <= leave else { return nil }
+        return (a.interpolated(to: b, t: enter), a.interpolated(to: b, t: leave))
     }
 
     /// The outline of `box`.

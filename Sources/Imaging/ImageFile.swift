@@ -1,4 +1,5 @@
 import Foundation
+import Plumbing
 
 /// A decoded photo: upright pixels plus what the file said about them.
 public struct DecodedImage: Sendable {
@@ -43,14 +44,14 @@ public enum ImageFile {
     /// Reads and decodes the file at `path`.
     public static func read(_ path: String, mode: ColorMode = .rgb, shrink: Int = 1,
                             pixelLimit: Int = defaultPixelLimit) throws -> DecodedImage {
-        try decode(readBytes(path), name: path, mode: mode, shrink: shrink, pixelLimit: pixelLimit)
+        try decode(readBytes(path, pixelLimit: pixelLimit), name: path, mode: mode, shrink: shrink, pixelLimit: pixelLimit)
     }
 
     /// Reads and decodes the file at `path`, letting the JPEG decoder shrink by 2, 4 or 8 as far as
     /// the longer side stays at least `minimumLongSide`; also gives the upright full-resolution size.
     public static func read(_ path: String, mode: ColorMode = .rgb, minimumLongSide: Int,
                             pixelLimit: Int = defaultPixelLimit) throws -> (decoded: DecodedImage, width: Int, height: Int) {
-        let bytes = try readBytes(path)
+        let bytes = try readBytes(path, pixelLimit: pixelLimit)
         let size = try uprightSize(of: bytes, name: path)
         var shrink = 1
         while shrink < 8 && max(size.width, size.height) / (shrink * 2) >= minimumLongSide { shrink *= 2 }
@@ -59,7 +60,7 @@ public enum ImageFile {
 
     /// The upright size (after EXIF orientation) from the header alone.
     public static func size(of path: String) throws -> (width: Int, height: Int) {
-        try uprightSize(of: readBytes(path), name: path)
+        try uprightSize(of: readBytes(path, pixelLimit: .max), name: path)
     }
 
     /// The upright size of an encoded image from its header and EXIF.
@@ -77,9 +78,17 @@ public enum ImageFile {
         return exif.orientation >= 5 ? (size.height, size.width) : size
     }
 
-    /// EXIF facts of the file at `path` without decoding pixels.
+    /// The bytes at the start of a file that hold its EXIF block (JPEG keeps it in one APP1 segment
+    /// of at most 64 KB near the start).
+    static let exifPrefix = 256 * 1024
+
+    /// EXIF facts of the file at `path` without decoding pixels, from the start of the file only.
     public static func exif(of path: String) throws -> EXIFInfo {
-        EXIFInfo.read(from: try readBytes(path))
+        do {
+            return EXIFInfo.read(from: try RegularFile.readPrefix(path, count: exifPrefix))
+        } catch let error as FileError {
+            throw ImagingError.unreadable(file: path, reason: error.reason)
+        }
     }
 
     /// Encodes `image` as JPEG (`quality` 1-100).
@@ -104,46 +113,39 @@ public enum ImageFile {
         } else {
             throw ImagingError.unwritable(file: path, reason: "unknown extension; use .png, .jpg or .jpeg")
         }
-        try AtomicFile.write(Data(bytes), to: path)
+        do {
+            try AtomicFile.write(Data(bytes), to: path)
+        } catch let error as FileError {
+            throw ImagingError.unwritable(file: path, reason: error.reason)
+        }
     }
 
-    static func readBytes(_ path: String) throws -> [UInt8] {
+    /// The largest photo file read (1 GB): far above any JPEG or PNG within the pixel limit, and a
+    /// stop for huge non-photos before they fill the memory.
+    public static let byteLimit = 1_000_000_000
+
+    /// The bytes at the start of a file read first to check that it is a photo.
+    static let headerPrefix = 64 * 1024
+
+    /// The whole file at `path`: a regular file of at most `byteLimit` bytes. Its start is read and
+    /// checked first, so a file that is not a JPEG or PNG, or whose header announces more than
+    /// `pixelLimit` pixels, is refused before the rest is read (a JPEG's size is checked there when
+    /// its frame header lies in the first `headerPrefix` bytes, as it does unless the metadata is large).
+    static func readBytes(_ path: String, pixelLimit: Int = defaultPixelLimit) throws -> [UInt8] {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
             throw ImagingError.unreadable(file: path, reason: "a folder, not a photo (give its photos, e.g. \(path)/*.jpg)")
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            let exists = FileManager.default.fileExists(atPath: path)
-            throw ImagingError.unreadable(file: path, reason: exists ? "permission denied or not a file" : "no such file")
-        }
-        defer { try? handle.close() }
         do {
-            return [UInt8](try handle.readToEnd() ?? Data())
-        } catch {
-            throw ImagingError.unreadable(file: path, reason: "\(error.localizedDescription)")
-        }
-    }
-}
-
-/// Whole-file writes that never leave a half-written file at the destination.
-public enum AtomicFile {
-    /// Writes `data` to a temporary file beside `path`, then renames it over `path`.
-    public static func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-        do {
-            try data.write(to: temporary)
-            if rename(temporary.path, url.path) != 0 {
-                let reason = String(cString: strerror(errno))
-                try? FileManager.default.removeItem(at: temporary)
-                throw ImagingError.unwritable(file: path, reason: reason)
+            let head = try RegularFile.readPrefix(path, count: headerPrefix)
+            guard !head.isEmpty else { throw ImagingError.empty(file: path) }
+            guard JPEGCodec.matches(head) || PNGCodec.matches(head) else { throw ImagingError.unsupportedFormat(file: path) }
+            if let size = try? uprightSize(of: head, name: path), size.width * size.height > pixelLimit {
+                throw ImagingError.tooLarge(file: path, width: size.width, height: size.height, limit: pixelLimit)
             }
-        } catch let error as ImagingError {
-            throw error
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw ImagingError.unwritable(file: path, reason: error.localizedDescription)
+            return try RegularFile.read(path, limit: byteLimit)
+        } catch let error as FileError {
+            throw ImagingError.unreadable(file: path, reason: error.reason)
         }
     }
 }

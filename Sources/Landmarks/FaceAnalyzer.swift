@@ -131,6 +131,7 @@ public final class FaceAnalyzer {
                                      dateTimeOriginal: decoded.dateTimeOriginal, faces: [],
                                      timings: (1000 * decodeTime, 0, 0))
         if let sidecar = try Sidecar.resolve(for: URL(fileURLWithPath: path)) {
+            try sidecar.checkPoints(photoWidth: width, photoHeight: height)
             analysis.faces = sidecar.faces.map {
                 AnalyzedFace(box: $0.box, score: $0.score ?? 1, points: $0.points, confidence: 1, origin: .sidecar)
             }
@@ -138,9 +139,8 @@ public final class FaceAnalyzer {
         }
         guard predictor != nil else { return analysis }
         let grey = decoded.image.converted(to: .grey)
-        let manual = manualBoxes?.entry(for: URL(fileURLWithPath: path)).map { entry in
-            entry.faces.map { Box(x: $0.box.x / scale, y: $0.box.y / scale, width: $0.box.width / scale,
-                                  height: $0.box.height / scale) }
+        let manual = try manualBoxes?.boxes(for: URL(fileURLWithPath: path), photoWidth: width, photoHeight: height)?.map {
+            Box(x: $0.x / scale, y: $0.y / scale, width: $0.width / scale, height: $0.height / scale)
         }
         let found = faces(in: grey, manualBoxes: manual)
         let toPhoto = { (p: Point) in Point(x: (p.x + 0.5) * scale - 0.5, y: (p.y + 0.5) * scale - 0.5) }

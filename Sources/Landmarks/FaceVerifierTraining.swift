@@ -3,6 +3,7 @@ import FaceData
 import Foundation
 import Imaging
 import NeuralNet
+import Plumbing
 
 /// One face-finder box of a dataset photo, labelled for the verifier.
 public struct VerifierSample: Codable, Sendable, Equatable {

@@ -251,6 +251,8 @@ public enum LandmarksError: Error, CustomStringConvertible, Equatable {
     case badCheckpoint(file: String, reason: String)
     /// Two models that cannot run as first and second stage.
     case mismatchedStages(first: String, second: String, reason: String)
+    /// The training loss became NaN or infinite.
+    case diverged(epoch: Int, step: Int)
 
     /// A one-line explanation naming the file.
     public var description: String {
@@ -260,6 +262,8 @@ public enum LandmarksError: Error, CustomStringConvertible, Equatable {
         case let .badCheckpoint(file, reason): return "\(file): cannot resume from this checkpoint (\(reason))"
         case let .mismatchedStages(first, second, reason):
             return "\(first) then \(second): not a pair of stages (\(reason))"
+        case let .diverged(epoch, step):
+            return "training diverged at epoch \(epoch), step \(step): the loss is NaN or infinite (try a lower --lr); the last checkpoint is kept"
         }
     }
 }

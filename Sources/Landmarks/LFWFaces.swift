@@ -1,5 +1,6 @@
 import FaceData
 import Foundation
+import Plumbing
 import Imaging
 
 /// One LFW photo in memory with its face's 68 keypoints (placed by the project's own model).

@@ -1,4 +1,5 @@
 import Foundation
+import Plumbing
 
 /// Progress of long work on standard error: a redrawn bar on a terminal, plain lines otherwise
 /// (logs, CI), and every plain line also appended to an optional log file.
@@ -39,9 +40,10 @@ public final class ProgressReporter {
         }
     }
 
-    /// Prints a complete line (ending any bar) to standard error and to the log file.
+    /// Prints a complete line (ending any bar) to standard error and to the log file, control
+    /// characters escaped (file names and sidecar text must not drive the terminal).
     public func log(_ line: String, toLogFile: Bool = true) {
-        let stamped = "[\(ProgressReporter.duration(Date().timeIntervalSince(start)))] \(line)\n"
+        let stamped = "[\(ProgressReporter.duration(Date().timeIntervalSince(start)))] \(TerminalText.escaped(line))\n"
         if barVisible {
             FileHandle.standardError.write("\r\u{1B}[K".data(using: .utf8)!)
             barVisible = false

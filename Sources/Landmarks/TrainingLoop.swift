@@ -40,13 +40,18 @@ final class TrainingLoop {
 
     /// Runs the remaining epochs and returns the whole history.
     ///
-    /// With `resume` and a checkpoint in the run folder, training continues from it; otherwise it
-    /// starts from `initialWeights` (a model file with the same layers; only the output layer may
-    /// differ in size, and then keeps its random start) when given, else from the seed.
+    /// With `resume`, training continues from the run folder's checkpoint (an error when there is
+    /// none: a typo in the run folder must not silently start over); otherwise it starts from
+    /// `initialWeights` (a model file with the same layers; only the output layer may differ in
+    /// size, and then keeps its random start) when given, else from the seed. A loss that becomes
+    /// NaN or infinite stops training with `LandmarksError.diverged`.
     @discardableResult
     func fit(resume: Bool, initialWeights: URL? = nil, progress: ProgressReporter) throws -> [EpochRecord] {
         var history = [EpochRecord]()
-        if resume, FileManager.default.fileExists(atPath: run.checkpointURL.path) {
+        if resume {
+            guard FileManager.default.fileExists(atPath: run.checkpointURL.path) else {
+                throw LandmarksError.badCheckpoint(file: run.checkpointURL.path, reason: "there is none: nothing to resume (leave out --resume to start over)")
+            }
             history = try run.restoreCheckpoint(network: task.network, optimizer: optimizer, identity: identity)
             progress.log("resumed \(run.checkpointURL.path) after epoch \(history.count)")
         } else if let initialWeights {
@@ -73,10 +78,12 @@ final class TrainingLoop {
                                                               stepsPerEpoch: stepsPerEpoch)
                 optimizer.step()
                 lossSum += Double(loss.value)
+                guard lossSum.isFinite else { throw LandmarksError.diverged(epoch: epoch, step: batch + 1) }
                 progress.update("epoch \(epoch)/\(options.epochs)", done: batch + 1, total: stepsPerEpoch,
                                 detail: String(format: "loss %.5f", lossSum / Double(batch + 1)), stepStart: started)
             }
             let checked = task.validate()
+            guard checked.loss.isFinite else { throw LandmarksError.diverged(epoch: epoch, step: stepsPerEpoch) }
             history.append(EpochRecord(epoch: epoch, trainLoss: lossSum / Double(stepsPerEpoch),
                                        validationLoss: checked.loss, validationMetric: checked.metric,
                                        validationPixelError: checked.pixelError,

@@ -2,16 +2,23 @@ import FaceData
 import Foundation
 import Imaging
 import NeuralNet
+import Plumbing
 
 /// The folder one training run writes: history, curves, pictures, checkpoint, final model, summary.
 public struct TrainingRun {
     /// The run folder.
     public let folder: URL
 
-    /// A run writing into `folder` (created if missing).
+    /// A run writing into `folder` (created if missing); temporary files that a killed run left
+    /// there (a half-written checkpoint) are removed.
     public init(folder: URL) throws {
         self.folder = folder
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw FileError.unwritable(file: folder.path, reason: FileError.reason(for: error, path: folder.path))
+        }
+        TemporaryFile.removeStale(inFolder: folder.path)
     }
 
     /// The per-epoch checkpoint (model, optimiser state, history).

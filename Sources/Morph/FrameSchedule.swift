@@ -15,6 +15,8 @@ public enum FrameScheduleError: Error, Equatable, CustomStringConvertible {
     case invalidFrameRate(Double)
     /// Durations must be finite and not negative.
     case invalidDuration(name: String, seconds: Double)
+    /// The schedule would hold more frames than `FrameSchedule.maximumFrames`.
+    case tooManyFrames(Double)
 
     /// A message naming the setting and the reason.
     public var description: String {
@@ -22,6 +24,8 @@ public enum FrameScheduleError: Error, Equatable, CustomStringConvertible {
         case .noPhotos: return "frame schedule: no usable photo"
         case .invalidFrameRate(let fps): return "frame schedule: frame rate \(fps) is not a positive number"
         case .invalidDuration(let name, let seconds): return "frame schedule: \(name) \(seconds) s is not a duration >= 0"
+        case .tooManyFrames(let frames):
+            return "frame schedule: \(frames) frames is more than \(FrameSchedule.maximumFrames) (shorten the holds or transitions)"
         }
     }
 }
@@ -46,6 +50,9 @@ public struct FrameSchedule: Sequence, Sendable {
     /// Total number of frames in the video.
     public let frameCount: Int
 
+    /// The most frames a schedule holds (10 hours at 30 fps).
+    public static let maximumFrames = 1_080_000
+
     /// A schedule for `photoCount` photos; defaults are 1.5 s transitions, 0.5 s holds, 30 fps.
     public init(photoCount: Int, transition: Double = 1.5, hold: Double = 0.5, fps: Double = 30) throws {
         guard photoCount > 0 else { throw FrameScheduleError.noPhotos }
@@ -53,6 +60,9 @@ public struct FrameSchedule: Sequence, Sendable {
         for (name, seconds) in [("transition", transition), ("hold", hold)] where !(seconds.isFinite && seconds >= 0) {
             throw FrameScheduleError.invalidDuration(name: name, seconds: seconds)
         }
+        // Counted in floating point first: a huge duration must not overflow the integer frame counts.
+        let estimate = Double(photoCount) * (Swift.max(hold * fps, fps) + transition * fps)
+        guard estimate <= Double(FrameSchedule.maximumFrames) else { throw FrameScheduleError.tooManyFrames(estimate) }
         self.photoCount = photoCount
         self.fps = fps
         transitionFrames = Int((transition * fps).rounded())

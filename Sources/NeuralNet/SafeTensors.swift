@@ -1,4 +1,5 @@
 import Foundation
+import Plumbing
 
 /// A reason a safetensors file cannot be read or written; messages name the file.
 public enum SafeTensorsError: Error, CustomStringConvertible {
@@ -7,6 +8,7 @@ public enum SafeTensorsError: Error, CustomStringConvertible {
     case malformedHeader(file: String, reason: String)
     case unsupportedType(file: String, key: String, dtype: String)
     case badExtent(file: String, key: String)
+    case nonFinite(file: String, key: String)
 
     /// A message naming the file and, where there is one, the key.
     public var description: String {
@@ -16,6 +18,8 @@ public enum SafeTensorsError: Error, CustomStringConvertible {
         case let .malformedHeader(file, reason): return "\(file): not a safetensors file: \(reason)"
         case let .unsupportedType(file, key, dtype): return "\(file): tensor '\(key)' has unsupported dtype \(dtype)"
         case let .badExtent(file, key): return "\(file): tensor '\(key)' has offsets that do not match its shape"
+        case let .nonFinite(file, key):
+            return "\(file): tensor '\(key)' holds NaN or infinite values (written by a training run that diverged?)"
         }
     }
 }
@@ -38,22 +42,36 @@ public enum SafeTensors {
         public var metadata: [String: String]
     }
 
-    /// Reads the file at `url`.
+    /// The largest file read (4 GB), checked from its size before reading.
+    public static let byteLimit = 4_000_000_000
+    /// The largest JSON header accepted (100 MB; the format's own readers stop there too).
+    public static let headerLimit = 100_000_000
+
+    /// Reads the file at `url` (a regular file of at most `byteLimit` bytes).
     public static func read(contentsOf url: URL) throws -> Contents {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw SafeTensorsError.unreadable(file: url.path, reason: error.localizedDescription)
+        let bytes: [UInt8]
+        do { bytes = try RegularFile.read(url.path, limit: byteLimit) } catch let error as FileError {
+            throw SafeTensorsError.unreadable(file: url.path, reason: error.reason)
         }
-        return try decode(data, source: url.path)
+        return try decode(bytes, source: url.path)
     }
 
     /// Decodes the bytes of a file; `source` names it in errors.
     public static func decode(_ data: Data, source: String) throws -> Contents {
-        let bytes = [UInt8](data)
+        try decode([UInt8](data), source: source)
+    }
+
+    /// Decodes the bytes of a file; `source` names it in errors. Every length, shape and offset in
+    /// the header is checked against the bytes present (without overflow) before anything is
+    /// allocated, and weights that are NaN or infinite are refused.
+    static func decode(_ bytes: [UInt8], source: String) throws -> Contents {
         guard bytes.count >= 8 else { throw SafeTensorsError.malformedHeader(file: source, reason: "shorter than 8 bytes") }
-        let headerLength = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-        guard headerLength <= bytes.count - 8,
-              let header = try? JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + headerLength)])) as? [String: Any]
+        let declared = bytes[0..<8].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        guard declared <= UInt64(min(bytes.count - 8, headerLimit)) else {
+            throw SafeTensorsError.malformedHeader(file: source, reason: "header length \(declared) exceeds the \(bytes.count - 8) bytes that follow")
+        }
+        let headerLength = Int(declared)
+        guard let header = try? JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + headerLength)])) as? [String: Any]
         else { throw SafeTensorsError.malformedHeader(file: source, reason: "header is not a JSON object") }
         let base = 8 + headerLength
         var contents = Contents(tensors: [:], metadata: [:])
@@ -65,25 +83,41 @@ public enum SafeTensors {
             guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
                   let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2
             else { throw SafeTensorsError.malformedHeader(file: source, reason: "entry '\(key)' lacks dtype, shape or data_offsets") }
-            let tensor = Tensor(shape: shape)
             let sizes = ["F32": 4, "F16": 2, "BF16": 2, "I64": 8]
             guard let size = sizes[dtype] else { throw SafeTensorsError.unsupportedType(file: source, key: key, dtype: dtype) }
-            guard offsets[1] - offsets[0] == tensor.count * size, offsets[0] >= 0, base + offsets[1] <= bytes.count
+            guard let count = elementCount(shape), count <= (bytes.count - base) / size,
+                  offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= bytes.count - base,
+                  offsets[1] - offsets[0] == count * size
             else { throw SafeTensorsError.badExtent(file: source, key: key) }
+            let tensor = Tensor(shape: shape)
             bytes.withUnsafeBytes { raw in
-                let start = raw.baseAddress! + base + offsets[0]
-                for i in 0..<tensor.count {
-                    switch dtype {
-                    case "F32": tensor.data[i] = Float(bitPattern: UInt32(littleEndian: start.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
-                    case "F16": tensor.data[i] = Float(Float16(bitPattern: UInt16(littleEndian: start.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))))
-                    case "BF16": tensor.data[i] = Float(bitPattern: UInt32(UInt16(littleEndian: start.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16)
-                    default: tensor.data[i] = Float(Int64(littleEndian: start.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)))
-                    }
+                let start = raw.baseAddress! + base + offsets[0], out = tensor.data
+                // One loop per type (not a type test per element: model files hold millions of values).
+                switch dtype {
+                case "F32": for i in 0..<count { out[i] = Float(bitPattern: UInt32(littleEndian: start.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
+                case "F16": for i in 0..<count { out[i] = Float(Float16(bitPattern: UInt16(littleEndian: start.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))) }
+                case "BF16": for i in 0..<count { out[i] = Float(bitPattern: UInt32(UInt16(littleEndian: start.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16) }
+                default: for i in 0..<count { out[i] = Float(Int64(littleEndian: start.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self))) }
                 }
+            }
+            guard UnsafeBufferPointer(start: tensor.data, count: count).allSatisfy(\.isFinite) else {
+                throw SafeTensorsError.nonFinite(file: source, key: key)
             }
             contents.tensors[key] = tensor
         }
         return contents
+    }
+
+    /// The product of `shape`, or nil when a dimension is negative or the product overflows.
+    static func elementCount(_ shape: [Int]) -> Int? {
+        var count = 1
+        for dimension in shape {
+            guard dimension >= 0 else { return nil }
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            if overflow { return nil }
+            count = product
+        }
+        return count
     }
 
     /// Encodes `tensors` (in the given order) as `dtype`, with `metadata` as `__metadata__`.
@@ -119,8 +153,8 @@ public enum SafeTensors {
     public static func write(_ tensors: [NamedBuffer], metadata: [String: String] = [:], dtype: DType = .f32,
                              to url: URL) throws {
         let data = try encode(tensors, metadata: metadata, dtype: dtype)
-        do { try data.write(to: url, options: .atomic) } catch {
-            throw SafeTensorsError.unwritable(file: url.path, reason: error.localizedDescription)
+        do { try AtomicFile.write(data, to: url.path) } catch let error as FileError {
+            throw SafeTensorsError.unwritable(file: url.path, reason: error.reason)
         }
     }
 }

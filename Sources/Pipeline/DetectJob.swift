@@ -2,10 +2,11 @@ import FaceData
 import Foundation
 import Imaging
 import Landmarks
+import Plumbing
 
 /// What `morph detect` writes besides the JSON.
 public struct DetectOptions: Sendable {
-    /// Also write 300-W `.pts` files (one per face: `NAME.pts`, then `NAME_2.pts`, ...).
+    /// Also write 300-W `.pts` files (one per face: `NAME.pts`, then `NAME.face2.pts`, ...).
     public var pts = false
     /// Write an overlay picture per photo and the contact sheet.
     public var overlays = true
@@ -54,15 +55,35 @@ public struct DetectJob {
     }
 
     /// Runs the job; a photo that fails is listed in the report (thrown with `strict`).
+    ///
+    /// Before any photo is read, the job refuses to run when an output would replace an input photo
+    /// or take another photo's sidecar name (`-o` the photos' own folder), and removes temporary
+    /// files left in the folder by an earlier run that was killed.
     public func run(progress: ProgressReporter?) throws -> DetectReport {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), !isFolder.boolValue {
+            throw PipelineError.cannotWrite(path: folder.path, reason: "not a folder")
+        }
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw PipelineError.cannotWrite(path: folder.path, reason: FileError.reason(for: error, path: folder.path))
+        }
+        TemporaryFile.removeStale(inFolder: folder.path)
         let names = DetectJob.outputNames(for: photos)
+        let protected = ProtectedPaths(photos: photos)
+        if options.overlays { try protected.check(folder.appendingPathComponent(DetectJob.contactSheetName), owner: nil) }
+        if options.people { try protected.check(folder.appendingPathComponent(DetectJob.peopleSheetName), owner: nil) }
+        for path in photos {
+            for output in outputs(name: names[path]!, faces: 1) { try protected.check(output, owner: path) }
+        }
         let overlays = options.overlays
         let people = options.people
         let threshold = people ? try makeAnalyzer().identityThreshold : nil
         if people && threshold == nil { throw PipelineError.noIdentityModel(option: "--people") }
         let results = try PhotoBatch.analyze(photos, makeAnalyzer: makeAnalyzer, progress: progress) { analyzer, path in
             let analysis = try analyzer.analyze(path, mode: overlays || people ? .rgb : .grey)
+            for output in outputs(name: names[path]!, faces: analysis.faces.count) { try protected.check(output, owner: path) }
             if overlays {
                 try ImageFile.write(try DetectJob.overlay(analysis, maxSide: 1280),
                                     to: folder.appendingPathComponent("\(names[path]!).overlay.jpg").path, quality: 88)
@@ -97,14 +118,14 @@ public struct DetectJob {
             report.recurringPeople = groups.filter { Set($0.map(\.photo)).count >= 2 }.count
             let rows = groups.map { $0.map { analysed[$0.photo].faces[$0.face] } }
             if !rows.isEmpty {
-                let path = folder.appendingPathComponent("people.jpg").path
+                let path = folder.appendingPathComponent(DetectJob.peopleSheetName).path
                 try ImageFile.write(DetectJob.peopleSheet(rows), to: path, quality: 88)
                 report.peopleSheet = path
             }
         }
         for photo in analysed { try write(photo.record, name: names[photo.path]!) }
         if !thumbnails.isEmpty {
-            let path = folder.appendingPathComponent("contact-sheet.jpg").path
+            let path = folder.appendingPathComponent(DetectJob.contactSheetName).path
             try ImageFile.write(ContactSheet.make(thumbnails, columns: 6, cell: 240), to: path, quality: 88)
             report.contactSheet = path
         }
@@ -114,12 +135,31 @@ public struct DetectJob {
         return report
     }
 
+    /// The contact sheet's file name in the output folder.
+    static let contactSheetName = "contact-sheet.jpg"
+    /// The people sheet's file name in the output folder.
+    static let peopleSheetName = "people.jpg"
+
+    /// The files written for a photo whose outputs are called `name`, with `faces` faces.
+    func outputs(name: String, faces: Int) -> [URL] {
+        var names = ["\(name).json"]
+        if options.overlays { names.append("\(name).overlay.jpg") }
+        if options.pts { names += (0..<faces).map(DetectJob.ptsName(name)) }
+        return names.map(folder.appendingPathComponent)
+    }
+
+    /// The `.pts` name of face `index` (0-based) of the photo whose outputs are called `name`:
+    /// `NAME.pts`, then `NAME.face2.pts`, ... (never `NAME_2.pts`, another photo's sidecar name).
+    static func ptsName(_ name: String) -> (Int) -> String {
+        { index in index == 0 ? "\(name).pts" : "\(name).face\(index + 1).pts" }
+    }
+
     /// The JSON and the optional `.pts` files of one analysed photo.
     func write(_ record: DetectionRecord, name: String) throws {
         try record.write(to: folder.appendingPathComponent("\(name).json"))
         if options.pts {
             for (index, face) in record.faces.enumerated() {
-                try PTSFile.write(face.points, to: folder.appendingPathComponent(index == 0 ? "\(name).pts" : "\(name)_\(index + 1).pts"))
+                try PTSFile.write(face.points, to: folder.appendingPathComponent(DetectJob.ptsName(name)(index)))
             }
         }
     }

@@ -183,6 +183,10 @@ public enum PipelineError: Error, CustomStringConvertible {
     case noIdentityModel(option: String)
     /// The reference photo of `--person` cannot be used.
     case badReference(path: String, reason: String)
+    /// An output would replace an input photo or take a photo's sidecar name.
+    case outputCollides(output: String, what: String)
+    /// The output folder cannot be made or written.
+    case cannotWrite(path: String, reason: String)
 
     /// A one-line explanation.
     public var description: String {
@@ -190,6 +194,8 @@ public enum PipelineError: Error, CustomStringConvertible {
         case .noUsablePhoto(let skipped): return "no usable photo: all \(skipped) were skipped (see the reasons above)"
         case .noIdentityModel(let option): return "\(option) needs an identity model (identity.safetensors) in the models folder"
         case let .badReference(path, reason): return "\(path): cannot be the reference of --person: \(reason)"
+        case let .outputCollides(output, what): return "\(output): refusing to write there: it is \(what) (choose another output folder)"
+        case let .cannotWrite(path, reason): return "\(path): cannot write: \(reason)"
         }
     }
 }

@@ -2,6 +2,7 @@ import CFFmpeg
 import CSupport
 import Foundation
 import Imaging
+import Plumbing
 
 /// What to encode: frame size, rate and quality of an H.264 video.
 public struct VideoSettings: Equatable, Sendable {
@@ -38,9 +39,11 @@ public final class VideoEncoder {
     /// Frames accepted so far.
     public private(set) var frameCount = 0
 
-    /// The hidden sibling file being written until `finish()` renames it onto `path` (a signal
-    /// handler that cannot run `cancel()` may unlink it).
+    /// The hidden sibling file being written until `finish()` renames it onto `path`; it is removed
+    /// on SIGINT, SIGTERM and SIGHUP (see `TemporaryFile.removeOnSignals()`), and a later encoder
+    /// writing into the same folder removes it if this process was killed outright.
     public let temporaryPath: String
+    private var cleanupToken: Int32 = -1
     private var format: UnsafeMutablePointer<AVFormatContext>?
     private var codec: UnsafeMutablePointer<AVCodecContext>?
     private var stream: UnsafeMutablePointer<AVStream>
@@ -65,11 +68,11 @@ public final class VideoEncoder {
         }
         guard settings.fps.isFinite, settings.fps > 0, settings.fps <= 1000 else { throw VideoError.invalidSettings(path: path, reason: "frame rate \(settings.fps) is not in (0, 1000]") }
         guard (0...51).contains(settings.crf) else { throw VideoError.invalidSettings(path: path, reason: "CRF \(settings.crf) outside 0...51") }
-        temporaryPath = OutputPath.temporarySibling(of: path)
-
         guard Self.presets.contains(settings.preset) else {
             throw VideoError.invalidSettings(path: path, reason: "unknown x264 preset \(settings.preset)")
         }
+        TemporaryFile.removeStale(inFolder: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+        temporaryPath = TemporaryFile.sibling(of: path)
         // The container follows the final name; the context's URL is the temporary file, which
         // +faststart reopens to move the index to the front.
         var format: UnsafeMutablePointer<AVFormatContext>?
@@ -139,6 +142,7 @@ public final class VideoEncoder {
         frame.pointee.height = codec.pointee.height
         try check(av_frame_get_buffer(frame, 0), "allocating the frame buffer")
 
+        cleanupToken = TemporaryFile.remember(temporaryPath)
         let opened = avio_open(&format.pointee.pb, temporaryPath, AVIO_FLAG_WRITE)
         guard opened >= 0 else { throw VideoError.cannotWrite(path: temporaryPath, reason: ffmpegMessage(opened)) }
         var options: OpaquePointer?
@@ -244,6 +248,8 @@ public final class VideoEncoder {
     /// Frees every FFmpeg object; deletes the temporary file when asked.
     private func release(removingTemporaryFile: Bool) {
         isOpen = false
+        TemporaryFile.forget(cleanupToken)
+        cleanupToken = -1
         if let format, format.pointee.pb != nil { avio_closep(&format.pointee.pb) }
         if removingTemporaryFile { unlink(temporaryPath) }
         sws_freeContext(scaler)

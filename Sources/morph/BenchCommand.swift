@@ -26,6 +26,11 @@ extension MorphCommand.Bench {
         @Option(help: "Timed runs per thread count (the median is printed).")
         var repeats = 7
 
+        func validate() throws {
+            try OptionCheck.require(size, in: 1...8192, "--size")
+            try OptionCheck.require(repeats, in: 1...1000, "--repeats")
+        }
+
         func run() throws {
             for threads in [1, 2] {
                 let rate = BLASBenchmark.sgemmGFLOPS(size: size, threads: threads, repeats: repeats)
@@ -44,6 +49,12 @@ extension MorphCommand.Bench {
         @Option(help: "Frame side in pixels.") var size = 720
         @Option(help: "Frames per run.") var frames = 120
         @Option(help: "Runs (the median is printed).") var runs = 5
+
+        func validate() throws {
+            try OptionCheck.require(size, in: 16...4096, "--size")
+            try OptionCheck.require(frames, in: 1...100_000, "--frames")
+            try OptionCheck.require(runs, in: 1...1000, "--runs")
+        }
 
         func run() throws {
             let rates = try (0..<runs).map { _ in try MorphBenchmark.renderFramesPerSecond(size: size, frames: frames) }.sorted()
@@ -64,6 +75,12 @@ extension MorphCommand.Bench {
         @Option(help: "Passes over the photos (the first is a warm-up and not counted).") var passes = 3
         @Option(help: "Enlarge each photo to about this many megapixels first (a 4:3 JPEG, quality 90, in a temporary folder).")
         var megapixels: Double?
+
+        func validate() throws {
+            guard !photos.isEmpty else { throw ValidationError("give at least one photo") }
+            try OptionCheck.require(passes, in: 2...100, "--passes")
+            try OptionCheck.require(megapixels, in: 0.01...100, "--megapixels")
+        }
 
         func run() throws {
             let analyzer = try ModelFiles.analyzer(folder: ModelFiles.folder(explicit: models), manualBoxes: nil)
@@ -133,6 +150,8 @@ extension MorphCommand.Bench {
 
         func validate() throws {
             guard FaceChoice(argument: face) != nil else { throw ValidationError("--face must be auto, largest, center or a number") }
+            guard !photos.isEmpty else { throw ValidationError("give at least one photo") }
+            try OptionCheck.require(count, in: 1...1000, "--count")
         }
 
         func run() throws {

@@ -9,7 +9,7 @@ extension MorphCommand {
         static let configuration = CommandConfiguration(
             abstract: "Find every face and its 68 keypoints; write JSON (and .pts), overlays and a contact sheet.",
             discussion: """
-                For each photo, NAME.json holds the source, its upright size, the EXIF orientation applied and the faces (box, score, 68 points in upright pixel coordinates). Failed photos are listed at the end; the exit status is non-zero only for usage errors or with --strict.
+                For each photo, NAME.json holds the source, its upright size, the EXIF orientation applied and the faces (box, score, 68 points in upright pixel coordinates). An output folder may be the photos' own (the JSON then serves as each photo's sidecar), but the run is refused before any photo is read when an output would replace an input photo or take another photo's sidecar name. Failed photos are listed at the end; the exit status is non-zero for usage errors, when every photo failed, or with --strict at the first failure.
                 """)
 
         @OptionGroup var input: PhotoArguments
@@ -17,7 +17,7 @@ extension MorphCommand {
         @Option(name: .shortAndLong, help: "Output folder.")
         var output = "keypoints"
 
-        @Flag(help: "Also write 300-W .pts files (NAME.pts, NAME_2.pts for a second face, ...).")
+        @Flag(help: "Also write 300-W .pts files (NAME.pts, NAME.face2.pts for a second face, ...).")
         var pts = false
 
         @Flag(help: "Skip the overlay pictures and the contact sheet.")
@@ -50,6 +50,7 @@ extension MorphCommand {
                 progress.log("\(report.failed.count) photo(s) failed:")
                 for problem in report.failed { progress.log("  \(problem)") }
             }
+            if report.analysed.isEmpty { throw ExitCode.failure }
         }
     }
 }

@@ -86,6 +86,9 @@ extension MorphCommand.Eval {
         var nestedShare = FaceAnalyzer.defaultNestedShare
 
         func validate() throws {
+            try OptionCheck.require(refine, in: 0...10, "--refine")
+            try OptionCheck.require(minimumConfidence, in: 0...1, "--min-confidence")
+            try OptionCheck.require(nestedShare, in: 0...1, "--nested-share")
             guard ["validation", "all"].contains(split) else { throw ValidationError("--split must be validation or all") }
             guard ["truth", "detector", "pipeline"].contains(boxes) else {
                 throw ValidationError("--boxes must be truth, detector or pipeline")
@@ -153,6 +156,8 @@ extension MorphCommand.Eval {
             guard ["validation", "train", "all", "none"].contains(wholePhotos) else {
                 throw ValidationError("--whole-photos must be validation, train, all or none")
             }
+            try OptionCheck.require(containment, in: 0...1, "--containment")
+            try OptionCheck.require(nestedShare, in: 0...1, "--nested-share")
         }
 
         func run() throws {

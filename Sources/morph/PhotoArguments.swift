@@ -16,11 +16,11 @@ struct PhotoArguments: ParsableArguments {
                                valueName: "dir"))
     var models: String?
 
-    @Option(help: ArgumentHelp("Drop a found face whose keypoints settle worse than this (0...1; 0 keeps every box the finder and the verifier pass).",
+    @Option(parsing: .unconditional, help: ArgumentHelp("Drop a found face whose keypoints settle worse than this (0...1; 0 keeps every box the finder and the verifier pass).",
                                valueName: "c"))
     var minConfidence = FaceAnalyzer.defaultMinimumConfidence
 
-    @Option(help: ArgumentHelp("Drop a found face whose keypoints lie inside a larger, more settled face's by more than this share of their box (1 keeps them).",
+    @Option(parsing: .unconditional, help: ArgumentHelp("Drop a found face whose keypoints lie inside a larger, more settled face's by more than this share of their box (1 keeps them).",
                                valueName: "share"))
     var nestedShare = FaceAnalyzer.defaultNestedShare
 
@@ -29,8 +29,8 @@ struct PhotoArguments: ParsableArguments {
 
     func validate() throws {
         guard !photos.isEmpty else { throw ValidationError("give at least one photo") }
-        guard (0...1).contains(minConfidence) else { throw ValidationError("--min-confidence must be in 0...1") }
-        guard (0...1).contains(nestedShare) else { throw ValidationError("--nested-share must be in 0...1") }
+        try OptionCheck.require(minConfidence, in: 0...1, "--min-confidence")
+        try OptionCheck.require(nestedShare, in: 0...1, "--nested-share")
         if let faces, !FileManager.default.fileExists(atPath: faces) {
             throw ValidationError("--faces \(faces): no such file")
         }

@@ -4,6 +4,7 @@ import Imaging
 import Landmarks
 import Morph
 import Pipeline
+import Video
 
 extension MorphCommand {
     /// `morph PHOTOS -o video.mp4`: the morph video.
@@ -11,7 +12,7 @@ extension MorphCommand {
         static let configuration = CommandConfiguration(
             abstract: "Render a face-morph video from photos (the default subcommand).",
             discussion: """
-                Photos are ordered by capture date when every photo has one, else by file name; each face is aligned on its eyes and morphed into the next. A photo whose keypoints are wrong can be fixed by hand with a PHOTO.pts (300-W) or PHOTO.json (as `morph detect` writes) beside it.
+                Photos are ordered by capture date when every photo has one, else by file name; each face is aligned on its eyes and morphed into the next. A photo whose keypoints are wrong can be fixed by hand with a sidecar beside it: 300-W points (.pts) or a `morph detect` JSON (.json), named after the photo's full name (b.jpg.pts) or its stem (b.pts); the full name is looked up first, .pts before .json, and a stem shared by two photos (b.jpg and b.png) is refused rather than guessed. Interrupting the render (Ctrl-C, SIGTERM, SIGHUP) removes the partial video; a partial video of a killed run is removed by the next render into that folder.
                 """)
 
         @OptionGroup var input: PhotoArguments
@@ -19,16 +20,16 @@ extension MorphCommand {
         @Option(name: .shortAndLong, help: "Output video: .mp4 (H.264) or .gif.")
         var output = "morph.mp4"
 
-        @Option(help: "Frame size WIDTHxHEIGHT (even numbers).")
+        @Option(help: "Frame size WIDTHxHEIGHT (even numbers, 16 to 7680).")
         var size = "720x720"
 
-        @Option(help: "Seconds of each transition.")
+        @Option(parsing: .unconditional, help: "Seconds of each transition (0 to 600).")
         var transition = 1.5
 
-        @Option(help: "Seconds each photo is held.")
+        @Option(parsing: .unconditional, help: "Seconds each photo is held (0 to 600).")
         var hold = 0.5
 
-        @Option(help: "Frames per second.")
+        @Option(parsing: .unconditional, help: "Frames per second (1 to 240).")
         var fps = 30.0
 
         @Option(help: "Transition curve: linear or smooth.")
@@ -51,14 +52,14 @@ extension MorphCommand {
                                    valueName: "file.json"))
         var manifest: String?
 
-        @Option(help: "H.264 quality, constant rate factor (lower is better, 18-28 typical).")
+        @Option(parsing: .unconditional, help: "H.264 quality, constant rate factor 0 to 51 (lower is better, 18-28 typical).")
         var crf = 20
 
         @Option(help: "x264 speed preset (ultrafast ... veryslow).")
         var preset = "veryfast"
 
         func validate() throws {
-            guard parsedSize != nil else { throw ValidationError("--size must look like 720x720 with even numbers") }
+            guard parsedSize != nil else { throw ValidationError("--size must look like 720x720 with even numbers from 16 to 7680") }
             guard FaceChoice(argument: face) != nil else { throw ValidationError("--face must be auto, largest, center or a number") }
             if let person {
                 guard face == "auto" else { throw ValidationError("--person and --face \(face) choose the face in two ways: give one") }
@@ -66,7 +67,13 @@ extension MorphCommand {
                     throw ValidationError("--person \(person): no such photo (give PHOTO or PHOTO:N with N from 1)")
                 }
             }
-            guard fps > 0, transition >= 0, hold >= 0 else { throw ValidationError("--fps must be positive, durations not negative") }
+            try OptionCheck.require(transition, in: 0...600, "--transition", unit: "seconds")
+            try OptionCheck.require(hold, in: 0...600, "--hold", unit: "seconds")
+            try OptionCheck.require(fps, in: 1...240, "--fps")
+            try OptionCheck.require(crf, in: 0...51, "--crf")
+            guard VideoEncoder.presets.contains(preset) else {
+                throw ValidationError("--preset must be one of \(VideoEncoder.presets.joined(separator: ", ")), not \(preset)")
+            }
         }
 
         /// `PHOTO` (face 1) or `PHOTO:N` when PHOTO exists, else nil.
@@ -79,7 +86,7 @@ extension MorphCommand {
 
         private var parsedSize: (Int, Int)? {
             let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
-            guard parts.count == 2, parts.allSatisfy({ $0 > 0 && $0 % 2 == 0 }) else { return nil }
+            guard parts.count == 2, parts.allSatisfy({ (16...7680).contains($0) && $0 % 2 == 0 }) else { return nil }
             return (parts[0], parts[1])
         }
 

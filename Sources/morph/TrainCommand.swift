@@ -19,13 +19,13 @@ struct TrainingArguments: ParsableArguments {
     @Option(help: "Dataset folder (IMM: the imm_face_db folder; 300-W: a tree of photos with .pts files).")
     var data: String
 
-    @Option(help: "Epochs (default: the task's recipe).")
+    @Option(parsing: .unconditional, help: "Epochs, 1 to 10000 (default: the task's recipe).")
     var epochs: Int?
 
-    @Option(help: "Examples per step (default: the task's recipe).")
+    @Option(parsing: .unconditional, help: "Examples per step, 2 to 4096 (default: the task's recipe).")
     var batchSize: Int?
 
-    @Option(name: .customLong("lr"), help: "Peak learning rate (default: the task's recipe).")
+    @Option(name: .customLong("lr"), parsing: .unconditional, help: "Peak learning rate, above 0 and at most 10 (default: the task's recipe).")
     var learningRate: Float?
 
     @Option(help: "Loss function (default: the task's recipe).")
@@ -40,16 +40,19 @@ struct TrainingArguments: ParsableArguments {
     @Option(name: .shortAndLong, help: "Where to write the trained model (default: models/TASK.safetensors).")
     var output: String?
 
-    @Flag(help: "Continue the run folder's checkpoint instead of starting over.")
+    @Flag(help: "Continue the run folder's checkpoint instead of starting over (an error when the run folder has no checkpoint).")
     var resume = false
 
-    @Option(help: "Use only the first N training photos (quick trials).")
+    @Option(parsing: .unconditional, help: "Use only the first N training photos (quick trials).")
     var limit: Int?
 
     @Option(help: ArgumentHelp(
         "Scale every range of the recipe's augmentation by this factor (1: the recipe's; 0: none).",
         discussion: "Jitter, rotation, brightness, contrast and blur probability are scaled; mirroring stays as it is. A light final fine-tuning stage (e.g. 0.5) brings training crops closer to the evaluation's."))
     var augmentationStrength = 1.0
+
+    /// The largest square input the ResNet-based models take (and the smallest).
+    static let squareInputSizes = 32...1024
 
     @Option(name: .customLong("init"), help: ArgumentHelp(
         "Start from this model's weights instead of a random initialisation (fine-tuning).",
@@ -61,9 +64,11 @@ struct TrainingArguments: ParsableArguments {
         guard FileManager.default.fileExists(atPath: data) else {
             throw ValidationError("--data \(data): no such folder")
         }
-        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
-        guard augmentationStrength >= 0 else { throw ValidationError("--augmentation-strength must be 0 or more") }
-        if let batchSize, batchSize < 2 { throw ValidationError("--batch-size must be at least 2") }
+        try OptionCheck.require(epochs, in: 1...10_000, "--epochs")
+        try OptionCheck.require(batchSize, in: 2...4096, "--batch-size")
+        try OptionCheck.require(learningRate, in: 1e-8...10, "--lr")
+        try OptionCheck.require(limit, in: 1...Int(Int32.max), "--limit")
+        try OptionCheck.require(augmentationStrength, in: 0...10, "--augmentation-strength")
         if let initialWeights, !FileManager.default.fileExists(atPath: initialWeights) {
             throw ValidationError("--init \(initialWeights): no such file")
         }
@@ -142,7 +147,11 @@ extension MorphCommand.Train {
                 discussion: "Start it from the 68-point model (--init models/landmarks68.safetensors); its output layer is replaced.")
         }
         @OptionGroup var arguments: TrainingArguments
-        @Option(help: "Square input size in pixels.") var inputSize = 128
+        @Option(parsing: .unconditional, help: "Square input size in pixels (32 to 1024).") var inputSize = 128
+
+        func validate() throws {
+            try OptionCheck.require(inputSize, in: TrainingArguments.squareInputSizes, "--input-size")
+        }
 
         func run() throws {
             try arguments.train(.standard(Network.secondStage, inputSize: inputSize), recipe: .recipe(Network.secondStage),
@@ -156,7 +165,7 @@ extension MorphCommand.Train {
             abstract: "68-point ResNet18 on 300-W face crops (grey, integral head at stride 16, AdamW + cosine, wing loss, augmented).",
             discussion: "The defaults are the shipped model's recipe: `morph train landmarks --data DATA/300w --seed 21` trains it from scratch.")
         @OptionGroup var arguments: TrainingArguments
-        @Option(help: "Square input size in pixels.") var inputSize = 128
+        @Option(parsing: .unconditional, help: "Square input size in pixels (32 to 1024).") var inputSize = 128
         @Option(help: "How the last layer reads ResNet18's feature map: pool (global average, as torchvision), flatten (keeps where each feature is) or integral (each cell votes for each point; a softmax weighs the votes).")
         var head: HeadKind = .integral
         @Option(help: "Input pixels per cell of ResNet18's last feature map: 32 (torchvision), or 16 (layer4 unstrided: a map twice as fine for the flatten and integral heads, layer4 costs 4x). Default: 16 for the integral head, 32 otherwise.")
@@ -166,11 +175,12 @@ extension MorphCommand.Train {
         var cellLossWeight: Float?
 
         func validate() throws {
+            try OptionCheck.require(inputSize, in: TrainingArguments.squareInputSizes, "--input-size")
             if let featureStride, !ResNet18.outputStrides.contains(featureStride) {
                 throw ValidationError("--feature-stride must be \(ResNet18.outputStridesText), not \(featureStride)")
             }
             if let cellLossWeight {
-                guard cellLossWeight >= 0 else { throw ValidationError("--cell-loss-weight must be 0 or more") }
+                try OptionCheck.require(cellLossWeight, in: 0...1000, "--cell-loss-weight")
                 if cellLossWeight > 0, head != .integral { throw ValidationError("--cell-loss-weight needs --head integral") }
             }
         }
@@ -192,9 +202,10 @@ extension MorphCommand.Train {
         static let configuration = CommandConfiguration(
             abstract: "Face finder on synthetic scenes made from IMM and 300-W faces (--data: the folder holding imm_face_db and 300w).")
         @OptionGroup var arguments: TrainingArguments
-        @Option(help: "Synthetic training scenes per epoch.") var scenes = 3200
+        @Option(parsing: .unconditional, help: "Synthetic training scenes per epoch (1 to 1000000).") var scenes = 3200
 
         func validate() throws {
+            try OptionCheck.require(scenes, in: 1...1_000_000, "--scenes")
             if arguments.loss != nil { throw ValidationError("--loss: the face finder has its own loss (focal + L1)") }
             if arguments.augmentationStrength != 1 {
                 throw ValidationError("--augmentation-strength: the face finder's synthetic scenes have their own augmentation")
@@ -299,8 +310,12 @@ struct WholePhotoArguments: ParsableArguments {
     @Option(help: "Pooling between conv blocks: max, or blur (BlurPool; measured better for the nose).")
     var pool: PoolKind = .blur
 
-    @Option(help: "Input width in pixels, height 3/4 of it; one conv block per halving down to about 10 (default: nose 160, imm 320).")
+    @Option(parsing: .unconditional, help: "Input width in pixels (40 to 1280), height 3/4 of it; one conv block per halving down to about 10 (default: nose 160, imm 320).")
     var inputSize: Int?
+
+    func validate() throws {
+        try OptionCheck.require(inputSize, in: 40...1280, "--input-size")
+    }
 
     /// Trains `task` with its recipe into `models/NAME.safetensors` (or `-o`).
     func train(_ task: KeypointTask, _ arguments: TrainingArguments, modelName: String) throws {

@@ -86,6 +86,51 @@ final class TrainingTests: XCTestCase {
             .fit(resume: true, progress: ProgressReporter(forcePlain: true)))
     }
 
+    func testResumeWithoutACheckpointIsAnErrorNotAFreshStart() throws {
+        let run = try temporaryRun()
+        defer { try? FileManager.default.removeItem(at: run.folder) }
+        let spec = KeypointModelSpec.standard(.nose, inputSize: 80)
+        let task = KeypointTrainingTask(spec: spec, options: options(epochs: 1), train: examples(8, seed: 6), validation: examples(2, seed: 7))
+        XCTAssertThrowsError(try TrainingLoop(task: task, options: options(epochs: 1), run: run, identity: spec.metadata)
+            .fit(resume: true, progress: ProgressReporter(forcePlain: true))) {
+            XCTAssertEqual("\($0)", "\(run.checkpointURL.path): cannot resume from this checkpoint (there is none: nothing to resume (leave out --resume to start over))")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: run.checkpointURL.path), "no training ran")
+    }
+
+    func testARunFolderLosesTheHalfWrittenCheckpointOfAKilledRun() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let finished = Process()
+        finished.executableURL = URL(fileURLWithPath: "/bin/true")
+        try finished.run()
+        finished.waitUntilExit()
+        let leftover = ".checkpoint.partial-\(finished.processIdentifier)-5eed.safetensors"
+        for name in [leftover, "checkpoint.safetensors"] { try Data([1]).write(to: folder.appendingPathComponent(name)) }
+        _ = try TrainingRun(folder: folder)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["checkpoint.safetensors"])
+        let file = folder.appendingPathComponent("checkpoint.safetensors")
+        XCTAssertThrowsError(try TrainingRun(folder: file.appendingPathComponent("run"))) {
+            XCTAssertEqual("\($0)", "\(file.path)/run: cannot write: a part of the path is not a folder")
+        }
+    }
+
+    func testADivergingLossStopsTrainingWithItsEpoch() throws {
+        let run = try temporaryRun()
+        defer { try? FileManager.default.removeItem(at: run.folder) }
+        let spec = KeypointModelSpec.standard(.nose, inputSize: 80)
+        var wild = options(epochs: 2)
+        wild.learningRate = 1e30
+        let task = KeypointTrainingTask(spec: spec, options: wild, train: examples(16, seed: 6), validation: examples(2, seed: 7))
+        XCTAssertThrowsError(try TrainingLoop(task: task, options: wild, run: run, identity: spec.metadata)
+            .fit(resume: false, progress: ProgressReporter(forcePlain: true))) {
+            guard case LandmarksError.diverged(let epoch, _) = $0 else { return XCTFail("\($0)") }
+            XCTAssertEqual(epoch, 1)
+            XCTAssertTrue("\($0)".hasPrefix("training diverged at epoch 1, step "), "\($0)")
+        }
+    }
+
     func testInitialWeightsReplaceTheRandomStartAndMustMatchTheLayers() throws {
         let runs = try (0..<3).map { _ in try temporaryRun() }
         let model = FileManager.default.temporaryDirectory.appendingPathComponent("init-\(UUID().uuidString).safetensors")

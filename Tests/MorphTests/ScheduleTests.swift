@@ -37,6 +37,18 @@ final class ScheduleTests: XCTestCase {
         XCTAssertThrowsError(try FrameSchedule(photoCount: 2, transition: .nan))
     }
 
+    func testAbsurdDurationsAreRefusedNotOverflowed() {
+        // --hold 1e300 overflowed the frame count (1-frame holds in the unchecked build); 1e12 s planned 3e13 frames.
+        for (hold, transition) in [(1e300, 1.5), (0.5, 1e12), (0.5, 40_000)] {
+            XCTAssertThrowsError(try FrameSchedule(photoCount: 3, transition: transition, hold: hold, fps: 30)) {
+                guard case FrameScheduleError.tooManyFrames = $0 else { return XCTFail("\($0)") }
+                XCTAssertTrue("\($0)".contains("shorten the holds or transitions"))
+            }
+        }
+        XCTAssertThrowsError(try FrameSchedule(photoCount: 2, fps: 1e300))
+        XCTAssertNoThrow(try FrameSchedule(photoCount: 17, transition: 600, hold: 600, fps: 30))
+    }
+
     func testEasingFixesEndpoints() {
         for easing in Easing.allCases {
             XCTAssertEqual(easing.apply(0), 0)

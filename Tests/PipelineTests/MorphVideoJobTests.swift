@@ -6,18 +6,7 @@ import Morph
 import XCTest
 @testable import Pipeline
 
-final class MorphVideoJobTests: XCTestCase {
-    private var folder: URL!
-
-    override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("pipeline-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: folder)
-    }
-
+final class MorphVideoJobTests: FolderTestCase {
     /// A made-up 68-point face centred at (cx, cy) with eye distance `eye`: eyes 36-47 on two small
     /// rings, the other points on a larger ring around the face.
     private func face(cx: Double, cy: Double, eye: Double) -> [Point] {

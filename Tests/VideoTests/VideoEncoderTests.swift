@@ -4,8 +4,10 @@ import Imaging
 import XCTest
 @testable import Video
 
-final class VideoEncoderTests: XCTestCase {
-    private var directory: URL!
+/// A test case with a fresh folder under the system temporary directory, removed after each test.
+class VideoFolderTestCase: XCTestCase {
+    /// The test's folder.
+    var directory: URL!
 
     override func setUpWithError() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("video-tests-\(UUID().uuidString)")
@@ -16,12 +18,16 @@ final class VideoEncoderTests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    private func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+    /// The path of `name` in the folder.
+    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
-    private func contents() throws -> [String] {
+    /// The folder's entries, sorted.
+    func contents() throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
     }
+}
 
+final class VideoEncoderTests: VideoFolderTestCase {
     /// A grey frame whose level changes with `index`.
     private func frame(_ index: Int, width: Int = 64, height: Int = 48, level: Int = 128) -> Image {
         Image(width: width, height: height, channels: 3, fill: UInt8(level + index))
