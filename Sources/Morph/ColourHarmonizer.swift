@@ -7,8 +7,9 @@ import Imaging
 /// Method (Reinhard-style statistics transfer in CIE Lab, made conservative):
 /// 1. each photo's face region gives a mean and standard deviation per Lab channel;
 /// 2. its reference is the Gaussian-weighted mean (`smoothing` photos wide) of the statistics of
-///    the photos around it in the order, so a collection spanning years may drift slowly; photos whose
-///    face is nearly grey (chroma under `greyChroma`) do not take part in the a/b reference;
+///    the other photos around it in the order (leaving itself out, so an odd photo does not anchor its
+///    own target), so a collection spanning years may drift slowly; photos whose face is nearly grey
+///    (chroma under `greyChroma`) do not take part in the a/b reference;
 /// 3. the photo moves `strength` of the way towards it by a per-channel affine map of L, a and b
 ///    applied to the whole frame, after a dead zone: a difference of the means under `tolerance`
 ///    (CIE76) and a contrast ratio within `contrastTolerance` are left alone, so a consistent
@@ -41,11 +42,11 @@ public struct ColourHarmonizer: Sendable {
         statistics.indices.map { i in transfer(from: statistics[i], to: reference(at: i, in: statistics)) }
     }
 
-    /// The Gaussian-weighted statistics around photo `i`; a and b only from photos with colour
-    /// (the photo's own a and b when none has).
+    /// The Gaussian-weighted statistics of the photos around photo `i`, not counting it; a and b only
+    /// from photos with colour (the photo's own values where no other photo counts).
     func reference(at i: Int, in statistics: [ColourStatistics]) -> ColourStatistics {
         var sum = ColourStatistics(mean: .zero, deviation: .zero), weights = SIMD3<Double>.zero
-        for (j, s) in statistics.enumerated() {
+        for (j, s) in statistics.enumerated() where j != i {
             let w = exp(-Double((i - j) * (i - j)) / (2 * smoothing * smoothing))
             let channels = SIMD3<Double>(1, s.chroma >= greyChroma ? 1 : 0, s.chroma >= greyChroma ? 1 : 0) * w
             sum.mean += s.mean * channels
