@@ -14,16 +14,17 @@ import Imaging
 ///    applied to the whole frame, after a dead zone: a difference of the means under `tolerance`
 ///    (CIE76) and a contrast ratio within `contrastTolerance` are left alone, so a consistent
 ///    collection is not touched; contrast and saturation gains are bounded, and a photo's mean chroma
-///    may grow by at most `chromaGain`, so a grey or sepia photo stays nearly grey or sepia.
+///    may grow by at most `chromaGain`, so a grey or sepia photo stays nearly grey or sepia;
+///    lightness pushed past black or white is rolled off softly, so no new pure black or white appears.
 public struct ColourHarmonizer: Sendable {
     /// Share of the way (past the dead zone) each photo moves towards its reference.
     public var strength = 0.8
     /// Standard deviation, in photos, of the Gaussian weights along the order.
     public var smoothing = 3.0
-    /// Difference of the mean colours (CIE76) that is left alone.
-    public var tolerance = 2.0
-    /// Ratio of standard deviations that is left alone (1.15: within 15%).
-    public var contrastTolerance = 1.15
+    /// Difference of the mean colours (CIE76) that is left alone (about the smallest difference people notice).
+    public var tolerance = 3.0
+    /// Ratio of standard deviations that is left alone (1.2: within 20%).
+    public var contrastTolerance = 1.2
     /// Faces whose mean chroma is below this count as grey.
     public var greyChroma = 4.0
     /// Most mean chroma a photo may gain.
@@ -110,10 +111,20 @@ public struct ColourTransfer: Equatable, Sendable {
                 for i in rows.lowerBound * width..<rows.upperBound * width {
                     let o = p + 3 * i
                     var lab = LabColour.lab(r: o[0], g: o[1], b: o[2]) * gain + offset
-                    lab.x = min(max(lab.x, 0), 100)
+                    lab.x = Self.rollOff(lab.x)
                     (o[0], o[1], o[2]) = LabColour.rgb(lab)
                 }
             }
         }
+    }
+
+    /// Lightness kept inside (1, 99), a few 8-bit levels from black and white: unchanged in
+    /// [knee, 100 - knee], beyond that bent exponentially towards 1 or 99 (continuous, slope 1 at the knee).
+    @inline(__always)
+    static func rollOff(_ l: Float) -> Float {
+        let knee: Float = 8, bend: Float = knee - 1
+        if l < knee { return 1 + bend * expf((l - knee) / bend) }
+        if l > 100 - knee { return 99 - bend * expf((100 - knee - l) / bend) }
+        return l
     }
 }

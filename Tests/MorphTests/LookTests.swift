@@ -94,6 +94,17 @@ final class LookTests: XCTestCase {
         XCTAssertLessThanOrEqual(chroma, ColourHarmonizer().chromaGain + 1.5)
     }
 
+    func testDarkeningTransferMakesNoPureBlackOrWhite() {
+        var image = face(seed: 50)
+        image.pixels.replaceSubrange(0..<6, with: [0, 0, 0, 255, 255, 255])
+        XCTAssertEqual(blackPixels(image), 1)
+        let before = ColourStatistics(of: image, in: region).mean
+        ColourTransfer(centre: before, gain: [1.45, 1, 1], shift: [-15, 0, 0]).apply(to: &image)
+        XCTAssertEqual(blackPixels(image), 0)
+        XCTAssertFalse(image.pixels[3...5].allSatisfy { $0 == 255 }, "white is rolled off too")
+        XCTAssertEqual(ColourStatistics(of: image, in: region).mean.x, before.x - 15, accuracy: 1)
+    }
+
     func testMeterMeasuresColourStepsAndBlackShare() {
         let grey = Image(width: 10, height: 10, channels: 3, fill: 128)
         var red = Image(width: 10, height: 10, channels: 3, fill: 128)
