@@ -15,7 +15,7 @@ struct LookArguments: ParsableArguments {
 
     @Option(help: ArgumentHelp(
         "Colour harmonisation: auto brings each photo's face colour, brightness and contrast part-way towards those of its neighbours in the order; off leaves the photos as they are.",
-        discussion: "Measured on the face in CIE Lab. Differences under 2 (CIE76) are left alone, so a consistent collection is not changed; a grey or sepia photo gains little colour.",
+        discussion: "Measured on the face in CIE Lab. Differences under 3 (CIE76) are left alone, so a consistent collection is not changed; a grey or sepia photo gains little colour.",
         valueName: "auto|off"))
     var harmonize = Harmonize.auto
 
