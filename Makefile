@@ -5,7 +5,8 @@ DATA      ?= ../shared/data
 BUILD_DIR ?= .build
 RELEASE   := $(BUILD_DIR)/release/morph
 APT_PACKAGES := pkg-config libopenblas-dev libjpeg62-turbo-dev libpng-dev \
-                libavcodec-dev libavformat-dev libswscale-dev libavutil-dev
+                libavcodec-dev libavformat-dev libswscale-dev libavutil-dev \
+                libfreetype-dev fonts-dejavu-core
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Tests call OpenBLAS directly (no re-exec as the `morph` program does): pick the fast kernels here

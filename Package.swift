@@ -21,6 +21,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
         .systemLibrary(
             name: "CFFmpeg", pkgConfig: "libavformat libavcodec libswscale libavutil",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
@@ -29,7 +30,7 @@ let package = Package(
                 cSettings: [.unsafeFlags(["-O2"])]),
 
         .target(name: "NeuralNet", dependencies: ["CBLAS", "CSupport"], swiftSettings: fast),
-        .target(name: "Imaging", dependencies: ["CSupport", "CJPEG", "CPNG"], swiftSettings: fast),
+        .target(name: "Imaging", dependencies: ["CSupport", "CJPEG", "CPNG", "CFreeType"], swiftSettings: fast),
         .target(name: "FaceData", dependencies: ["Imaging"], swiftSettings: fast),
         .target(name: "Landmarks", dependencies: ["NeuralNet", "Imaging", "FaceData"], swiftSettings: fast),
         .target(name: "Morph", dependencies: ["Imaging"], swiftSettings: fast),

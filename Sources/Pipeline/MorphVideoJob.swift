@@ -34,6 +34,8 @@ public struct MorphVideoOptions: Sendable {
     public var background = Background.blur
     /// Bring the photos' colours towards a reference smoothed along the order (`ColourHarmonizer`).
     public var harmonize = true
+    /// The caption in the corner of each photo's frames.
+    public var caption = CaptionStyle.none
 
     /// Options with every field at its default.
     public init() {}
@@ -119,6 +121,9 @@ public struct MorphVideoJob {
         guard !chosen.isEmpty else { throw PipelineError.noUsablePhoto(skipped: skipped.count) }
         let schedule = try FrameSchedule(photoCount: chosen.count, transition: options.transition, hold: options.hold,
                                          fps: options.fps)
+        let captions = options.caption == .none ? nil : try Captions(chosen.map {
+            options.caption.text(path: $0.path, exif: (try? ImageFile.exif(of: $0.path)) ?? EXIFInfo())
+        }, width: options.width, height: options.height)
         let encoder = try VideoEncoder(path: output, settings: VideoSettings(width: options.width, height: options.height,
                                                                             fps: options.fps, crf: options.crf,
                                                                             preset: options.preset), inputs: photos)
@@ -133,8 +138,9 @@ public struct MorphVideoJob {
                 transfer.apply(to: &image)
                 return AlignedFace(image: image, points: face.points)
             }.render { index, frame in
-                meter.add(frame, holdOf: schedule[index].heldPhoto)
-                try encoder.append(frame)
+                let shown = captions?.draw(on: frame, showing: schedule[index], easing: options.easing) ?? frame
+                meter.add(shown, holdOf: schedule[index].heldPhoto)
+                try encoder.append(shown)
                 progress?.update("rendering frames", done: index + 1, total: schedule.frameCount, detail: "", stepStart: started)
             }
             try encoder.finish()

@@ -19,10 +19,17 @@ struct LookArguments: ParsableArguments {
         valueName: "auto|off"))
     var harmonize = Harmonize.auto
 
+    @Option(help: ArgumentHelp(
+        "Caption in the bottom-right corner of each photo: none, date (EXIF capture date, YYYY-MM-DD), year, name (file name), or a template with {date}, {year} and {name}.",
+        discussion: "Drawn in DejaVu Sans (Debian's fonts-dejavu-core) through FreeType; it fades with the cross-dissolve. A photo without a capture date gets no caption where the template asks for one.",
+        valueName: "none|date|year|name|template"))
+    var caption = "none"
+
     /// Sets the look options of a job.
     func apply(to options: inout MorphVideoOptions) {
         options.background = background
         options.harmonize = harmonize == .auto
+        options.caption = CaptionStyle(argument: caption)
     }
 
     /// One line with the video's colour steps and black share.
