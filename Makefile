@@ -5,7 +5,8 @@ DATA      ?= ../shared/data
 BUILD_DIR ?= .build
 RELEASE   := $(BUILD_DIR)/release/morph
 APT_PACKAGES := pkg-config libopenblas-dev libjpeg62-turbo-dev libpng-dev \
-                libavcodec-dev libavformat-dev libswscale-dev libavutil-dev
+                libavcodec-dev libavformat-dev libswscale-dev libavutil-dev \
+                libfreetype-dev fonts-dejavu-core
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Where `make install` puts things: $(DESTDIR)$(PREFIX)/bin, share/morph/models, share/man/man1, completions.
 PREFIX    ?= /usr/local

@@ -26,6 +26,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
         .systemLibrary(
             name: "CFFmpeg", pkgConfig: "libavformat libavcodec libswscale libavutil",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
@@ -37,7 +38,7 @@ let package = Package(
         // clean-up on signals, plain-word error reasons, terminal-safe text.
         .target(name: "Plumbing", dependencies: ["CSupport"], swiftSettings: checked),
         .target(name: "NeuralNet", dependencies: ["CBLAS", "CSupport", "Plumbing"], swiftSettings: unchecked),
-        .target(name: "Imaging", dependencies: ["CSupport", "CJPEG", "CPNG", "Plumbing"], swiftSettings: checked),
+        .target(name: "Imaging", dependencies: ["CSupport", "CJPEG", "CPNG", "CFreeType", "Plumbing"], swiftSettings: checked),
         .target(name: "FaceData", dependencies: ["Imaging", "Plumbing"], swiftSettings: checked),
         .target(name: "Landmarks", dependencies: ["NeuralNet", "Imaging", "FaceData", "Plumbing"], swiftSettings: checked),
         .target(name: "Morph", dependencies: ["Imaging"], swiftSettings: unchecked),

@@ -24,7 +24,7 @@ public struct AlignedFace: Sendable {
 /// height)` apart. The defaults (0.40, 0.22) leave the whole face in a square frame: an adult's chin
 /// is about 2 eye distances below the eye line (here at 0.84 of the height), the hairline about 1.3
 /// above (0.11).
-/// The whole photo is warped; frame areas outside it are filled by mirror reflection of the photo.
+/// The whole photo is warped; frame areas outside it are filled as `background` says.
 public struct FaceAligner: Sendable {
     /// Output frame width (even).
     public let width: Int
@@ -34,14 +34,25 @@ public struct FaceAligner: Sendable {
     public let eyeLine: Double
     /// Distance between the eye centres as a fraction of the smaller frame side.
     public let eyeDistance: Double
+    /// What fills the frame where the photo does not reach.
+    public var background = Background.extend
 
     /// An aligner for a `width` x `height` frame; throws when a side is not positive and even.
-    public init(width: Int = 720, height: Int = 720, eyeLine: Double = 0.40, eyeDistance: Double = 0.22) throws {
+    public init(width: Int = 720, height: Int = 720, eyeLine: Double = 0.40, eyeDistance: Double = 0.22,
+                background: Background = .extend) throws {
         guard width > 0, height > 0, width % 2 == 0, height % 2 == 0 else {
             throw MorphError.invalidFrameSize(width: width, height: height)
         }
         precondition(eyeLine > 0 && eyeLine < 1 && eyeDistance > 0 && eyeDistance < 1, "framing fractions must be in (0, 1)")
         (self.width, self.height, self.eyeLine, self.eyeDistance) = (width, height, eyeLine, eyeDistance)
+        self.background = background
+    }
+
+    /// The face's skin in the frame: from half an eye distance above the eye line to 1.6 below it
+    /// (forehead to chin), 0.75 eye distances either side of the centre line (inside the cheeks).
+    public var faceRegion: Box {
+        let (left, right) = eyeTargets, eye = right.x - left.x
+        return Box(x: (left.x + right.x) / 2 - 0.75 * eye, y: left.y - 0.5 * eye, width: 1.5 * eye, height: 2.1 * eye)
     }
 
     /// Where the left and right eye centres land in the frame.
@@ -83,7 +94,7 @@ public struct FaceAligner: Sendable {
         return AlignedFace(image: warp(image, frameFromPhoto: frameFromPhoto), points: keypoints.map(frameFromPhoto.apply))
     }
 
-    /// The frame-sized RGB warp of `image` through `frameFromPhoto`, with mirrored borders.
+    /// The frame-sized RGB warp of `image` through `frameFromPhoto`, filled outside the photo as `background` says.
     public func warp(_ image: Image, frameFromPhoto: AffineTransform) -> Image {
         guard var photoFromFrame = frameFromPhoto.inverted else { preconditionFailure("singular alignment transform") }
         var source = image.asRGB()
@@ -99,23 +110,36 @@ public struct FaceAligner: Sendable {
         let padded = PaddedRGB(source), outWidth = width
         let (limitX, limitY) = (Float(padded.width - 1), Float(padded.height - 1))
         let map = photoFromFrame
+        // How far outside the photo a frame pixel is, in frame pixels, over the fill's feather width.
+        let (right, bottom) = (Double(padded.width) - 0.5, Double(padded.height) - 0.5)
+        let outsideScale = scale / (BlurredFill.featherShare * Double(min(width, height)))
+        let background = self.background
+        var mask = [UInt8](repeating: 0, count: background == .blur ? width * height : 0)
         padded.samples.withUnsafeBufferPointer { src in
             out.pixels.withUnsafeMutableBufferPointer { dst in
-                let (src, dst) = (src.baseAddress!, dst.baseAddress!)
-                forEachRowBand(height: height) { rows in
-                    for y in rows {
-                        for x in 0..<outWidth {
-                            let p = map.apply(Point(x: Double(x), y: Double(y)))
-                            let fx = Bilinear.fixed(Float(reflect(p.x, size: padded.width)), limit: limitX)
-                            let fy = Bilinear.fixed(Float(reflect(p.y, size: padded.height)), limit: limitY)
-                            let (r, g, b) = Bilinear.rgb(src, stride: padded.stride, fx: fx, fy: fy)
-                            let o = dst + (y * outWidth + x) * 3
-                            (o[0], o[1], o[2]) = (UInt8((r + 32768) >> 16), UInt8((g + 32768) >> 16), UInt8((b + 32768) >> 16))
+                mask.withUnsafeMutableBufferPointer { mask in
+                    let (src, dst) = (src.baseAddress!, dst.baseAddress!)
+                    forEachRowBand(height: height) { rows in
+                        for y in rows {
+                            for x in 0..<outWidth {
+                                let p = map.apply(Point(x: Double(x), y: Double(y)))
+                                if background != .extend {
+                                    let outside = max(-0.5 - p.x, p.x - right, -0.5 - p.y, p.y - bottom) * outsideScale
+                                    if outside > 0 && background == .black { continue }
+                                    if outside > 0 { mask[y * outWidth + x] = UInt8(min(outside, 1) * 255) }
+                                }
+                                let fx = Bilinear.fixed(Float(reflect(p.x, size: padded.width)), limit: limitX)
+                                let fy = Bilinear.fixed(Float(reflect(p.y, size: padded.height)), limit: limitY)
+                                let (r, g, b) = Bilinear.rgb(src, stride: padded.stride, fx: fx, fy: fy)
+                                let o = dst + (y * outWidth + x) * 3
+                                (o[0], o[1], o[2]) = (UInt8((r + 32768) >> 16), UInt8((g + 32768) >> 16), UInt8((b + 32768) >> 16))
+                            }
                         }
                     }
                 }
             }
         }
+        if mask.contains(where: { $0 > 0 }) { BlurredFill.blend(into: &out, mask: mask) }
         return out
     }
 }

@@ -5,6 +5,12 @@ public enum ScheduledFrame: Equatable, Sendable {
     /// Between photo `pair` and photo `pair + 1`, at linear progress `t` strictly inside (0, 1)
     /// (apply `Easing` to get the morph weight).
     case transition(pair: Int, t: Double)
+
+    /// The photo held in this frame, nil in a transition.
+    public var heldPhoto: Int? {
+        if case .hold(let photo) = self { return photo }
+        return nil
+    }
 }
 
 /// A setting of `FrameSchedule` that cannot describe a video.

@@ -30,6 +30,12 @@ public struct MorphVideoOptions: Sendable {
     public var manifest: String?
     /// Fail on the first unusable photo instead of skipping it.
     public var strict = false
+    /// What fills the frame where an aligned photo does not reach.
+    public var background = Background.blur
+    /// Bring the photos' colours towards a reference smoothed along the order (`ColourHarmonizer`).
+    public var harmonize = true
+    /// The caption in the corner of each photo's frames.
+    public var caption = CaptionStyle.none
 
     /// Options with every field at its default.
     public init() {}
@@ -47,6 +53,8 @@ public struct MorphVideoReport: Sendable {
     public var duration: Double
     /// A note on how faces were chosen (e.g. the identity rule fell back to the largest faces).
     public var note: String?
+    /// Colour steps between neighbouring photos and the share of black pixels, measured on the frames before encoding.
+    public var smoothness: Smoothness
 }
 
 /// Photos -> ordered, analysed, aligned, morphed -> one H.264 MP4 (or GIF), streamed frame by frame.
@@ -73,7 +81,7 @@ public struct MorphVideoJob {
     public func run(progress: ProgressReporter?) throws -> MorphVideoReport {
         try OutputPath.check(output, inputs: photos)
         FFmpegLogging.showErrorsOnly()
-        let aligner = try FaceAligner(width: options.width, height: options.height)
+        let aligner = try FaceAligner(width: options.width, height: options.height, background: options.background)
         let ordered = options.order.sorted(photos) { try? ImageFile.exif(of: $0).dateTimeOriginal }
         let (picker, pickerNote) = try makePicker()
         let analysed = try PhotoBatch.analyze(ordered, makeAnalyzer: makeAnalyzer, progress: progress) { analyzer, path in
@@ -113,15 +121,26 @@ public struct MorphVideoJob {
         guard !chosen.isEmpty else { throw PipelineError.noUsablePhoto(skipped: skipped.count) }
         let schedule = try FrameSchedule(photoCount: chosen.count, transition: options.transition, hold: options.hold,
                                          fps: options.fps)
+        let captions = options.caption == .none ? nil : try Captions(chosen.map {
+            options.caption.text(path: $0.path, exif: (try? ImageFile.exif(of: $0.path)) ?? EXIFInfo())
+        }, width: options.width, height: options.height)
         let encoder = try VideoEncoder(path: output, settings: VideoSettings(width: options.width, height: options.height,
                                                                             fps: options.fps, crf: options.crf,
                                                                             preset: options.preset), inputs: photos)
         let started = Date()
+        var meter = SmoothnessMeter(region: aligner.faceRegion)
         do {
+            let transfers = options.harmonize ? try Self.colourTransfers(chosen, aligner: aligner) : Array(repeating: nil, count: chosen.count)
             try MorphSequence(schedule: schedule, easing: options.easing) { index in
-                try MorphVideoJob.align(chosen[index].path, points: chosen[index].points, aligner: aligner)
+                let face = try MorphVideoJob.align(chosen[index].path, points: chosen[index].points, aligner: aligner)
+                guard let transfer = transfers[index] else { return face }
+                var image = face.image
+                transfer.apply(to: &image)
+                return AlignedFace(image: image, points: face.points)
             }.render { index, frame in
-                try encoder.append(frame)
+                let shown = captions?.draw(on: frame, showing: schedule[index], easing: options.easing) ?? frame
+                meter.add(shown, holdOf: schedule[index].heldPhoto)
+                try encoder.append(shown)
                 progress?.update("rendering frames", done: index + 1, total: schedule.frameCount, detail: "", stepStart: started)
             }
             try encoder.finish()
@@ -134,7 +153,7 @@ public struct MorphVideoJob {
                               note: picks.note).write(to: manifest)
         }
         return MorphVideoReport(used: chosen.map(\.path), skipped: skipped, frames: encoder.frameCount,
-                                duration: schedule.duration, note: picks.note)
+                                duration: schedule.duration, note: picks.note, smoothness: meter.result)
     }
 
     /// The picker for the options' face choice, and a note when the identity rule cannot run. The

@@ -147,6 +147,7 @@ extension MorphCommand.Bench {
         @Option(help: "How many photos the collection has.") var count = 17
         @Option(help: "Model folder (default: the shipped models/).") var models: String?
         @Option(help: "Which face: auto, largest, center or N, as for `morph`.") var face = "auto"
+        @OptionGroup var look: LookArguments
 
         func validate() throws {
             guard FaceChoice(argument: face) != nil else { throw ValidationError("--face must be auto, largest, center or a number") }
@@ -164,6 +165,7 @@ extension MorphCommand.Bench {
             let started = Date()
             var options = MorphVideoOptions()
             options.face = FaceChoice(argument: face)!
+            look.apply(to: &options)
             let identity = options.face.followsPerson ? ModelFiles.identityModel(in: folder) : nil
             let report = try MorphVideoJob(photos: collection, output: output, options: options) {
                 try ModelFiles.analyzer(folder: folder, manualBoxes: nil, identity: identity)
@@ -171,6 +173,7 @@ extension MorphCommand.Bench {
             print(String(format: "video: %d photos (0.3-12 MP), face %@, %d frames at 720x720, 30 fps: %.1f s end to end (%d skipped)",
                          count, face, report.frames, Date().timeIntervalSince(started), report.skipped.count))
             if let note = report.note { print("note: \(note)") }
+            print(LookArguments.describe(report.smoothness))
         }
     }
 }

@@ -16,6 +16,7 @@ extension MorphCommand {
                 """)
 
         @OptionGroup var input: PhotoArguments
+        @OptionGroup var look: LookArguments
 
         @Option(name: .shortAndLong, help: "Output video: .mp4 (H.264) or .gif.")
         var output = "morph.mp4"
@@ -107,6 +108,7 @@ extension MorphCommand {
             options.crf = crf
             options.preset = preset
             options.strict = input.strict
+            look.apply(to: &options)
             let job = MorphVideoJob(photos: input.photos, output: output, options: options,
                                     makeAnalyzer: try input.analyzerFactory(identity: options.face.followsPerson))
             let progress = ProgressReporter()
@@ -114,6 +116,7 @@ extension MorphCommand {
             let report = try job.run(progress: progress)
             progress.log(String(format: "wrote %@: %d photos, %d frames, %.1f s of video, in %.1f s", output,
                                 report.used.count, report.frames, report.duration, Date().timeIntervalSince(started)))
+            progress.log(LookArguments.describe(report.smoothness))
             if let manifest { progress.log("manifest: \(manifest)") }
             if !report.skipped.isEmpty {
                 progress.log("skipped \(report.skipped.count) photo(s):")
