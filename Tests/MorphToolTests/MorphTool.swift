@@ -25,7 +25,7 @@ enum MorphTool {
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_CORETYPE"] = environment["OPENBLAS_CORETYPE"] ?? "Haswell"
         process.environment = environment
-        FileManager.default.createFile(atPath: errorLog.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: errorLog)
         process.standardOutput = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
