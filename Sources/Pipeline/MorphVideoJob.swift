@@ -159,21 +159,21 @@ public struct MorphVideoJob {
     /// The picker for the options' face choice, and a note when the identity rule cannot run. The
     /// reference photo of `.person` is analysed here: it must hold the face asked for.
     func makePicker() throws -> (PersonPicker, String?) {
-        guard options.face.followsPerson else { return (PersonPicker(choice: options.face, grouping: nil), nil) }
+        guard options.face.followsPerson else { return (PersonPicker(choice: options.face, tracker: nil), nil) }
         let analyzer = try makeAnalyzer()
         guard let threshold = analyzer.identityThreshold else {
             if options.face == .person { throw PipelineError.noIdentityModel(option: "--person") }
-            return (PersonPicker(choice: .largest, grouping: nil),
+            return (PersonPicker(choice: .largest, tracker: nil),
                     "no identity model (identity.safetensors) among the models: the largest face of each photo is used")
         }
-        let grouping = PersonGrouping(threshold: threshold)
-        guard options.face == .person, let reference = options.reference else { return (PersonPicker(choice: .auto, grouping: grouping), nil) }
+        let tracker = PersonTracker(threshold: threshold)
+        guard options.face == .person, let reference = options.reference else { return (PersonPicker(choice: .auto, tracker: tracker), nil) }
         let faces = try analyzer.analyze(reference.path, mode: .grey).faces
         guard reference.face >= 1 && reference.face <= faces.count, let embedding = faces[reference.face - 1].embedding else {
             throw PipelineError.badReference(path: reference.path, reason: faces.isEmpty ? "no face found"
                                              : "it has \(faces.count) face\(faces.count == 1 ? "" : "s"), not a face number \(reference.face)")
         }
-        return (PersonPicker(choice: .person, grouping: grouping, reference: embedding), nil)
+        return (PersonPicker(choice: .person, tracker: tracker, reference: embedding), nil)
     }
 }
 

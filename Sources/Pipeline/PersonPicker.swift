@@ -4,7 +4,7 @@ import Landmarks
 public struct PickedFace: Sendable {
     /// The face.
     public var face: AnalyzedFace
-    /// The best cosine between this face and the person's faces in other photos (or the reference's);
+    /// The cosine between this face and the person as the other photos (and the reference) show them;
     /// nil when the face was chosen without identity.
     public var similarity: Double?
 }
@@ -13,41 +13,37 @@ public struct PickedFace: Sendable {
 public struct PersonPicker: Sendable {
     /// The rule.
     public var choice: FaceChoice
-    /// The grouping of faces into people (its threshold is the identity model's).
-    public var grouping: PersonGrouping?
+    /// Follows the person by identity (its threshold is the identity model's).
+    public var tracker: PersonTracker?
     /// The reference face's embedding for `.person`.
     public var reference: [Float]?
 
-    /// A picker following `choice`; `grouping` is needed by `.auto` and `.person` (without it they fall
+    /// A picker following `choice`; `tracker` is needed by `.auto` and `.person` (without it they fall
     /// back to the largest face), `reference` by `.person`.
-    public init(choice: FaceChoice, grouping: PersonGrouping?, reference: [Float]? = nil) {
+    public init(choice: FaceChoice, tracker: PersonTracker?, reference: [Float]? = nil) {
         self.choice = choice
-        self.grouping = grouping
+        self.tracker = tracker
         self.reference = reference
     }
 
     /// One result per photo, in order: the picked face, or why the photo has none; and a note when
-    /// `.auto` found nobody in two photos and took the largest faces instead.
+    /// `.auto` found the same person in fewer than two photos, or in fewer than a third of the photos
+    /// with faces (a collection of different people), and took the largest faces instead.
     public func pick(_ photos: [PhotoFaces]) -> (faces: [Result<PickedFace, PhotoProblem>], note: String?) {
-        guard choice.followsPerson, let grouping else { return (photoByPhoto(photos), nil) }
-        var embeddings = photos.map { $0.faces.map(\.embedding) }
-        let referencePhoto = choice == .person ? embeddings.count : nil
-        if referencePhoto != nil { embeddings.append([reference]) }
-        let people = grouping.people(embeddings, noAllowance: referencePhoto)
-        if referencePhoto == nil, Set((people.first ?? []).map(\.photo)).count < min(2, photos.count) {
-            return (photoByPhoto(photos), "no person appears in two of the photos: the largest face of each is used")
+        guard choice.followsPerson, let tracker else { return (photoByPhoto(photos), nil) }
+        let embeddings = photos.map { $0.faces.map(\.embedding) }
+        let follow = tracker.follow(embeddings, reference: choice == .person ? reference : nil)
+        let found = follow.compactMap { $0 }.count, withFaces = photos.filter { !$0.faces.isEmpty }.count
+        if choice == .auto, withFaces >= 2, found < 2 || 3 * found < withFaces {
+            return (photoByPhoto(photos), "no person appears in most of the photos: the largest face of each is used")
         }
-        let person = referencePhoto.map { r in people.first { $0.contains(FaceReference(photo: r, face: 0)) } ?? [] } ?? people.first ?? []
-        let byPhoto = Dictionary(uniqueKeysWithValues: person.map { ($0.photo, $0) })
-        return (photos.indices.map { index in
-            let photo = photos[index]
-            guard let member = byPhoto[index] else {
+        return (zip(photos, follow).map { photo, pick in
+            guard let pick else {
                 let reason = photo.faces.isEmpty ? "no face found"
                     : "the person was not found (\(photo.faces.count) face\(photo.faces.count == 1 ? "" : "s"), none matched)"
                 return .failure(PhotoProblem(path: photo.path, reason: reason))
             }
-            return .success(PickedFace(face: photo.faces[member.face],
-                                       similarity: PersonGrouping.similarity(of: member, in: person, embeddings)))
+            return .success(PickedFace(face: photo.faces[pick.face], similarity: pick.similarity))
         }, nil)
     }
 

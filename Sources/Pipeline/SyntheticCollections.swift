@@ -25,9 +25,12 @@ public enum SyntheticCollections {
     /// Builds collections of `photosPerPerson` scenes for each person of the pairs file `pairs` (people
     /// outside training) with at least that many photos (at most `maxPeople`, in name order), analyses
     /// every scene with `analyzer` (which must have an identity model) and picks the person with
-    /// `--face auto`'s rule, at the model's threshold plus each of `offsets`. Draws come from `seed`.
+    /// `--face auto`'s rule, at the model's threshold plus each of `offsets`. The strangers are drawn
+    /// from the 12 people whose first photo the model finds most alike (`lookalikes`), or from everyone.
+    /// Draws come from `seed`.
     public static func evaluate(root: URL, pairs: String, analyzer: FaceAnalyzer, photosPerPerson: Int = 8, maxPeople: Int = 20,
-                                offsets: [Double] = [0], seed: UInt64 = 7, progress: ProgressReporter?) throws -> [Report] {
+                                lookalikes: Bool = true, offsets: [Double] = [0], seed: UInt64 = 7,
+                                progress: ProgressReporter?) throws -> [Report] {
         guard let threshold = analyzer.identityThreshold else { throw PipelineError.noIdentityModel(option: "eval identity") }
         let names = Set(try LFWProtocol.pairs(contentsOf: root.appendingPathComponent(pairs)).flatMap { [$0.first.name, $0.second.name] })
         let counts = try names.sorted().map { name in
@@ -48,8 +51,10 @@ public enum SyntheticCollections {
         for (done, person) in people.enumerated() {
             progress?.update("collections", done: done + 1, total: people.count, detail: "", stepStart: started)
             guard let own = looks[others.firstIndex(of: person)!] else { continue }
-            let alike = others.indices.filter { others[$0] != person && looks[$0] != nil }
-                .sorted { Embedding.cosine(own, looks[$0]!) > Embedding.cosine(own, looks[$1]!) }.prefix(12).map { others[$0] }
+            let strangers = others.indices.filter { others[$0] != person && looks[$0] != nil }
+            let alike = lookalikes
+                ? strangers.sorted { Embedding.cosine(own, looks[$0]!) > Embedding.cosine(own, looks[$1]!) }.prefix(12).map { others[$0] }
+                : strangers.map { others[$0] }
             var photos = [PhotoFaces](), truth = [Box](), largest = [Bool]()
             for number in 1...photosPerPerson {
                 let strangers = (0..<(2 + Int(rng.next() % 3))).map { _ in alike[Int(rng.next() % UInt64(alike.count))] }
@@ -61,7 +66,7 @@ public enum SyntheticCollections {
                 largest.append(FaceChoice.largest.pick(from: PhotoFaces(analysis)).map { scene.person.contains($0.keypointBox.center) } ?? false)
             }
             for index in reports.indices {
-                let picks = PersonPicker(choice: .auto, grouping: PersonGrouping(threshold: reports[index].threshold)).pick(photos).faces
+                let picks = PersonPicker(choice: .auto, tracker: PersonTracker(threshold: reports[index].threshold)).pick(photos).faces
                 for (pick, box) in zip(picks, truth) {
                     switch pick {
                     case .success(let face):

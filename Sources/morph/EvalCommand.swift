@@ -321,15 +321,18 @@ extension MorphCommand.Eval {
                              imm.withoutFace.count))
             }
             if !noCollections {
-                let reports = try SyntheticCollections.evaluate(root: root, pairs: pairs, analyzer: analyzer,
-                                                                offsets: [-0.1, -0.05, 0, 0.05, 0.1], progress: progress)
+                for lookalikes in [true, false] {
+                let reports = try SyntheticCollections.evaluate(root: root, pairs: pairs, analyzer: analyzer, lookalikes: lookalikes,
+                                                                offsets: [-0.1, 0, 0.1], progress: progress)
+                print(lookalikes ? "collections, strangers among the 12 people most alike (by this model):" : "collections, strangers drawn from everyone:")
                 for collections in reports {
                     let n = Double(max(collections.scenes, 1))
-                    print(String(format: "collections (%d people, %d scenes), threshold %.3f%@: --face auto followed the person in %.1f%%, another person in %.1f%%, skipped %.1f%%; the largest face is the person's in %.1f%%",
+                    print(String(format: "  %d people, %d scenes, threshold %.3f%@: --face auto followed the person in %.1f%%, another person in %.1f%%, skipped %.1f%%; the largest face is the person's in %.1f%%",
                                  collections.collections, collections.scenes, collections.threshold,
                                  abs(collections.threshold - identity.threshold) < 1e-9 ? " (the model's)" : "",
                                  100 * Double(collections.followed) / n, 100 * Double(collections.wrong) / n,
                                  100 * Double(collections.skipped) / n, 100 * Double(collections.largestRight) / n))
+                }
                 }
             }
         }

@@ -41,7 +41,7 @@ extension MorphCommand {
 
         @Option(help: ArgumentHelp(
             "Which face when a photo has several: auto (the person in the most photos), largest, center, or its number N (0 = largest).",
-            discussion: "auto compares the faces of all photos with the identity model (identity.safetensors) and follows the person who appears in the most of them, matched through neighbouring photos so that a child is followed through the years. A photo where that person is not found is skipped with a warning, never replaced by someone else. Without an identity model auto uses the largest face."))
+            discussion: "auto compares the faces of all photos with the identity model (identity.safetensors) and follows the person who appears in the most of them, matched through neighbouring photos so that a child is followed through the years. A photo where that person is not found is skipped with a warning, never replaced by someone else. Without an identity model, or when no person is found in two photos and a third of them (a collection of different people), auto uses the largest face of each photo."))
         var face = "auto"
 
         @Option(help: ArgumentHelp(

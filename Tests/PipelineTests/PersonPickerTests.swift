@@ -19,7 +19,7 @@ final class PersonPickerTests: XCTestCase {
     func testAutoFollowsThePersonNotTheLargestFaceAndSkipsPhotosWithoutThem() throws {
         let photos = [photo("a", [e(90), e(0)]), photo("b", [e(5)]), photo("c", [e(180), e(200)]), photo("d", [e(92), e(3)]),
                       photo("e", [])]
-        let (picks, note) = PersonPicker(choice: .auto, grouping: PersonGrouping(threshold: 0.9)).pick(photos)
+        let (picks, note) = PersonPicker(choice: .auto, tracker: PersonTracker(threshold: 0.9)).pick(photos)
         XCTAssertNil(note)
         XCTAssertEqual(try picks[0].get().face.box.x, 200)
         XCTAssertEqual(try picks[1].get().face.box.x, 0)
@@ -31,13 +31,13 @@ final class PersonPickerTests: XCTestCase {
 
     func testAReferenceFollowsItsPersonAndNobodyInTwoPhotosFallsBackToTheLargest() throws {
         let photos = [photo("a", [e(90), e(0)]), photo("b", [e(5), e(88)])]
-        let reference = PersonPicker(choice: .person, grouping: PersonGrouping(threshold: 0.9), reference: e(91)).pick(photos).faces
+        let reference = PersonPicker(choice: .person, tracker: PersonTracker(threshold: 0.9), reference: e(91)).pick(photos).faces
         XCTAssertEqual(try reference.map { try $0.get().face.box.x }, [0, 200])
         let strangers = [photo("a", [e(0)]), photo("b", [e(90)]), photo("c", [e(180)])]
-        let (picks, note) = PersonPicker(choice: .auto, grouping: PersonGrouping(threshold: 0.9)).pick(strangers)
+        let (picks, note) = PersonPicker(choice: .auto, tracker: PersonTracker(threshold: 0.9)).pick(strangers)
         XCTAssertNotNil(note)
         XCTAssertEqual(picks.filter { (try? $0.get()) != nil }.count, 3)
-        let withoutModel = PersonPicker(choice: .largest, grouping: nil).pick(photos).faces
+        let withoutModel = PersonPicker(choice: .largest, tracker: nil).pick(photos).faces
         XCTAssertEqual(try withoutModel.map { try $0.get().face.box.x }, [0, 0])
     }
 
