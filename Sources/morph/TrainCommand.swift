@@ -3,6 +3,7 @@ import Foundation
 import Imaging
 import Landmarks
 import NeuralNet
+import Pipeline
 
 extension MorphCommand {
     /// `morph train`: train a detector.
@@ -265,18 +266,22 @@ extension MorphCommand.Train {
             abstract: "Face-identity embedding on LFW's peopleDevTrain.txt people (--data: the lfw folder): ResNet18 on 64x64 grey crops aligned by the 68 keypoints, CosFace margin softmax, AdamW + cosine, augmented.",
             discussion: "Keypoints are placed on every photo by the 68-point model first (cached in the run folder as keypoints.json). Every 20th person with two or more photos is held out; the same-person threshold is picked on their pairs and stored in the model.")
         @OptionGroup var arguments: TrainingArguments
-        @Option(help: "The 68-point model that aligns the faces.") var landmarks = "models/landmarks68.safetensors"
+        @Option(help: "The 68-point model that aligns the faces (default: the shipped one, found as `morph` finds its models).")
+        var landmarks: String?
+
+        /// The 68-point model's file.
+        var landmarksPath: String { landmarks ?? ModelFiles.folder().appendingPathComponent("landmarks68.safetensors").path }
 
         func validate() throws {
             if arguments.loss != nil { throw ValidationError("--loss: the identity network has its own loss (CosFace margin softmax)") }
-            guard FileManager.default.fileExists(atPath: landmarks) else { throw ValidationError("--landmarks \(landmarks): no such file") }
+            guard FileManager.default.fileExists(atPath: landmarksPath) else { throw ValidationError("--landmarks \(landmarksPath): no such file") }
         }
 
         func run() throws {
             let (trainingRun, progress) = try arguments.prepareRun("identity")
             let modelURL = arguments.modelURL("identity")
             let report = try IdentityTraining.run(
-                root: URL(fileURLWithPath: arguments.data), landmarksURL: URL(fileURLWithPath: landmarks),
+                root: URL(fileURLWithPath: arguments.data), landmarksURL: URL(fileURLWithPath: landmarksPath),
                 options: arguments.options(over: IdentityTraining.recipe), run: trainingRun, modelURL: modelURL,
                 resume: arguments.resume, initialWeights: arguments.initialURL, limit: arguments.limit,
                 command: arguments.command, progress: progress)
