@@ -35,15 +35,14 @@ public struct PersonGrouping: Sendable {
 
     /// The people: groups of faces, the group spanning the most photos first (ties: the group with the
     /// stronger links first), faces in collection order. `embeddings[p][f]` is face `f` of photo `p`
-    /// (nil: a face that could not be embedded, never grouped). A `noAllowance` photo (a reference
-    /// photo outside the collection) gets no nearby allowance.
-    public func people(_ embeddings: [[[Float]?]], noAllowance: Int? = nil) -> [[FaceReference]] {
+    /// (nil: a face that could not be embedded, never grouped).
+    public func people(_ embeddings: [[[Float]?]]) -> [[FaceReference]] {
         let faces = embeddings.indices.flatMap { p in embeddings[p].indices.compactMap { f in embeddings[p][f] == nil ? nil : FaceReference(photo: p, face: f) } }
         var links = [(a: Int, b: Int, strength: Double)]()
         for i in faces.indices {
             for j in faces.indices where j > i && faces[i].photo != faces[j].photo {
                 let cosine = Embedding.cosine(embeddings[faces[i].photo][faces[i].face]!, embeddings[faces[j].photo][faces[j].face]!)
-                let near = abs(faces[i].photo - faces[j].photo) <= nearby && ![faces[i].photo, faces[j].photo].contains(noAllowance)
+                let near = abs(faces[i].photo - faces[j].photo) <= nearby
                 let strength = cosine + (near ? nearbyAllowance : 0)
                 if strength >= threshold { links.append((i, j, strength)) }
             }
@@ -69,13 +68,5 @@ public struct PersonGrouping: Sendable {
         return groups.sorted { x, y in
             (x.value.count, strength[x.key], -x.value.min()!) > (y.value.count, strength[y.key], -y.value.min()!)
         }.map { $0.value.map { faces[$0] }.sorted() }
-    }
-
-    /// The best cosine between `face` and the other faces of its group (how sure the match is).
-    public static func similarity(of face: FaceReference, in group: [FaceReference], _ embeddings: [[[Float]?]]) -> Double? {
-        guard let own = embeddings[face.photo][face.face] else { return nil }
-        return group.filter { $0.photo != face.photo }.compactMap { other in
-            embeddings[other.photo][other.face].map { Embedding.cosine(own, $0) }
-        }.max()
     }
 }
