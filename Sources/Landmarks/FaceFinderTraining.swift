@@ -3,7 +3,8 @@ import Imaging
 import NeuralNet
 
 /// Focal loss on the centre heat map plus L1 on offsets and log sizes at the centre cells
-/// (CenterNet's recipe, Zhou et al. 2019), normalised by the number of faces.
+/// (CenterNet's recipe, Zhou et al. 2019), normalised by the number of faces. Cells whose target heat
+/// is negative are left out.
 enum FaceFinderLoss {
     static func evaluate(_ output: Tensor, _ target: Tensor) -> Loss.Result {
         precondition(output.shape == target.shape, "finder output and target shapes differ")
@@ -14,6 +15,7 @@ enum FaceFinderLoss {
             let o = output.data + n * planes * cells, t = target.data + n * planes * cells, g = gradient.data + n * planes * cells
             for c in 0..<cells {
                 let z = Double(o[c]), y = Double(t[c])
+                guard y >= 0 else { continue }
                 let p = 1 / (1 + exp(-z))
                 let logP = -softplus(-z), log1mP = -softplus(z)
                 if y == 1 {
@@ -41,16 +43,17 @@ enum FaceFinderLoss {
     static func softplus(_ x: Double) -> Double { x > 30 ? x : log1p(exp(x)) }
 }
 
-/// Training the face finder on synthetic canvases; validated on whole photos.
+/// Training the face finder on synthetic canvases; validated on whole photos (the share of their
+/// annotated faces missed).
 final class FaceFinderTrainingTask: TrainingTask {
     let network: Layer
     let trainCount: Int
-    let validation: [TrainingExample]
+    let validation: [FaceScene]
     private let sampler: FaceFinderSampler
 
-    init(train: [TrainingExample], validation: [TrainingExample], canvasesPerEpoch: Int, seed: UInt64) {
+    init(sampler: FaceFinderSampler, validation: [FaceScene], canvasesPerEpoch: Int, seed: UInt64) {
         network = FaceFinderNetwork.make(seed: seed)
-        sampler = FaceFinderSampler(canvas: 128, faces: train)
+        self.sampler = sampler
         trainCount = canvasesPerEpoch
         self.validation = validation
     }
@@ -65,10 +68,10 @@ final class FaceFinderTrainingTask: TrainingTask {
 
     func validate() -> (loss: Double, metric: Double, pixelError: Double?) {
         let input = Tensor(shape: [0]), target = Tensor(shape: [0])
-        FaceFinderSampler(canvas: 128, faces: validation).fill(count: 64, seed: 12345, input: input, target: target)
+        let canvases = FaceFinderSampler(canvas: sampler.canvas, faces: sampler.faces, sceneGroups: [(1, validation)])
+        canvases.fill(count: 64, seed: 12345, input: input, target: target)
         let loss = FaceFinderLoss.evaluate(network.forward(input, training: false), target).value
-        let report = FaceFinderEvaluation.run(finder: FaceFinder(network: network), examples: validation)
-        return (Double(loss), 1 - report.hitRate, report.meanCentreError)
+        return (Double(loss), FaceFinderEvaluation.missRate(finder: FaceFinder(network: network), scenes: validation), nil)
     }
 }
 
@@ -138,19 +141,49 @@ public enum FaceFinderEvaluation {
     }
 }
 
-/// One complete face-finder training job over the IMM and 300-W folders of a data root.
+/// One complete face-finder training job over the IMM, 300-W, whole AFW and LFW photos of a data root.
 public enum FaceFinderTraining {
+    /// Shares of the canvases showing a real scene drawn from each source: the 300-W and IMM training
+    /// photos, the whole AFW training photos (group photos with every face annotated), LFW's photos.
+    static let sceneWeights = (faces: 0.45, afw: 0.35, lfw: 0.2)
+    /// Every how many LFW photos one is used (13,233 photos: about 3,300).
+    static let lfwStep = 4
+
     /// Trains, evaluates on each dataset's validation photos, and saves the model (F16) to `modelURL`.
+    /// With `labellers`, the faces nobody annotated in the training photos are found first (kept in the
+    /// run folder) and taught as faces or left out of the loss; without, only annotated faces are known
+    /// and LFW is not used.
     public static func run(dataRoot: URL, options: TrainingOptions, canvasesPerEpoch: Int, run: TrainingRun,
-                           modelURL: URL, resume: Bool, initialWeights: URL? = nil, limit: Int?, command: String,
-                           progress: ProgressReporter) throws -> [String: FaceFinderReport] {
+                           modelURL: URL, resume: Bool, initialWeights: URL? = nil, limit: Int?, labellers: SceneLabellers?,
+                           command: String, progress: ProgressReporter) throws -> [String: FaceFinderReport] {
         let imm = try LandmarkDataset.load(.imm, root: dataRoot.appendingPathComponent("imm_face_db"), limit: limit)
         let w300 = try LandmarkDataset.load(.landmarks, root: dataRoot.appendingPathComponent("300w"), limit: limit)
-        let task = FaceFinderTrainingTask(train: imm.train + w300.train, validation: imm.validation + w300.validation,
-                                          canvasesPerEpoch: canvasesPerEpoch, seed: options.seed)
-        progress.log("training the face finder: \(imm.train.count + w300.train.count) faces, "
+        let afwTrain = try FaceSceneDataset.afwPhotos(root: dataRoot, split: .train, limit: limit)
+        let afwValidation = try FaceSceneDataset.afwPhotos(root: dataRoot, split: .validation, limit: limit)
+        let lfw = labellers == nil ? [] : try FaceSceneDataset.lfwPhotos(root: dataRoot, step: lfwStep, limit: limit)
+        let train = imm.train + w300.train
+        let unlabelled = train.map { (name: $0.name, image: $0.image, annotated: [$0.landmarkBox]) } + afwTrain
+            + lfw.map { (name: $0.name, image: $0.image, annotated: [Box]()) }
+        let found = try labellers?.label(unlabelled.map { ($0.name, $0.image) },
+                                         cache: run.folder.appendingPathComponent("scene-labels.json"), progress: progress)
+        let scenes = unlabelled.enumerated().map { index, photo in
+            FaceScene(name: photo.name, image: photo.image, annotated: photo.annotated, found: found?[index] ?? [],
+                      sure: labellers?.sure ?? 1)
+        }
+        let groups: [(weight: Double, scenes: [FaceScene])] = [
+            (sceneWeights.faces, Array(scenes[..<train.count])),
+            (sceneWeights.afw, Array(scenes[train.count..<(train.count + afwTrain.count)])),
+            (sceneWeights.lfw, Array(scenes[(train.count + afwTrain.count)...])),
+        ]
+        let validation = (imm.validation + w300.validation).map(FaceScene.init)
+            + afwValidation.map { FaceScene(name: $0.name, image: $0.image, faces: $0.annotated, unsure: []) }
+        let task = FaceFinderTrainingTask(sampler: FaceFinderSampler(canvas: 128, faces: train, sceneGroups: groups),
+                                          validation: validation, canvasesPerEpoch: canvasesPerEpoch, seed: options.seed)
+        let sure = scenes.reduce(0) { $0 + $1.faces.count }, unsure = scenes.reduce(0) { $0 + $1.unsure.count }
+        progress.log("training the face finder: \(train.count) faces to paste; scenes: \(train.count) 300-W and IMM, "
+                     + "\(afwTrain.count) AFW, \(lfw.count) LFW, with \(sure) faces to find and \(unsure) unsure; "
                      + "\(canvasesPerEpoch) canvases per epoch, \(task.network.parameterCount) parameters")
-        let identity = ["task": "faces", "canvas": "128",
+        let identity = ["task": "faces", "canvas": "128", "scenes": "real",
                         "widths": FaceFinderNetwork.standardWidths.map(String.init).joined(separator: ",")]
         try TrainingLoop(task: task, options: options, run: run, identity: identity)
             .fit(resume: resume, initialWeights: initialWeights, progress: progress)
@@ -160,6 +193,8 @@ public enum FaceFinderTraining {
         try run.writeSummary(reports)
         var metadata = options.provenance(identity, command: command, data: dataRoot)
         for (name, report) in reports { metadata["validation_hit_rate_\(name)"] = String(format: "%.4f", report.hitRate) }
+        let afwMissed = FaceFinderEvaluation.missRate(finder: finder, scenes: Array(validation.suffix(afwValidation.count)))
+        metadata["validation_hit_rate_afw_photos"] = String(format: "%.4f", 1 - afwMissed)
         try task.network.save(to: modelURL, metadata: metadata, dtype: .f16)
         return reports
     }

@@ -201,9 +201,12 @@ extension MorphCommand.Train {
     /// `morph train faces`: the face finder.
     struct Faces: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Face finder on synthetic scenes made from IMM and 300-W faces (--data: the folder holding imm_face_db and 300w).")
+            abstract: "Face finder on scenes made from real photos and pasted faces (--data: the folder holding imm_face_db, 300w, afw-photos and lfw).",
+            discussion: "The scenes are the IMM and 300-W training photos, the whole AFW training photos and every 4th LFW photo, zoomed so that one face takes 12-250 px, and IMM and 300-W faces pasted onto backgrounds. The faces nobody annotated are found first by the current models (scene-labels.json in the run folder, reused by later runs on the same photos with the same models): taught as faces when their keypoints settle surely, else left out of the loss.")
         @OptionGroup var arguments: TrainingArguments
-        @Option(parsing: .unconditional, help: "Synthetic training scenes per epoch (1 to 1000000).") var scenes = 3200
+        @Option(parsing: .unconditional, help: "Training canvases per epoch (1 to 1000000).") var scenes = 3200
+        @Option(help: "Folder of the models that find the faces nobody annotated (faces, face-verifier and landmarks68 .safetensors), or none: only annotated faces are known and LFW is left out. Default: the models morph uses.")
+        var labellers: String?
 
         func validate() throws {
             try OptionCheck.require(scenes, in: 1...1_000_000, "--scenes")
@@ -219,12 +222,26 @@ extension MorphCommand.Train {
                 dataRoot: URL(fileURLWithPath: arguments.data), options: arguments.options(over: .faceFinderRecipe),
                 canvasesPerEpoch: scenes, run: trainingRun, modelURL: arguments.modelURL("faces"),
                 resume: arguments.resume, initialWeights: arguments.initialURL, limit: arguments.limit,
-                command: arguments.command, progress: progress)
+                labellers: try sceneLabellers(), command: arguments.command, progress: progress)
             for (name, report) in reports.sorted(by: { $0.key < $1.key }) {
                 print(String(format: "%@: found %.1f%% of %d validation faces, %.2f boxes per photo, %.1f ms per photo",
                              name, 100 * report.hitRate, report.count, report.boxesPerPhoto, report.millisecondsPerPhoto))
             }
             print("run folder: \(trainingRun.folder.path)\nmodel: \(arguments.modelURL("faces").path)")
+        }
+
+        /// The labelling models of `--labellers` (nil for none); the verifier is optional.
+        func sceneLabellers() throws -> SceneLabellers? {
+            if labellers == "none" { return nil }
+            let folder = ModelFiles.folder(explicit: labellers)
+            let file = { (name: String) in folder.appendingPathComponent("\(name).safetensors") }
+            for name in ["faces", "landmarks68"] where !FileManager.default.fileExists(atPath: file(name).path) {
+                throw ValidationError("--labellers \(folder.path): no \(name).safetensors there")
+            }
+            let verifier = file("face-verifier")
+            return SceneLabellers(finder: file("faces"),
+                                  verifier: FileManager.default.fileExists(atPath: verifier.path) ? verifier : nil,
+                                  landmarks: file("landmarks68"))
         }
     }
 }
