@@ -162,12 +162,11 @@ public enum FaceFinderTraining {
         let afwValidation = try FaceSceneDataset.afwPhotos(root: dataRoot, split: .validation, limit: limit)
         let lfw = labellers == nil ? [] : try FaceSceneDataset.lfwPhotos(root: dataRoot, step: lfwStep, limit: limit)
         let train = imm.train + w300.train
-        let unlabelled = train.map { (name: $0.name, image: $0.image, annotated: [$0.landmarkBox]) } + afwTrain
-            + lfw.map { (name: $0.name, image: $0.image, annotated: [Box]()) }
-        let found = try labellers?.label(unlabelled.map { ($0.name, $0.image) },
-                                         cache: run.folder.appendingPathComponent("scene-labels.json"), progress: progress)
-        let scenes = unlabelled.enumerated().map { index, photo in
-            FaceScene(name: photo.name, image: photo.image, annotated: photo.annotated, found: found?[index] ?? [],
+        let unlabelled = train.map(FaceScene.init) + afwTrain + lfw
+        let found = try labellers?.label(unlabelled, cache: run.folder.appendingPathComponent("scene-labels.json"),
+                                         progress: progress)
+        let scenes = unlabelled.enumerated().map { index, scene in
+            FaceScene(name: scene.name, image: scene.image, annotated: scene.faces, found: found?[index] ?? [],
                       sure: labellers?.sure ?? 1)
         }
         let groups: [(weight: Double, scenes: [FaceScene])] = [
@@ -175,8 +174,7 @@ public enum FaceFinderTraining {
             (sceneWeights.afw, Array(scenes[train.count..<(train.count + afwTrain.count)])),
             (sceneWeights.lfw, Array(scenes[(train.count + afwTrain.count)...])),
         ]
-        let validation = (imm.validation + w300.validation).map(FaceScene.init)
-            + afwValidation.map { FaceScene(name: $0.name, image: $0.image, faces: $0.annotated, unsure: []) }
+        let validation = (imm.validation + w300.validation).map(FaceScene.init) + afwValidation
         let task = FaceFinderTrainingTask(sampler: FaceFinderSampler(canvas: 128, faces: train, sceneGroups: groups),
                                           validation: validation, canvasesPerEpoch: canvasesPerEpoch, seed: options.seed)
         let sure = scenes.reduce(0) { $0 + $1.faces.count }, unsure = scenes.reduce(0) { $0 + $1.unsure.count }

@@ -84,7 +84,7 @@ public struct SceneLabellers {
 
     /// The faces found in each photo, on two threads; reused from `cache` when it holds the same photos
     /// labelled by the same models.
-    func label(_ photos: [(name: String, image: Image)], cache: URL, progress: ProgressReporter) throws -> [[FoundFace]] {
+    func label(_ photos: [FaceScene], cache: URL, progress: ProgressReporter) throws -> [[FoundFace]] {
         let files = [finder, landmarks] + (verifier.map { [$0] } ?? [])
         let fingerprints = try files.map(FaceVerifierTraining.fingerprint)
             + ["levels \(levels)", "minimum \(minimumConfidence)"]
@@ -117,20 +117,21 @@ public struct SceneLabellers {
 enum FaceSceneDataset {
     /// The whole AFW photos on `split`'s side with their annotated faces (`root`/afw-photos/faces.xml);
     /// none when the folder is missing.
-    static func afwPhotos(root: URL, split: DatasetSplit, limit: Int?) throws -> [(name: String, image: Image, annotated: [Box])] {
+    static func afwPhotos(root: URL, split: DatasetSplit, limit: Int?) throws -> [FaceScene] {
         let xml = root.appendingPathComponent("afw-photos/faces.xml")
         guard FileManager.default.fileExists(atPath: xml.path) else { return [] }
         let entries = try DlibDataset(contentsOf: xml).images
             .filter { DatasetSplit.hashed(fileName: $0.imageURL.lastPathComponent) == split }
             .prefix(limit ?? .max)
         return try entries.map {
-            ("afw-photos/" + $0.imageURL.lastPathComponent, try ImageFile.read($0.imageURL.path, mode: .grey).image, $0.faces.map(\.box))
+            FaceScene(name: "afw-photos/" + $0.imageURL.lastPathComponent,
+                      image: try ImageFile.read($0.imageURL.path, mode: .grey).image, faces: $0.faces.map(\.box), unsure: [])
         }
     }
 
     /// Every `step`-th LFW photo (`root`/lfw/PERSON/*.jpg, in name order), no face annotated; none when
     /// the folder is missing.
-    static func lfwPhotos(root: URL, step: Int, limit: Int?) throws -> [(name: String, image: Image)] {
+    static func lfwPhotos(root: URL, step: Int, limit: Int?) throws -> [FaceScene] {
         let folder = root.appendingPathComponent("lfw")
         guard let people = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
         var paths = [String]()
@@ -139,7 +140,10 @@ enum FaceSceneDataset {
             paths += files.filter { $0.hasSuffix(".jpg") }.sorted().map { "\(person)/\($0)" }
         }
         let chosen = stride(from: 0, to: paths.count, by: max(1, step)).map { paths[$0] }.prefix(limit ?? .max)
-        return try chosen.map { ("lfw/" + $0, try ImageFile.read(folder.appendingPathComponent($0).path, mode: .grey).image) }
+        return try chosen.map {
+            FaceScene(name: "lfw/" + $0, image: try ImageFile.read(folder.appendingPathComponent($0).path, mode: .grey).image,
+                      faces: [], unsure: [])
+        }
     }
 }
 

@@ -11,38 +11,38 @@ public struct VerifierSample: Codable, Sendable, Equatable {
     public var example: Int
     /// The box, photo pixels.
     public var box: Box
-    /// Whether the box holds the annotated face.
+    /// Whether the box holds an annotated face.
     public var isFace: Bool
 }
 
 /// The verifier's labels: what the finder found on annotated photos, and what the pipeline made of it.
 public enum VerifierLabeling {
-    /// A box that hits the annotated face (`FaceFinderEvaluation.hit`) is a face. A box whose keypoints
+    /// A box that hits an annotated face (`FaceFinderEvaluation.hits`) is a face. A box whose keypoints
     /// do not settle (`confidence` below `minimumConfidence`: the pipeline drops it anyway), or whose
-    /// centre lies on the annotated face without hitting it (part of the face, or far too large), is
-    /// not. Any other box is left out (nil): it settles on something away from the annotated face,
+    /// centre lies on an annotated face without hitting it (part of the face, or far too large), is
+    /// not. Any other box is left out (nil): it settles on something away from the annotated faces,
     /// perhaps a face nobody annotated.
-    public static func label(_ box: Box, truth: Box, confidence: Double, minimumConfidence: Double) -> Bool? {
-        if FaceFinderEvaluation.hit([FaceDetection(box: box, score: 1)], truth: truth) != nil { return true }
-        return confidence < minimumConfidence || truth.contains(box.center) ? false : nil
+    public static func label(_ box: Box, faces: [Box], confidence: Double, minimumConfidence: Double) -> Bool? {
+        if faces.contains(where: { FaceFinderEvaluation.hits(box, truth: $0) }) { return true }
+        return confidence < minimumConfidence || faces.contains { $0.contains(box.center) } ? false : nil
     }
 
     /// Runs the finder and the 68-point model on each photo and labels every box (plus the annotated
-    /// face's own landmark box, a sure face).
-    static func mine(_ examples: [TrainingExample], finder: FaceFinder, predictor: KeypointPredictor, label: String,
+    /// faces' own landmark boxes, sure faces).
+    static func mine(_ scenes: [FaceScene], finder: FaceFinder, predictor: KeypointPredictor, label: String,
                      progress: ProgressReporter) -> [VerifierSample] {
         var samples = [VerifierSample]()
         let started = Date()
-        for (index, example) in examples.enumerated() {
-            let boxes = finder.detect(example.image).map(\.box)
-            for (box, found) in zip(boxes, FaceAnalyzer.keypoints(predictor, example.image, boxes: boxes)) {
-                if let isFace = VerifierLabeling.label(box, truth: example.landmarkBox, confidence: found.confidence,
+        for (index, scene) in scenes.enumerated() {
+            let boxes = finder.detect(scene.image).map(\.box)
+            for (box, found) in zip(boxes, FaceAnalyzer.keypoints(predictor, scene.image, boxes: boxes)) {
+                if let isFace = VerifierLabeling.label(box, faces: scene.faces, confidence: found.confidence,
                                                        minimumConfidence: FaceAnalyzer.defaultMinimumConfidence) {
                     samples.append(VerifierSample(example: index, box: box, isFace: isFace))
                 }
             }
-            samples.append(VerifierSample(example: index, box: example.landmarkBox, isFace: true))
-            progress.update(label, done: index + 1, total: examples.count,
+            samples += scene.faces.map { VerifierSample(example: index, box: $0, isFace: true) }
+            progress.update(label, done: index + 1, total: scenes.count,
                             detail: "\(samples.count) boxes, \(samples.filter { !$0.isFace }.count) not faces",
                             stepStart: started)
         }
@@ -64,11 +64,11 @@ struct VerifierBoxes: Codable {
 /// Training the verifier on mined boxes: binary cross-entropy, crops jittered, rotated and mirrored.
 final class FaceVerifierTrainingTask: TrainingTask {
     let network: Layer
-    let photos: [TrainingExample], samples: [VerifierSample]
-    let validationPhotos: [TrainingExample], validationSamples: [VerifierSample]
+    let photos: [FaceScene], samples: [VerifierSample]
+    let validationPhotos: [FaceScene], validationSamples: [VerifierSample]
     let augmentation: Augmentation
 
-    init(photos: [TrainingExample], samples: [VerifierSample], validationPhotos: [TrainingExample],
+    init(photos: [FaceScene], samples: [VerifierSample], validationPhotos: [FaceScene],
          validationSamples: [VerifierSample], augmentation: Augmentation, seed: UInt64) {
         network = FaceVerifierNetwork.make(seed: seed)
         self.photos = photos
@@ -87,7 +87,7 @@ final class FaceVerifierTrainingTask: TrainingTask {
     }
 
     /// Fills `input` [B, 1, S, S] and `target` [B, 1] (1: a face); sample `i`'s draws depend on `seed` and `i` only.
-    static func fill(_ batch: [VerifierSample], photos: [TrainingExample], augmentation: Augmentation, seed: UInt64,
+    static func fill(_ batch: [VerifierSample], photos: [FaceScene], augmentation: Augmentation, seed: UInt64,
                      input: Tensor, target: Tensor) {
         let side = FaceVerifierNetwork.inputSide
         input.resize(to: [batch.count, 1, side, side])
@@ -160,7 +160,10 @@ public enum FaceVerifierTraining {
         let finder = try FaceFinder(contentsOf: finderURL), landmarks = try TrainedModel(contentsOf: landmarksURL)
         let imm = try LandmarkDataset.load(.imm, root: dataRoot.appendingPathComponent("imm_face_db"), limit: limit)
         let w300 = try LandmarkDataset.load(.landmarks, root: dataRoot.appendingPathComponent("300w"), limit: limit)
-        let train = imm.train + w300.train, validation = imm.validation + w300.validation
+        let train = try (imm.train + w300.train).map(FaceScene.init)
+            + FaceSceneDataset.afwPhotos(root: dataRoot, split: .train, limit: limit)
+        let validation = try (imm.validation + w300.validation).map(FaceScene.init)
+            + FaceSceneDataset.afwPhotos(root: dataRoot, split: .validation, limit: limit)
         let labellers = try [finderURL, landmarksURL].map(fingerprint)
         let boxes = try minedBoxes(train: train, validation: validation, finder: finder, landmarks: landmarks,
                                    labellers: labellers, run: run, progress: progress)
@@ -204,7 +207,7 @@ public enum FaceVerifierTraining {
 
     /// The run's mined boxes: read from `boxes.json` when it was mined from the same photos by the same
     /// `labellers` (`fingerprint`s of the model files), else mined and saved.
-    static func minedBoxes(train: [TrainingExample], validation: [TrainingExample], finder: FaceFinder,
+    static func minedBoxes(train: [FaceScene], validation: [FaceScene], finder: FaceFinder,
                            landmarks: TrainedModel, labellers: [String], run: TrainingRun,
                            progress: ProgressReporter) throws -> VerifierBoxes {
         let url = run.folder.appendingPathComponent("boxes.json")

@@ -250,8 +250,8 @@ extension MorphCommand.Train {
     /// `morph train verifier`: the check of the face finder's boxes.
     struct Verifier: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Face verifier: a small classifier that drops the face finder's boxes that are not faces (--data: the folder holding imm_face_db and 300w).",
-            discussion: "Runs the finder and the 68-point model on every IMM and 300-W photo first and labels each box: a face when it hits the annotated face, not a face when its keypoints do not settle or it lies on part of the face (boxes.json in the run folder, reused by later runs in that folder on the same photos).")
+            abstract: "Face verifier: a small classifier that drops the face finder's boxes that are not faces (--data: the folder holding imm_face_db, 300w and afw-photos).",
+            discussion: "Runs the finder and the 68-point model on every IMM, 300-W and whole AFW photo first and labels each box: a face when it hits an annotated face, not a face when its keypoints do not settle or it lies on part of a face, left out otherwise (boxes.json in the run folder, reused by later runs in that folder on the same photos).")
         @OptionGroup var arguments: TrainingArguments
         @Option(help: "The face finder whose boxes are checked.") var finder = "models/faces.safetensors"
         @Option(help: "The 68-point model that labels the boxes.") var landmarks = "models/landmarks68.safetensors"

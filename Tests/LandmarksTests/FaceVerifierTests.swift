@@ -25,7 +25,7 @@ final class FaceVerifierTests: XCTestCase {
     func testLabelsFacesPartsOfFacesUnsettledBoxesAndLeavesOtherSettledBoxesOut() {
         let truth = Box(x: 100, y: 100, width: 100, height: 100)
         let label = { (box: Box, confidence: Double) in
-            VerifierLabeling.label(box, truth: truth, confidence: confidence, minimumConfidence: 0.5)
+            VerifierLabeling.label(box, faces: [truth], confidence: confidence, minimumConfidence: 0.5)
         }
         XCTAssertEqual(label(Box(x: 95, y: 90, width: 110, height: 120), 0.1), true)    // the face, however it settles
         XCTAssertEqual(label(Box(x: 130, y: 160, width: 40, height: 35), 0.9), false)  // the mouth: part of the face
@@ -84,7 +84,7 @@ final class FaceVerifierTests: XCTestCase {
             var image = Image(width: 120, height: 120, channels: 1, fill: 0)
             for y in 0..<120 { for x in 0..<120 { image[x, y, 0] = UInt8(rng.next() % 120) } }
             for y in 20..<60 { for x in 20..<60 where (x - 40) * (x - 40) + (y - 40) * (y - 40) < 400 { image[x, y, 0] = 230 } }
-            return TrainingExample(name: "p", subset: "", image: image, points: [], landmarkBox: Box(x: 20, y: 20, width: 40, height: 40))
+            return FaceScene(name: "p", image: image, faces: [Box(x: 20, y: 20, width: 40, height: 40)], unsure: [])
         }
         let samples = photos.indices.flatMap { index in
             [VerifierSample(example: index, box: Box(x: 20, y: 20, width: 40, height: 40), isFace: true),
