@@ -23,7 +23,8 @@ public struct FaceDetection: Equatable, Sendable {
 public final class FaceFinder {
     /// The network.
     public let network: Layer
-    /// Longer side of each pyramid level in pixels (faces of about 12-100 px are found at each).
+    /// Longer side of each pyramid level in pixels (faces of about 12-100 px are found at each); a model
+    /// file may name its own (`levels` metadata).
     public var levels = [384, 160, 96]
     /// Minimum confidence of a reported face.
     public var threshold = 0.35
@@ -51,6 +52,20 @@ public final class FaceFinder {
         try network.load(stateDict: contents.tensors, source: url.path)
         self.init(network: network)
         if let threshold = contents.metadata["threshold"].flatMap(Double.init) { self.threshold = threshold }
+        if let text = contents.metadata["levels"] {
+            guard let levels = FaceFinder.levels(parsing: text) else {
+                throw LandmarksError.badModel(file: url.path, reason: "levels must list pyramid sides of 16 to 4096 pixels, got \"\(text)\"")
+            }
+            self.levels = levels
+        }
+    }
+
+    /// Pyramid levels from a comma-separated list ("512,256,128"), each 16 to 4096 pixels; nil when malformed.
+    public static func levels(parsing text: String) -> [Int]? {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        let levels = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !levels.isEmpty, levels.count == parts.count, levels.allSatisfy({ (16...4096).contains($0) }) else { return nil }
+        return levels
     }
 
     /// Every face in the grey `photo`, strongest first.

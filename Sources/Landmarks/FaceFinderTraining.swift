@@ -149,13 +149,13 @@ public enum FaceFinderTraining {
     /// Every how many LFW photos one is used (13,233 photos: about 3,300).
     static let lfwStep = 4
 
-    /// Trains, evaluates on each dataset's validation photos, and saves the model (F16) to `modelURL`.
-    /// With `labellers`, the faces nobody annotated in the training photos are found first (kept in the
+    /// Trains, evaluates on each dataset's validation photos, and saves the model (F16) to `modelURL` with
+    /// the `threshold` and pyramid `levels` that `morph` is to use it with. With `labellers`, the faces nobody annotated in the training photos are found first (kept in the
     /// run folder) and taught as faces or left out of the loss; without, only annotated faces are known
     /// and LFW is not used.
     public static func run(dataRoot: URL, options: TrainingOptions, canvasesPerEpoch: Int, run: TrainingRun,
                            modelURL: URL, resume: Bool, initialWeights: URL? = nil, limit: Int?, labellers: SceneLabellers?,
-                           command: String, progress: ProgressReporter) throws -> [String: FaceFinderReport] {
+                           threshold: Double, levels: [Int], command: String, progress: ProgressReporter) throws -> [String: FaceFinderReport] {
         let imm = try LandmarkDataset.load(.imm, root: dataRoot.appendingPathComponent("imm_face_db"), limit: limit)
         let w300 = try LandmarkDataset.load(.landmarks, root: dataRoot.appendingPathComponent("300w"), limit: limit)
         let afwTrain = try FaceSceneDataset.afwPhotos(root: dataRoot, split: .train, limit: limit)
@@ -186,6 +186,8 @@ public enum FaceFinderTraining {
         try TrainingLoop(task: task, options: options, run: run, identity: identity)
             .fit(resume: resume, initialWeights: initialWeights, progress: progress)
         let finder = FaceFinder(network: task.network)
+        finder.threshold = threshold
+        finder.levels = levels
         let reports = ["imm": FaceFinderEvaluation.run(finder: finder, examples: imm.validation),
                        "300w": FaceFinderEvaluation.run(finder: finder, examples: w300.validation)]
         try run.writeSummary(reports)
@@ -193,6 +195,9 @@ public enum FaceFinderTraining {
         for (name, report) in reports { metadata["validation_hit_rate_\(name)"] = String(format: "%.4f", report.hitRate) }
         let afwMissed = FaceFinderEvaluation.missRate(finder: finder, scenes: Array(validation.suffix(afwValidation.count)))
         metadata["validation_hit_rate_afw_photos"] = String(format: "%.4f", 1 - afwMissed)
+        if let labellers { metadata["labelled_by"] = labellers.summary }
+        metadata["threshold"] = String(threshold)
+        metadata["levels"] = levels.map(String.init).joined(separator: ",")
         try task.network.save(to: modelURL, metadata: metadata, dtype: .f16)
         return reports
     }

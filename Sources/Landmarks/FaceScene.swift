@@ -82,6 +82,12 @@ public struct SceneLabellers {
         self.landmarks = landmarks
     }
 
+    /// The models and settings, for a model file's metadata.
+    var summary: String {
+        ([finder, verifier, landmarks].compactMap { $0?.path } + ["levels \(levels)", "confidence \(minimumConfidence)", "sure \(sure)"])
+            .joined(separator: ", ")
+    }
+
     /// The faces found in each photo, on two threads; reused from `cache` when it holds the same photos
     /// labelled by the same models.
     func label(_ photos: [FaceScene], cache: URL, progress: ProgressReporter) throws -> [[FoundFace]] {

@@ -151,6 +151,10 @@ extension MorphCommand.Eval {
         var verifier = "models/face-verifier.safetensors"
         @Option(help: "Whole photos (DATA/afw-photos, every face annotated): which of 300-W's sides to measure, validation, train or all; none to skip.")
         var wholePhotos = "validation"
+        @Option(help: "The finder's pyramid levels, longer sides in pixels, e.g. 512,256,128 (default: the model file's).")
+        var levels: String?
+        @Option(help: "The finder's threshold for the whole photos (default: the model file's).")
+        var threshold: Double?
 
         func validate() throws {
             guard ["validation", "train", "all", "none"].contains(wholePhotos) else {
@@ -158,11 +162,21 @@ extension MorphCommand.Eval {
             }
             try OptionCheck.require(containment, in: 0...1, "--containment")
             try OptionCheck.require(nestedShare, in: 0...1, "--nested-share")
+            if let threshold { try OptionCheck.require(threshold, in: 0...1, "--threshold") }
+            if let levels { try OptionCheck.pyramidLevels(levels) }
+        }
+
+        /// The finder at `--model` with `--levels` and `--threshold` applied.
+        func loadFinder() throws -> FaceFinder {
+            let finder = try FaceFinder(contentsOf: URL(fileURLWithPath: model))
+            if let levels { finder.levels = try OptionCheck.pyramidLevels(levels) }
+            if let threshold { finder.threshold = threshold }
+            return finder
         }
 
         func run() throws {
             if wholePhotos != "none" { try evaluateWholePhotos() }
-            let finder = try FaceFinder(contentsOf: URL(fileURLWithPath: model))
+            let finder = try loadFinder()
             finder.containment = containment
             let shipped = finder.threshold
             finder.threshold = 0.05
@@ -206,7 +220,7 @@ extension MorphCommand.Eval.Faces {
     func evaluateWholePhotos() throws {
         let xml = URL(fileURLWithPath: data).appendingPathComponent("afw-photos/faces.xml")
         let landmarks = verify.map(URL.init(fileURLWithPath:)) ?? ModelFiles.folder().appendingPathComponent("landmarks68.safetensors")
-        let analyzer = FaceAnalyzer(finder: try FaceFinder(contentsOf: URL(fileURLWithPath: model)), verifier: try faceVerifier(verifier),
+        let analyzer = FaceAnalyzer(finder: try loadFinder(), verifier: try faceVerifier(verifier),
                                     landmarks: try TrainedModel(contentsOf: landmarks))
         let split: DatasetSplit? = wholePhotos == "all" ? nil : DatasetSplit(rawValue: wholePhotos)
         let report = try WholePhotoRecall.evaluate(try DlibDataset(contentsOf: xml), split: split, analyzer: analyzer,

@@ -204,12 +204,17 @@ extension MorphCommand.Train {
             abstract: "Face finder on scenes made from real photos and pasted faces (--data: the folder holding imm_face_db, 300w, afw-photos and lfw).",
             discussion: "The scenes are the IMM and 300-W training photos, the whole AFW training photos and every 4th LFW photo, zoomed so that one face takes 12-250 px, and IMM and 300-W faces pasted onto backgrounds. The faces nobody annotated are found first by the current models (scene-labels.json in the run folder, reused by later runs on the same photos with the same models): taught as faces when their keypoints settle surely, else left out of the loss.")
         @OptionGroup var arguments: TrainingArguments
-        @Option(parsing: .unconditional, help: "Training canvases per epoch (1 to 1000000).") var scenes = 3200
+        @Option(parsing: .unconditional, help: "Training canvases per epoch (1 to 1000000).") var scenes = 4800
+        @Option(help: "The threshold written into the model file, which morph uses (0 to 1).") var threshold = 0.35
+        @Option(help: "The pyramid levels written into the model file, which morph uses: longer sides in pixels, largest first.")
+        var levels = "384,160,96"
         @Option(help: "Folder of the models that find the faces nobody annotated (faces, face-verifier and landmarks68 .safetensors), or none: only annotated faces are known and LFW is left out. Default: the models morph uses.")
         var labellers: String?
 
         func validate() throws {
             try OptionCheck.require(scenes, in: 1...1_000_000, "--scenes")
+            try OptionCheck.require(threshold, in: 0...1, "--threshold")
+            try OptionCheck.pyramidLevels(levels)
             if arguments.loss != nil { throw ValidationError("--loss: the face finder has its own loss (focal + L1)") }
             if arguments.augmentationStrength != 1 {
                 throw ValidationError("--augmentation-strength: the face finder's synthetic scenes have their own augmentation")
@@ -222,7 +227,8 @@ extension MorphCommand.Train {
                 dataRoot: URL(fileURLWithPath: arguments.data), options: arguments.options(over: .faceFinderRecipe),
                 canvasesPerEpoch: scenes, run: trainingRun, modelURL: arguments.modelURL("faces"),
                 resume: arguments.resume, initialWeights: arguments.initialURL, limit: arguments.limit,
-                labellers: try sceneLabellers(), command: arguments.command, progress: progress)
+                labellers: try sceneLabellers(), threshold: threshold, levels: try OptionCheck.pyramidLevels(levels),
+                command: arguments.command, progress: progress)
             for (name, report) in reports.sorted(by: { $0.key < $1.key }) {
                 print(String(format: "%@: found %.1f%% of %d validation faces, %.2f boxes per photo, %.1f ms per photo",
                              name, 100 * report.hitRate, report.count, report.boxesPerPhoto, report.millisecondsPerPhoto))
