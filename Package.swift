@@ -30,19 +30,22 @@ let package = Package(
         .systemLibrary(
             name: "CFFmpeg", pkgConfig: "libavformat libavcodec libswscale libavutil",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
-        // The few C helpers Swift cannot express (setjmp error handling, macro shims, CPU probes).
-        .target(name: "CSupport", dependencies: ["CJPEG", "CFFmpeg", "CBLAS"],
-                cSettings: [.unsafeFlags(["-O2"])]),
+        // The few C helpers Swift cannot express, one target per library so that each Swift target
+        // sees only the headers it uses: libjpeg's setjmp error handling, FFmpeg's error macros, and
+        // the platform's (signal handler for temporary files, CPU probes).
+        .target(name: "CJPEGShim", dependencies: ["CJPEG"], cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "CFFmpegShim", dependencies: ["CFFmpeg"], cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "CPlatform", cSettings: [.unsafeFlags(["-O2"])]),
 
         // Shared file plumbing: safe whole-file reads, atomic writes, temporary names and their
         // clean-up on signals, plain-word error reasons, terminal-safe text.
-        .target(name: "Plumbing", dependencies: ["CSupport"], swiftSettings: checked),
-        .target(name: "NeuralNet", dependencies: ["CBLAS", "CSupport", "Plumbing"], swiftSettings: unchecked),
-        .target(name: "Imaging", dependencies: ["CSupport", "CJPEG", "CPNG", "CFreeType", "Plumbing"], swiftSettings: checked),
+        .target(name: "Plumbing", dependencies: ["CPlatform"], swiftSettings: checked),
+        .target(name: "NeuralNet", dependencies: ["CBLAS", "CPlatform", "Plumbing"], swiftSettings: unchecked),
+        .target(name: "Imaging", dependencies: ["CJPEGShim", "CPNG", "CFreeType", "Plumbing"], swiftSettings: checked),
         .target(name: "FaceData", dependencies: ["Imaging", "Plumbing"], swiftSettings: checked),
         .target(name: "Landmarks", dependencies: ["NeuralNet", "Imaging", "FaceData", "Plumbing"], swiftSettings: checked),
         .target(name: "Morph", dependencies: ["Imaging"], swiftSettings: unchecked),
-        .target(name: "Video", dependencies: ["CFFmpeg", "CSupport", "Imaging", "Plumbing"], swiftSettings: checked),
+        .target(name: "Video", dependencies: ["CFFmpeg", "CFFmpegShim", "Imaging", "Plumbing"], swiftSettings: checked),
         // The jobs the tool runs end to end: photos -> keypoints -> morph video, and `detect`.
         .target(name: "Pipeline", dependencies: ["Imaging", "FaceData", "Landmarks", "Morph", "Video", "Plumbing"],
                 swiftSettings: checked),

@@ -1,4 +1,4 @@
-import CSupport
+import CJPEGShim
 
 /// JPEG decoding and encoding through libjpeg-turbo (errors come back as `ImagingError`, never `exit()`).
 enum JPEGCodec {

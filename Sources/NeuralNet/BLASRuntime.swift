@@ -1,5 +1,5 @@
 import CBLAS
-import CSupport
+import CPlatform
 
 /// Facts about the OpenBLAS library in use and the choice of its CPU kernels.
 ///

@@ -1,4 +1,4 @@
-import CSupport
+import CPlatform
 import Foundation
 
 /// Hidden temporary files beside an output, `.NAME.partial-PID-RANDOM.EXT`: unique per write (the

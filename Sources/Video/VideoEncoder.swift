@@ -1,5 +1,5 @@
 import CFFmpeg
-import CSupport
+import CFFmpegShim
 import Foundation
 import Imaging
 import Plumbing

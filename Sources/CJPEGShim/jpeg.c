@@ -1,5 +1,5 @@
 /* libjpeg wrappers with a setjmp-based error manager: libjpeg's default handler calls exit(). */
-#include "CSupport.h"
+#include "CJPEGShim.h"
 
 #include <setjmp.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* Temporary files removed when SIGINT, SIGTERM or SIGHUP ends the process. The handler only calls
  * async-signal-safe functions (unlink, sigaction, raise) on paths copied into static slots. */
-#include "CSupport.h"
+#include "CPlatform.h"
 
 #include <signal.h>
 #include <stdatomic.h>

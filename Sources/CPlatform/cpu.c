@@ -1,5 +1,5 @@
 /* CPU feature probes used to pick OpenBLAS kernels on CPUs the library does not recognise. */
-#include "CSupport.h"
+#include "CPlatform.h"
 
 int cs_cpu_has_avx512(void) {
 #if defined(__x86_64__) || defined(__i386__)

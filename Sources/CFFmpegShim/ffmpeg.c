@@ -1,5 +1,5 @@
 /* Function forms of FFmpeg's error macros, which Swift cannot import. */
-#include "CSupport.h"
+#include "CFFmpegShim.h"
 
 #include <errno.h>
 #include <libavutil/error.h>

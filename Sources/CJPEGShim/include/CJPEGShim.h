@@ -1,13 +1,11 @@
-/* C helpers for what Swift cannot express: libjpeg's setjmp/longjmp error handling, FFmpeg's
- * error macros, and CPU feature probes. Every function reports failure through its return value
- * and a caller-supplied message buffer; none of them exits or prints. */
-#ifndef CSUPPORT_H
-#define CSUPPORT_H
+/* libjpeg-turbo behind an error manager Swift cannot express (setjmp/longjmp): every function
+ * reports failure through its return value and a caller-supplied message buffer; none of them
+ * exits or prints (libjpeg's default handler calls exit()). */
+#ifndef CJPEGSHIM_H
+#define CJPEGSHIM_H
 
 #include <stddef.h>
 #include <stdint.h>
-
-/* ---- JPEG (libjpeg-turbo) ---------------------------------------------------------------- */
 
 /** Result codes of the JPEG helpers. */
 enum cs_jpeg_status {
@@ -47,31 +45,5 @@ int cs_jpeg_encode(const uint8_t *pixels, int width, int height, int channels, i
 
 /** Releases a buffer returned by a helper. */
 void cs_free(void *pointer);
-
-/* ---- FFmpeg macro shims -------------------------------------------------------------------- */
-
-/** AVERROR(EAGAIN). */
-int cs_averror_eagain(void);
-/** AVERROR_EOF. */
-int cs_averror_eof(void);
-
-/* ---- Temporary files removed on SIGINT, SIGTERM, SIGHUP ------------------------------------ */
-
-/** Remembers `path` for removal on those signals; returns its slot, or -1 when all 64 slots are taken
- *  or the path is too long (the file is then only cleaned up by the next run). */
-int cs_cleanup_register(const char *path);
-/** Forgets the path in `slot` (a slot from `cs_cleanup_register`; -1 is ignored). */
-void cs_cleanup_unregister(int slot);
-/** Removes every remembered file now (what the signal handler does before the signal ends the process). */
-void cs_cleanup_remove_all(void);
-/** Installs the handler for SIGINT, SIGTERM and SIGHUP: remove the files, then die of the signal. */
-void cs_cleanup_install(void);
-
-/* ---- CPU ------------------------------------------------------------------------------------ */
-
-/** 1 when the CPU executes AVX-512F instructions. */
-int cs_cpu_has_avx512(void);
-/** 1 when the CPU executes AVX2 and FMA instructions. */
-int cs_cpu_has_avx2(void);
 
 #endif
