@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["CJPEGShim", "CPNG", "CFreeType", "Plumbing"], swiftSettings: checked),
         .target(name: "FaceData", dependencies: ["Imaging", "Plumbing"], swiftSettings: checked),
         .target(name: "Landmarks", dependencies: ["NeuralNet", "Imaging", "FaceData", "Plumbing"], swiftSettings: checked),
-        .target(name: "Morph", dependencies: ["Imaging"], swiftSettings: unchecked),
+        .target(name: "Morph", dependencies: ["Imaging", "Plumbing"], swiftSettings: unchecked),
         .target(name: "Video", dependencies: ["CFFmpeg", "CFFmpegShim", "Imaging", "Plumbing"], swiftSettings: checked),
         // The jobs the tool runs end to end: photos -> keypoints -> morph video, and `detect`.
         .target(name: "Pipeline", dependencies: ["Imaging", "FaceData", "Landmarks", "Morph", "Video", "Plumbing"],

@@ -1,4 +1,4 @@
-import Dispatch
+import Plumbing
 
 /// Separable resampling: area averaging when shrinking an axis, bilinear when enlarging it.
 extension Image {
@@ -14,7 +14,7 @@ extension Image {
         pixels.withUnsafeBufferPointer { src in
             middle.withUnsafeMutableBufferPointer { mid in
                 let src = src, mid = mid
-                Image.parallelRows(height) { y in
+                Parallel.forEachIndex(height, grain: 32, chunksPerCore: 1) { y in  // a band of 32 rows or more per core
                     let srcRow = y * width * ch, midRow = y * newWidth * ch
                     for x in 0..<newWidth {
                         let (start, weights) = horizontal.taps(x)
@@ -35,7 +35,7 @@ extension Image {
         middle.withUnsafeBufferPointer { mid in
             out.pixels.withUnsafeMutableBufferPointer { dst in
                 let mid = mid, dst = dst
-                Image.parallelRows(newHeight) { y in
+                Parallel.forEachIndex(newHeight, grain: 32, chunksPerCore: 1) { y in
                     let (start, weights) = vertical.taps(y)
                     for i in 0..<rowLength {
                         var sum: Float = 0
@@ -57,14 +57,6 @@ extension Image {
         let factor = Double(maxSide) / Double(longest)
         return resized(width: max(1, Int((Double(width) * factor).rounded())),
                        height: max(1, Int((Double(height) * factor).rounded())))
-    }
-
-    /// Runs `body(row)` for every row in `0..<count`, split into contiguous bands over the cores.
-    static func parallelRows(_ count: Int, _ body: (Int) -> Void) {
-        let bands = count >= 64 ? ProcessInfo.activeCores : 1
-        DispatchQueue.concurrentPerform(iterations: bands) { band in
-            for row in (band * count / bands)..<((band + 1) * count / bands) { body(row) }
-        }
     }
 }
 
@@ -100,11 +92,4 @@ struct ResampleKernel {
 
     @inline(__always)
     func taps(_ i: Int) -> (start: Int, weights: [Float]) { (starts[i], weights[i]) }
-}
-
-import Foundation
-
-extension ProcessInfo {
-    /// Cores available to this process (at least 1).
-    static let activeCores = max(1, ProcessInfo.processInfo.activeProcessorCount)
 }

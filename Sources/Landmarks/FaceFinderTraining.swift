@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import NeuralNet
+import Plumbing
 
 /// Focal loss on the centre heat map plus L1 on offsets and log sizes at the centre cells
 /// (CenterNet's recipe, Zhou et al. 2019), normalised by the number of faces. Cells whose target heat

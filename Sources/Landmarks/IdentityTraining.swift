@@ -3,6 +3,7 @@ import FaceData
 import Foundation
 import Imaging
 import NeuralNet
+import Plumbing
 
 /// The identity network with the cosine classifier it is trained through: parameters are the
 /// backbone's own keys (so a trained 68-point ResNet18 can start it) and `classifier.weight`.

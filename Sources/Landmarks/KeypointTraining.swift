@@ -2,6 +2,7 @@ import FaceData
 import Foundation
 import Imaging
 import NeuralNet
+import Plumbing
 
 /// What a finished training run measured, written to `summary.json` and the model's metadata.
 public struct TrainingReport: Codable, Sendable {

@@ -1,7 +1,7 @@
-import Dispatch
 import FaceData
 import Foundation
 import Imaging
+import Plumbing
 
 /// One annotated face held in memory for training or evaluation.
 public struct TrainingExample: Sendable {
@@ -49,20 +49,15 @@ public enum LandmarkDataset {
 
     /// Decodes the photos of `samples` (grey) on all cores.
     public static func decode(_ samples: [LandmarkSample]) throws -> [TrainingExample] {
-        var results = [Result<TrainingExample, Error>?](repeating: nil, count: samples.count)
-        results.withUnsafeMutableBufferPointer { slots in
-            let slots = slots
-            DispatchQueue.concurrentPerform(iterations: samples.count) { index in
-                let sample = samples[index]
-                slots[index] = Result {
-                    let photo = try ImageFile.read(sample.imageURL.path, mode: .grey)
-                    let name = sample.subset.isEmpty ? sample.imageURL.lastPathComponent
-                        : "\(sample.subset)/\(sample.imageURL.lastPathComponent)"
-                    return TrainingExample(name: name, subset: sample.subset, image: photo.image, points: sample.points,
-                                           landmarkBox: Box(enclosing: sample.points))
-                }
+        try Parallel.map(samples.count) { index in
+            let sample = samples[index]
+            return Result {
+                let photo = try ImageFile.read(sample.imageURL.path, mode: .grey)
+                let name = sample.subset.isEmpty ? sample.imageURL.lastPathComponent
+                    : "\(sample.subset)/\(sample.imageURL.lastPathComponent)"
+                return TrainingExample(name: name, subset: sample.subset, image: photo.image, points: sample.points,
+                                       landmarkBox: Box(enclosing: sample.points))
             }
-        }
-        return try results.map { try $0!.get() }
+        }.map { try $0.get() }
     }
 }

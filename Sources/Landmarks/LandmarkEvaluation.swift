@@ -2,6 +2,7 @@ import Dispatch
 import FaceData
 import Foundation
 import Imaging
+import Plumbing
 
 /// The numbers `morph eval landmarks` reports.
 public struct LandmarkEvaluationReport: Codable, Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import NeuralNet
+import Plumbing
 
 /// What the training loop needs from a detector being trained.
 protocol TrainingTask {

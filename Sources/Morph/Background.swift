@@ -1,4 +1,5 @@
 import Imaging
+import Plumbing
 
 /// What fills the parts of an aligned frame the photo does not cover.
 public enum Background: String, CaseIterable, Sendable {
@@ -23,7 +24,7 @@ enum BlurredFill {
         let (width, height) = (image.width, image.height)
         image.pixels.withUnsafeMutableBufferPointer { out in
             let out = out.baseAddress!
-            forEachRowBand(height: height) { rows in
+            Parallel.forEach(height, chunksPerCore: 2) { rows in
                 for y in rows {
                     let sy = min(max((Double(y) + 0.5) / factorY - 0.5, 0), Double(small.height - 1))
                     for x in 0..<width where mask[y * width + x] > 0 {

@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import Plumbing
 
 /// Brings the colours of a photo sequence towards a common reference, so that skin tone and
 /// brightness drift smoothly instead of jumping between photos.
@@ -107,7 +108,7 @@ public struct ColourTransfer: Equatable, Sendable {
         let (width, height) = (image.width, image.height)
         image.pixels.withUnsafeMutableBufferPointer { p in
             let p = p.baseAddress!
-            forEachRowBand(height: height) { rows in
+            Parallel.forEach(height, chunksPerCore: 2) { rows in
                 for i in rows.lowerBound * width..<rows.upperBound * width {
                     let o = p + 3 * i
                     var lab = LabColour.lab(r: o[0], g: o[1], b: o[2]) * gain + offset

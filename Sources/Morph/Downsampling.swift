@@ -1,4 +1,5 @@
 import Imaging
+import Plumbing
 
 /// Prefiltering helpers so that strong reductions (a 12 MP photo into a 720 px frame) do not alias.
 extension Image {
@@ -21,7 +22,7 @@ extension Image {
         pixels.withUnsafeBufferPointer { src in
             out.pixels.withUnsafeMutableBufferPointer { dst in
                 let (src, dst) = (src.baseAddress!, dst.baseAddress!)
-                forEachRowBand(height: h) { rows in
+                Parallel.forEach(h, chunksPerCore: 2) { rows in
                     for y in rows {
                         let r0 = 2 * y * width * 3, r1 = min(2 * y + 1, height - 1) * width * 3
                         for x in 0..<w {

@@ -1,4 +1,5 @@
 import Imaging
+import Plumbing
 
 /// A photo mapped into the output frame together with its keypoints in frame coordinates.
 public struct AlignedFace: Sendable {
@@ -119,7 +120,7 @@ public struct FaceAligner: Sendable {
             out.pixels.withUnsafeMutableBufferPointer { dst in
                 mask.withUnsafeMutableBufferPointer { mask in
                     let (src, dst) = (src.baseAddress!, dst.baseAddress!)
-                    forEachRowBand(height: height) { rows in
+                    Parallel.forEach(height, chunksPerCore: 2) { rows in
                         for y in rows {
                             for x in 0..<outWidth {
                                 let p = map.apply(Point(x: Double(x), y: Double(y)))

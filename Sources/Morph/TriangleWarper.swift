@@ -1,4 +1,5 @@
 import Imaging
+import Plumbing
 
 /// Renders a piecewise-affine warp of two same-size RGB images and cross-dissolves them.
 ///
@@ -56,7 +57,7 @@ final class TriangleWarper {
                         let kernel = SpanKernel(a: pa.baseAddress!, b: pb.baseAddress!, out: po.baseAddress!,
                                                 width: width, height: height, stride: a.stride, weightB: w)
                         let mask = mask.baseAddress!
-                        forEachRowBand(height: height) { rows in
+                        Parallel.forEach(height, chunksPerCore: 2) { rows in
                             (mask + rows.lowerBound * width).update(repeating: false, count: rows.count * width)
                             for (piece, ma, mb) in spans {
                                 Self.scan(piece.corners, rows: rows, width: width) { y, x0, x1 in

@@ -1,3 +1,5 @@
+import Plumbing
+
 /// Batch normalisation over the N, H and W axes of [N, C, H, W], per channel.
 ///
 /// Training normalises with the batch mean and biased variance and moves the running statistics

@@ -1,3 +1,5 @@
+import Plumbing
+
 /// Anti-aliased downsampling (Zhang, "Making Convolutional Networks Shift-Invariant Again",
 /// 2019): each channel is blurred with the fixed [1,2,1]x[1,2,1]/16 filter over a reflection-padded
 /// border, then sampled every `stride` pixels. No parameters.

@@ -1,3 +1,5 @@
+import Plumbing
+
 /// A 2-D convolution with square kernels, computed as im2col followed by one OpenBLAS sgemm per
 /// chunk of images. Parameters: `weight` [Cout, Cin, k, k] and optionally `bias` [Cout].
 public final class Conv2d: Layer {

@@ -1,5 +1,6 @@
 import CBLAS
 import Dispatch
+import Plumbing
 
 /// OpenBLAS runs single-threaded under the engine: `gemm` splits products across the cores itself,
 /// on the same thread pool as the rest of the engine's work. (OpenBLAS's own threads keep spinning

@@ -1,3 +1,5 @@
+import Plumbing
+
 /// The geometry of a 2-D sliding window (convolution or pooling) over one [H, W] plane.
 struct WindowGeometry {
     let height: Int, width: Int

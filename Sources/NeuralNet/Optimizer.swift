@@ -1,4 +1,5 @@
 import Foundation
+import Plumbing
 
 /// An update rule for a fixed list of parameters.
 public protocol Optimizer: AnyObject {

@@ -1,3 +1,5 @@
+import Plumbing
+
 /// Maximum over square windows of each [H, W] plane (zero-free padding: padded cells never win).
 public final class MaxPool2d: Layer {
     /// Square window side, step between windows, and border added on each side.

@@ -1,3 +1,5 @@
+import Plumbing
+
 /// The rectifier max(x, 0), element-wise, any shape.
 public final class ReLU: Layer {
     private let output = Tensor(shape: [0])

@@ -1,3 +1,5 @@
+import Plumbing
+
 /// ResNet's basic residual block: conv3x3-BN-ReLU-conv3x3-BN, plus the input (through a 1x1
 /// strided conv and BN, `downsample`, when the shape changes), then ReLU.
 /// Children: `conv1`, `bn1`, `conv2`, `bn2`, `downsample.0`, `downsample.1` (PyTorch's keys).

@@ -2,6 +2,7 @@ import FaceData
 import Foundation
 import Imaging
 import Landmarks
+import Plumbing
 
 /// The identity model's measurements: LFW verification and IMM rank-1 identification.
 public enum IdentityEvaluation {

@@ -2,6 +2,7 @@ import Foundation
 import Imaging
 import Landmarks
 import Morph
+import Plumbing
 import Video
 
 /// Settings of a morph video.

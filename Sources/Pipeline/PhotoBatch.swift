@@ -1,5 +1,6 @@
 import Foundation
 import Landmarks
+import Plumbing
 
 /// A photo that could not be used, and why.
 public struct PhotoProblem: Error, Sendable, CustomStringConvertible {

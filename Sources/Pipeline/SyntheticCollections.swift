@@ -3,6 +3,7 @@ import Foundation
 import Imaging
 import Landmarks
 import NeuralNet
+import Plumbing
 
 /// Photo collections made from LFW people to measure `--face auto`: each scene shows one person's
 /// photo among 2-4 photos of other people who look alike (the nearest by embedding), at similar sizes.

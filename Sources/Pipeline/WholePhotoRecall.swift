@@ -2,6 +2,7 @@ import FaceData
 import Foundation
 import Imaging
 import Landmarks
+import Plumbing
 
 /// How many of the annotated faces of whole photos (dlib XML, every face boxed) `morph detect`
 /// reports, by face size, and how many reported faces match no annotated one.

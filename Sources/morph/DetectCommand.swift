@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Landmarks
 import Pipeline
+import Plumbing
 
 extension MorphCommand {
     /// `morph detect`: keypoints for a photo collection.

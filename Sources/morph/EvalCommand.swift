@@ -4,6 +4,7 @@ import Foundation
 import Imaging
 import Landmarks
 import Pipeline
+import Plumbing
 
 extension MorphCommand {
     /// `morph eval`: measure a trained detector.

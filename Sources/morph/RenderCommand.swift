@@ -4,6 +4,7 @@ import Imaging
 import Landmarks
 import Morph
 import Pipeline
+import Plumbing
 import Video
 
 extension MorphCommand {

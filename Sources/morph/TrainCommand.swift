@@ -4,6 +4,7 @@ import Imaging
 import Landmarks
 import NeuralNet
 import Pipeline
+import Plumbing
 
 extension MorphCommand {
     /// `morph train`: train a detector.

@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import NeuralNet
+import Plumbing
 import XCTest
 @testable import Landmarks
 

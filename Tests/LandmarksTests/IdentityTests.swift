@@ -2,6 +2,7 @@ import FaceData
 import Foundation
 import Imaging
 import NeuralNet
+import Plumbing
 import XCTest
 @testable import Landmarks
 

@@ -1,5 +1,4 @@
 import Foundation
-import Plumbing
 
 /// Progress of long work on standard error: a redrawn bar on a terminal, plain lines otherwise
 /// (logs, CI), and every plain line also appended to an optional log file.
