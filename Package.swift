@@ -13,7 +13,7 @@ let package = Package(
     name: "morph",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "morph", targets: ["morph"]),
+        .executable(name: "morph", targets: ["MorphTool"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "Morph", targets: ["Morph"]),
@@ -49,8 +49,10 @@ let package = Package(
         // The jobs the tool runs end to end: photos -> keypoints -> morph video, and `detect`.
         .target(name: "Pipeline", dependencies: ["Imaging", "FaceData", "Landmarks", "Morph", "Video", "Plumbing"],
                 swiftSettings: checked),
+        // The `morph` program (Sources/MorphTool; named apart from Sources/Morph, which differs only in
+        // case): swift-argument-parser commands that parse, then call the libraries.
         .executableTarget(
-            name: "morph",
+            name: "MorphTool",
             dependencies: [
                 "NeuralNet", "Imaging", "FaceData", "Landmarks", "Morph", "Video", "Pipeline", "Plumbing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

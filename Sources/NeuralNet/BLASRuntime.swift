@@ -1,13 +1,14 @@
 import CBLAS
 import CPlatform
+import Foundation
 
 /// Facts about the OpenBLAS library in use and the choice of its CPU kernels.
 ///
 /// Debian's OpenBLAS 0.3.21 does not recognise recent Intel CPUs and falls back to its generic
 /// "Prescott" kernels, about five times slower than the AVX-512 ones. OpenBLAS picks its kernels
-/// when the library loads, from `OPENBLAS_CORETYPE`; the executable therefore asks
-/// `recommendedCoreType()` first thing and, when it returns a value, sets the variable and
-/// re-executes itself.
+/// when the library loads, from `OPENBLAS_CORETYPE`; an executable therefore calls
+/// `restartWithFastKernelsIfNeeded()` first thing, which sets the variable and re-executes the
+/// program when `recommendedCoreType` returns a value.
 public enum BLASRuntime {
     /// The kernel family OpenBLAS is using, e.g. "SkylakeX" or "Prescott".
     public static var coreName: String {
@@ -43,5 +44,15 @@ public enum BLASRuntime {
         if hasAVX512 { return "SkylakeX" }
         if hasAVX2 { return "Haswell" }
         return nil
+    }
+
+    /// Sets `OPENBLAS_CORETYPE` and executes this program again, once, when `recommendedCoreType`
+    /// asks for other kernels: the variable is then set, so the next start leaves it alone (as it
+    /// does any value the user chose). Returns when nothing needs to change, or when the restart
+    /// failed (the program then carries on with the kernels already loaded).
+    public static func restartWithFastKernelsIfNeeded() {
+        guard let core = recommendedCoreType(environment: ProcessInfo.processInfo.environment) else { return }
+        setenv("OPENBLAS_CORETYPE", core, 1)
+        execv("/proc/self/exe", CommandLine.unsafeArgv)
     }
 }

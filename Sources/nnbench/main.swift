@@ -8,11 +8,7 @@ import Foundation
 import NeuralNet
 
 // OpenBLAS picks its kernels when it loads: re-execute with the right core type when needed.
-if let core = BLASRuntime.recommendedCoreType(environment: ProcessInfo.processInfo.environment) {
-    setenv("OPENBLAS_CORETYPE", core, 1)
-    let arguments = CommandLine.arguments.map { strdup($0) } + [nil]
-    execv("/proc/self/exe", arguments)
-}
+BLASRuntime.restartWithFastKernelsIfNeeded()
 
 /// Seconds since an arbitrary origin.
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
