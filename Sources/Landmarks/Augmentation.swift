@@ -1,3 +1,5 @@
+import FaceData
+import Imaging
 import NeuralNet
 
 /// The random changes applied to a training crop; all zero/false means none.
@@ -49,11 +51,39 @@ public struct Augmentation: Sendable {
     }
 }
 
-/// The geometric part of one augmentation draw.
-struct CropGeometry {
-    var scale = 1.0
-    var shiftX = 0.0
-    var shiftY = 0.0
-    var rotation = 0.0
-    var flip = false
+extension FaceCropper {
+    /// The crop of `photo` (grey) centred on `center` whose width covers `side` photo pixels (height
+    /// in proportion), with an augmentation draw; `points` and `scheme` travel along when given.
+    public func crop(_ photo: Image, center: Point, side: Double, points: [Point] = [], scheme: LandmarkScheme? = nil,
+                     augmentation: Augmentation = .none, rng: inout SplitMix64) -> FaceCrop {
+        let geometry = augmentation.drawGeometry(&rng)
+        var crop = crop(photo, center: center, side: side, points: points, scheme: scheme, geometry: geometry)
+        if augmentation.blurProbability > 0 && Double(rng.nextFloat()) < augmentation.blurProbability {
+            crop.image = crop.image.gaussianBlurred3x3()
+        }
+        return crop
+    }
+}
+
+extension Image {
+    /// A 3x3 binomial ([1 2 1] x [1 2 1] / 16) blur with edge replication.
+    func gaussianBlurred3x3() -> Image {
+        var out = self
+        for y in 0..<height {
+            for x in 0..<width {
+                for c in 0..<channels {
+                    var sum = 0
+                    for dy in -1...1 {
+                        for dx in -1...1 {
+                            let weight = (2 - abs(dx)) * (2 - abs(dy))
+                            let sx = Swift.min(Swift.max(x + dx, 0), width - 1), sy = Swift.min(Swift.max(y + dy, 0), height - 1)
+                            sum += weight * Int(self[sx, sy, c])
+                        }
+                    }
+                    out[x, y, c] = UInt8((sum + 8) / 16)
+                }
+            }
+        }
+        return out
+    }
 }

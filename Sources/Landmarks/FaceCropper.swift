@@ -28,20 +28,10 @@ public struct FaceCropper: Sendable {
     }
 
     /// The crop of `photo` (grey) centred on `center` whose width covers `side` photo pixels (height
-    /// in proportion), with an augmentation draw; `points` and `scheme` travel along when given.
+    /// in proportion), scaled, shifted, rotated and mirrored by `geometry` (none at inference);
+    /// `points` and `scheme` travel along when given.
     public func crop(_ photo: Image, center: Point, side: Double, points: [Point] = [], scheme: LandmarkScheme? = nil,
-                     augmentation: Augmentation = .none, rng: inout SplitMix64) -> FaceCrop {
-        let geometry = augmentation.drawGeometry(&rng)
-        var crop = crop(photo, center: center, side: side, points: points, scheme: scheme, geometry: geometry)
-        if augmentation.blurProbability > 0 && Double(rng.nextFloat()) < augmentation.blurProbability {
-            crop.image = crop.image.gaussianBlurred3x3()
-        }
-        return crop
-    }
-
-    /// The crop for a fixed geometry (no randomness).
-    func crop(_ photo: Image, center: Point, side: Double, points: [Point], scheme: LandmarkScheme?,
-              geometry: CropGeometry) -> FaceCrop {
+                     geometry: CropGeometry) -> FaceCrop {
         let jitteredSide = side * geometry.scale
         let centre = Point(x: center.x + geometry.shiftX * side, y: center.y + geometry.shiftY * side)
         let pixelsPerUnit = Double(width) / jitteredSide
@@ -91,25 +81,23 @@ public struct FaceCropper: Sendable {
     }
 }
 
-extension Image {
-    /// A 3x3 binomial ([1 2 1] x [1 2 1] / 16) blur with edge replication.
-    func gaussianBlurred3x3() -> Image {
-        var out = self
-        for y in 0..<height {
-            for x in 0..<width {
-                for c in 0..<channels {
-                    var sum = 0
-                    for dy in -1...1 {
-                        for dx in -1...1 {
-                            let weight = (2 - abs(dx)) * (2 - abs(dy))
-                            let sx = Swift.min(Swift.max(x + dx, 0), width - 1), sy = Swift.min(Swift.max(y + dy, 0), height - 1)
-                            sum += weight * Int(self[sx, sy, c])
-                        }
-                    }
-                    out[x, y, c] = UInt8((sum + 8) / 16)
-                }
-            }
-        }
-        return out
+/// The geometric part of a crop: no change by default (inference), one augmentation draw in training.
+public struct CropGeometry: Sendable {
+    /// The crop side is multiplied by this.
+    public var scale = 1.0
+    /// The crop centre moves by these fractions of the crop side.
+    public var shiftX = 0.0, shiftY = 0.0
+    /// Rotation in radians.
+    public var rotation = 0.0
+    /// Mirrored left to right.
+    public var flip = false
+
+    /// A geometry from its parts (all default to no change).
+    public init(scale: Double = 1, shiftX: Double = 0, shiftY: Double = 0, rotation: Double = 0, flip: Bool = false) {
+        self.scale = scale
+        self.shiftX = shiftX
+        self.shiftY = shiftY
+        self.rotation = rotation
+        self.flip = flip
     }
 }

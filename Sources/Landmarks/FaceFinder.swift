@@ -21,6 +21,8 @@ public struct FaceDetection: Equatable, Sendable {
 ///
 /// A finder owns its network's buffers: use one finder per thread.
 public final class FaceFinder {
+    /// The `task` metadata value of face finder files.
+    public static let task = "faces"
     /// The network.
     public let network: Layer
     /// Longer side of each pyramid level in pixels (faces of about 12-100 px are found at each); a model
@@ -42,7 +44,7 @@ public final class FaceFinder {
 
     /// Loads a finder written by `morph train faces`.
     public convenience init(contentsOf url: URL) throws {
-        let contents = try SafeTensors.readModel(url, task: "faces", kind: "a face finder")
+        let contents = try SafeTensors.readModel(url, task: FaceFinder.task, kind: "a face finder")
         let widths = contents.metadata["widths"].map { $0.split(separator: ",").compactMap { Int($0) } }
             ?? FaceFinderNetwork.firstWidths
         guard widths.count == 4 else {
@@ -110,7 +112,7 @@ public final class FaceFinder {
         tensor.resize(to: [1, 1, height, width])
         tensor.data.update(repeating: 0, count: width * height)  // 0 = mid-grey after normalisation
         for y in 0..<image.height {
-            BatchBuilder.normalise(image.pixels[(y * image.width)..<((y + 1) * image.width)], into: tensor.data + y * width)
+            GreyInput.normalise(image.pixels[(y * image.width)..<((y + 1) * image.width)], into: tensor.data + y * width)
         }
     }
 

@@ -39,7 +39,7 @@ struct FaceFinderSampler {
             var rng = SplitMix64(seed: seed ^ (UInt64(i + 1) &* 0x9E37_79B9_7F4A_7C15))
             let (image, boxes, ignored) = compose(&rng)
             let contrast = 1 + rng.uniform(-0.3, 0.3), brightness = rng.uniform(-0.2, 0.2)
-            BatchBuilder.normalise(image.pixels[...], into: input.data + i * plane, contrast: contrast, brightness: brightness)
+            GreyInput.normalise(image.pixels[...], into: input.data + i * plane, contrast: contrast, brightness: brightness)
             FaceFinderSampler.encode(boxes, ignoring: ignored, into: target.data + i * FaceFinderNetwork.outputs * grid * grid,
                                      grid: grid)
         }

@@ -56,7 +56,7 @@ struct FoundFace: Codable, Sendable, Equatable {
 /// The faces the current models find in a run's scene photos, kept in its folder (`scene-labels.json`)
 /// so that a resumed or repeated run with the same photos and models reuses them.
 struct SceneLabels: Codable {
-    /// The labelling models' `FaceVerifierTraining.fingerprint`s.
+    /// The labelling models' `TrainingRun.fingerprint`s.
     var labellers: [String]
     var photos: [String]
     var found: [[FoundFace]]
@@ -92,7 +92,7 @@ public struct SceneLabellers {
     /// labelled by the same models.
     func label(_ photos: [FaceScene], cache: URL, progress: ProgressReporter) throws -> [[FoundFace]] {
         let files = [finder, landmarks] + (verifier.map { [$0] } ?? [])
-        let fingerprints = try files.map(FaceVerifierTraining.fingerprint)
+        let fingerprints = try files.map(TrainingRun.fingerprint)
             + ["levels \(levels)", "minimum \(minimumConfidence)"]
         if let data = try? Data(contentsOf: cache), let saved = try? JSONDecoder().decode(SceneLabels.self, from: data),
            saved.labellers == fingerprints, saved.photos == photos.map(\.name) {

@@ -7,6 +7,8 @@ import NeuralNet
 ///
 /// A verifier owns its network's buffers: use one per thread.
 public final class FaceVerifier {
+    /// The `task` metadata value of verifier files.
+    public static let task = "face-verifier"
     /// The network (`FaceVerifierNetwork`).
     public let network: Layer
     /// Boxes scoring below this are dropped.
@@ -20,7 +22,7 @@ public final class FaceVerifier {
 
     /// Loads a verifier written by `morph train verifier` (its threshold from the file's metadata).
     public convenience init(contentsOf url: URL) throws {
-        let contents = try SafeTensors.readModel(url, task: FaceVerifierTraining.task, kind: "a face verifier")
+        let contents = try SafeTensors.readModel(url, task: FaceVerifier.task, kind: "a face verifier")
         let network = FaceVerifierNetwork.make(seed: 0)
         try network.load(stateDict: contents.tensors, source: url.path)
         self.init(network: network)

@@ -42,6 +42,6 @@ public enum FaceVerifierNetwork {
         let region = region(for: box)
         let crop = FaceCropper(width: inputSide, height: inputSide)
             .crop(photo, center: region.center, side: region.side, points: [], scheme: nil, geometry: geometry)
-        BatchBuilder.normalise(crop.image.pixels[...], into: destination, contrast: contrast, brightness: brightness)
+        GreyInput.normalise(crop.image.pixels[...], into: destination, contrast: contrast, brightness: brightness)
     }
 }

@@ -141,8 +141,6 @@ public struct FaceVerifierReport: Codable, Sendable {
 
 /// One complete verifier training job over the IMM and 300-W folders of a data root.
 public enum FaceVerifierTraining {
-    /// The `task` metadata value of verifier files.
-    public static let task = "face-verifier"
     /// Share of the validation face boxes the chosen threshold must keep.
     public static let requiredRecall = 0.995
 
@@ -164,7 +162,7 @@ public enum FaceVerifierTraining {
             + FaceSceneDataset.afwPhotos(root: dataRoot, split: .train, limit: limit)
         let validation = try (imm.validation + w300.validation).map(FaceScene.init)
             + FaceSceneDataset.afwPhotos(root: dataRoot, split: .validation, limit: limit)
-        let labellers = try [finderURL, landmarksURL].map(fingerprint)
+        let labellers = try [finderURL, landmarksURL].map(TrainingRun.fingerprint)
         let boxes = try minedBoxes(train: train, validation: validation, finder: finder, landmarks: landmarks,
                                    labellers: labellers, run: run, progress: progress)
         let task = FaceVerifierTrainingTask(photos: train, samples: boxes.train, validationPhotos: validation,
@@ -172,7 +170,7 @@ public enum FaceVerifierTraining {
                                             seed: options.seed)
         progress.log("training the face verifier: \(boxes.train.count) boxes (\(boxes.train.filter(\.isFace).count) faces) "
                      + "from \(train.count) photos, \(task.network.parameterCount) parameters")
-        let identity = ["task": FaceVerifierTraining.task, "input": String(FaceVerifierNetwork.inputSide)]
+        let identity = ["task": FaceVerifier.task, "input": String(FaceVerifierNetwork.inputSide)]
         try TrainingLoop(task: task, options: options, run: run, identity: identity).fit(resume: resume, progress: progress)
         let report = FaceVerifierTraining.report(scores: task.validationScores(), labels: boxes.validation.map(\.isFace))
         try run.writeSummary(report)
@@ -196,13 +194,6 @@ public enum FaceVerifierTraining {
         return FaceVerifierReport(faces: faces.count, nonFaces: others.count, threshold: threshold,
                                   facesKept: n(faces.filter { $0 >= threshold }.count, faces.count),
                                   nonFacesDropped: n(others.filter { $0 < threshold }.count, others.count))
-    }
-
-    /// "path size modification-time" of the file at `url`.
-    static func fingerprint(_ url: URL) throws -> String {
-        let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
-        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-        return "\(url.standardizedFileURL.path) \(attributes[.size] ?? 0) \(modified)"
     }
 
     /// The run's mined boxes: read from `boxes.json` when it was mined from the same photos by the same

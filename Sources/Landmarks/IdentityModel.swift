@@ -64,7 +64,7 @@ public final class IdentityModel {
         guard !usable.isEmpty else { return faces.map { _ in nil } }
         let side = IdentityAlignment.side, plane = side * side
         input.resize(to: [usable.count * flips.count, 1, side, side])
-        for (row, crop) in usable.joined().enumerated() { BatchBuilder.normalise(crop.pixels[...], into: input.data + row * plane) }
+        for (row, crop) in usable.joined().enumerated() { GreyInput.normalise(crop.pixels[...], into: input.data + row * plane) }
         let output = network.forward(input, training: false)  // [N * flips, 128]
         let size = IdentityNetwork.embeddingSize
         var row = 0

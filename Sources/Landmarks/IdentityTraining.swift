@@ -68,7 +68,7 @@ final class IdentityTrainingTask: TrainingTask {
             if Double(rng.nextFloat()) < augmentation.blurProbability { crop = crop.gaussianBlurred3x3() }
             let contrast = 1 + rng.uniform(-augmentation.contrast, augmentation.contrast)
             let brightness = rng.uniform(-augmentation.brightness, augmentation.brightness)
-            BatchBuilder.normalise(crop.pixels[...], into: input.data + i * plane, contrast: contrast, brightness: brightness)
+            GreyInput.normalise(crop.pixels[...], into: input.data + i * plane, contrast: contrast, brightness: brightness)
             target.data[i] = Float(labels[indices[i]])
         }
     }

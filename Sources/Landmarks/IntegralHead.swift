@@ -76,16 +76,18 @@ struct IntegralHead {
         }
     }
 
-    /// `kind`'s loss on the coordinates of `output` [N, 3P, h, w] against `target` [N, 2P], with its
-    /// gradient carried back through the soft-argmax to the output's shape; plus, when `cellWeight`
-    /// is above 0, that weight times the cross-entropy of each point's cell softmax against
-    /// `cellTarget` (mean over points), which teaches the scores to peak where the point is.
-    func loss(_ output: Tensor, _ target: Tensor, kind: LossKind, cellWeight: Float = 0) -> Loss.Result {
+    /// `coordinateLoss` (a training loss on [N, 2P] coordinates, with its gradient) of the coordinates
+    /// of `output` [N, 3P, h, w] against `target` [N, 2P], with its gradient carried back through the
+    /// soft-argmax to the output's shape; plus, when `cellWeight` is above 0, that weight times the
+    /// cross-entropy of each point's cell softmax against `cellTarget` (mean over points), which
+    /// teaches the scores to peak where the point is.
+    public func loss(_ output: Tensor, _ target: Tensor, cellWeight: Float = 0,
+                     coordinateLoss: (Tensor, Tensor) -> Loss.Result) -> Loss.Result {
         let n = output.shape[0]
         precondition(output.count == n * outputCount, "integral head expects [N, \(channels), \(gridHeight), \(gridWidth)], got \(output.shape)")
         let coordinates = Tensor(shape: [n, 2 * points])
         for row in 0..<n { self.coordinates(output.data + row * outputCount, into: coordinates.data + row * 2 * points) }
-        let result = kind.evaluate(coordinates, target)
+        let result = coordinateLoss(coordinates, target)
         let gradient = Tensor(shape: output.shape)
         var p = [Float](repeating: 0, count: cells)
         var crossEntropy = 0.0

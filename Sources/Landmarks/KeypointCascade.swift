@@ -15,7 +15,7 @@ public final class KeypointCascade {
         let guess = first.spec, look = second.spec
         guard guess.usesWholePhoto, !look.usesWholePhoto, guess.scheme == look.scheme,
               guess.targetIndices == look.anchorIndices else {
-            throw LandmarksError.mismatchedStages(
+            throw CascadeError.mismatchedStages(
                 first: guess.task.rawValue, second: look.task.rawValue,
                 reason: "the second stage needs a whole-photo first stage that predicts its crop's anchor points")
         }
@@ -31,5 +31,18 @@ public final class KeypointCascade {
     /// The second model's points, on the crop placed by the first model's `guess` (its anchor points).
     public func refine(_ photo: Image, guess: [Point]) -> [Point] {
         second.predict(photo, box: Box(enclosing: guess))
+    }
+}
+
+/// Why two keypoint models cannot run as a cascade.
+public enum CascadeError: Error, CustomStringConvertible, Equatable {
+    /// Two models that cannot run as first and second stage.
+    case mismatchedStages(first: String, second: String, reason: String)
+
+    /// A one-line explanation naming both models.
+    public var description: String {
+        switch self {
+        case let .mismatchedStages(first, second, reason): return "\(first) then \(second): not a pair of stages (\(reason))"
+        }
     }
 }

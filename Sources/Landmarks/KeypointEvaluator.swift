@@ -104,3 +104,11 @@ public enum LossKind: String, CaseIterable, Sendable {
         return result
     }
 }
+
+extension KeypointModelSpec {
+    /// The training loss `kind` of network `output` against `target` [N, 2P], with its gradient;
+    /// `cellWeight` weighs the integral head's cell-score cross-entropy (see `IntegralHead.loss`).
+    func loss(_ output: Tensor, _ target: Tensor, kind: LossKind, cellWeight: Float = 0) -> Loss.Result {
+        integralHead?.loss(output, target, cellWeight: cellWeight, coordinateLoss: kind.evaluate) ?? kind.evaluate(output, target)
+    }
+}

@@ -233,37 +233,17 @@ public struct KeypointModelSpec: Sendable {
                   y: Double(coordinates[2 * $0 + 1]) * halfH + halfH - 0.5)
         }
     }
-
-    /// The training loss `kind` of network `output` against `target` [N, 2P], with its gradient;
-    /// `cellWeight` weighs the integral head's cell-score cross-entropy (see `IntegralHead.loss`).
-    func loss(_ output: Tensor, _ target: Tensor, kind: LossKind, cellWeight: Float = 0) -> Loss.Result {
-        integralHead?.loss(output, target, kind: kind, cellWeight: cellWeight) ?? kind.evaluate(output, target)
-    }
 }
 
-/// Why a keypoint model or dataset could not be used.
+/// Why a model file could not be used.
 public enum LandmarksError: Error, CustomStringConvertible, Equatable {
-    /// A model file is missing, unreadable or not a keypoint model.
+    /// A model file is missing, unreadable or not the model asked for.
     case badModel(file: String, reason: String)
-    /// A dataset folder holds nothing usable.
-    case emptyDataset(folder: String, reason: String)
-    /// A training checkpoint does not match the run being resumed.
-    case badCheckpoint(file: String, reason: String)
-    /// Two models that cannot run as first and second stage.
-    case mismatchedStages(first: String, second: String, reason: String)
-    /// The training loss became NaN or infinite.
-    case diverged(epoch: Int, step: Int)
 
     /// A one-line explanation naming the file.
     public var description: String {
         switch self {
         case let .badModel(file, reason): return "\(file): not a usable keypoint model (\(reason))"
-        case let .emptyDataset(folder, reason): return "\(folder): no training data (\(reason))"
-        case let .badCheckpoint(file, reason): return "\(file): cannot resume from this checkpoint (\(reason))"
-        case let .mismatchedStages(first, second, reason):
-            return "\(first) then \(second): not a pair of stages (\(reason))"
-        case let .diverged(epoch, step):
-            return "training diverged at epoch \(epoch), step \(step): the loss is NaN or infinite (try a lower --lr); the last checkpoint is kept"
         }
     }
 }

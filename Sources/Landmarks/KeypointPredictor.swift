@@ -48,7 +48,7 @@ public final class KeypointPredictor {
         }
         let plane = spec.inputWidth * spec.inputHeight
         input.resize(to: [crops.count, 1, spec.inputHeight, spec.inputWidth])
-        for (row, crop) in crops.enumerated() { BatchBuilder.normalise(crop.image.pixels[...], into: input.data + row * plane) }
+        for (row, crop) in crops.enumerated() { GreyInput.normalise(crop.image.pixels[...], into: input.data + row * plane) }
         let output = model.network.forward(input, training: false)
         return regions.indices.map { face in
             var sum = [Point](repeating: Point(x: 0, y: 0), count: spec.targetIndices.count)

@@ -48,7 +48,7 @@ public enum KeypointTraining {
         progress.log("loading \(data.path)")
         let (train, validation) = try LandmarkDataset.load(spec.task, root: data, limit: limit)
         guard train.count >= options.batchSize else {
-            throw LandmarksError.emptyDataset(folder: data.path, reason: "\(train.count) training examples, fewer than one batch")
+            throw TrainingError.emptyDataset(folder: data.path, reason: "\(train.count) training examples, fewer than one batch")
         }
         let trainer = KeypointTrainingTask(spec: spec, options: options, train: train, validation: validation)
         progress.log("training \(spec.task.rawValue): \(train.count) train / \(validation.count) validation, "

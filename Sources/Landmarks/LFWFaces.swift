@@ -31,7 +31,7 @@ public enum LFWFaces {
     /// already in `cache` (a JSON file written by an earlier call with the same model) are reused.
     public static func load(_ photos: [LFWProtocol.Photo], root: URL, landmarks: URL, cache: URL?, label: String,
                             progress: ProgressReporter?) throws -> [LFWFace] {
-        let labeller = try FaceVerifierTraining.fingerprint(landmarks)
+        let labeller = try TrainingRun.fingerprint(landmarks)
         var known = [String: [Point]]()
         if let cache, let data = try? Data(contentsOf: cache),
            let saved = try? JSONDecoder().decode(KeypointCache.self, from: data), saved.labeller == labeller {

@@ -36,7 +36,7 @@ public enum LandmarkDataset {
             annotated = samples.filter { $0.points.count == 68 }.map { ($0, $0.split(validationFraction: validationFraction)) }
         }
         guard !annotated.isEmpty else {
-            throw LandmarksError.emptyDataset(folder: root.path, reason: "no annotated photos found")
+            throw TrainingError.emptyDataset(folder: root.path, reason: "no annotated photos found")
         }
         var train = annotated.filter { $0.split == .train }.map(\.sample)
         var validation = annotated.filter { $0.split == .validation }.map(\.sample)

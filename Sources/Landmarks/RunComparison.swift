@@ -9,7 +9,7 @@ public enum RunComparison {
         let series = try runs.enumerated().map { index, folder -> LinePlot.Series in
             let path = folder.appendingPathComponent("metrics.csv").path
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw LandmarksError.badCheckpoint(file: path, reason: "no metrics.csv in this run folder")
+                throw TrainingError.badCheckpoint(file: path, reason: "no metrics.csv in this run folder")
             }
             let rows = text.split(separator: "\n").dropFirst().map { $0.split(separator: ",") }
             let points = rows.compactMap { row -> (x: Double, y: Double)? in

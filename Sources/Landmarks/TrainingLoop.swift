@@ -45,13 +45,13 @@ final class TrainingLoop {
     /// none: a typo in the run folder must not silently start over); otherwise it starts from
     /// `initialWeights` (a model file with the same layers; only the output layer may differ in
     /// size, and then keeps its random start) when given, else from the seed. A loss that becomes
-    /// NaN or infinite stops training with `LandmarksError.diverged`.
+    /// NaN or infinite stops training with `TrainingError.diverged`.
     @discardableResult
     func fit(resume: Bool, initialWeights: URL? = nil, progress: ProgressReporter) throws -> [EpochRecord] {
         var history = [EpochRecord]()
         if resume {
             guard FileManager.default.fileExists(atPath: run.checkpointURL.path) else {
-                throw LandmarksError.badCheckpoint(file: run.checkpointURL.path, reason: "there is none: nothing to resume (leave out --resume to start over)")
+                throw TrainingError.badCheckpoint(file: run.checkpointURL.path, reason: "there is none: nothing to resume (leave out --resume to start over)")
             }
             history = try run.restoreCheckpoint(network: task.network, optimizer: optimizer, identity: identity)
             progress.log("resumed \(run.checkpointURL.path) after epoch \(history.count)")
@@ -79,12 +79,12 @@ final class TrainingLoop {
                                                               stepsPerEpoch: stepsPerEpoch)
                 optimizer.step()
                 lossSum += Double(loss.value)
-                guard lossSum.isFinite else { throw LandmarksError.diverged(epoch: epoch, step: batch + 1) }
+                guard lossSum.isFinite else { throw TrainingError.diverged(epoch: epoch, step: batch + 1) }
                 progress.update("epoch \(epoch)/\(options.epochs)", done: batch + 1, total: stepsPerEpoch,
                                 detail: String(format: "loss %.5f", lossSum / Double(batch + 1)), stepStart: started)
             }
             let checked = task.validate()
-            guard checked.loss.isFinite else { throw LandmarksError.diverged(epoch: epoch, step: stepsPerEpoch) }
+            guard checked.loss.isFinite else { throw TrainingError.diverged(epoch: epoch, step: stepsPerEpoch) }
             history.append(EpochRecord(epoch: epoch, trainLoss: lossSum / Double(stepsPerEpoch),
                                        validationLoss: checked.loss, validationMetric: checked.metric,
                                        validationPixelError: checked.pixelError,
@@ -114,5 +114,25 @@ extension Layer {
         for (name, tensor) in fresh { state[name] = tensor.copy() }
         try load(stateDict: state, source: url.path)
         return fresh.map(\.name)
+    }
+}
+
+/// Why training could not start or go on.
+public enum TrainingError: Error, CustomStringConvertible, Equatable {
+    /// A dataset folder holds nothing usable.
+    case emptyDataset(folder: String, reason: String)
+    /// A training checkpoint (or a run folder's record) does not match the run being resumed.
+    case badCheckpoint(file: String, reason: String)
+    /// The training loss became NaN or infinite.
+    case diverged(epoch: Int, step: Int)
+
+    /// A one-line explanation naming the file.
+    public var description: String {
+        switch self {
+        case let .emptyDataset(folder, reason): return "\(folder): no training data (\(reason))"
+        case let .badCheckpoint(file, reason): return "\(file): cannot resume from this checkpoint (\(reason))"
+        case let .diverged(epoch, step):
+            return "training diverged at epoch \(epoch), step \(step): the loss is NaN or infinite (try a lower --lr); the last checkpoint is kept"
+        }
     }
 }

@@ -26,6 +26,14 @@ public struct TrainingRun {
     /// The plain-text log.
     public var logPath: String { folder.appendingPathComponent("train.log").path }
 
+    /// "path size modification-time" of the file at `url`: what caches of work done with a model file
+    /// (mined boxes, scene labels, keypoints) are keyed by.
+    public static func fingerprint(_ url: URL) throws -> String {
+        let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return "\(url.standardizedFileURL.path) \(attributes[.size] ?? 0) \(modified)"
+    }
+
     /// Saves network and optimiser state with the history, atomically.
     func saveCheckpoint(network: Layer, optimizer: StatefulOptimizer, identity: [String: String], history: [EpochRecord]) throws {
         var metadata = identity
@@ -38,14 +46,14 @@ public struct TrainingRun {
         let path = checkpointURL.path
         let contents = try SafeTensors.read(contentsOf: checkpointURL)
         guard identity.allSatisfy({ contents.metadata[$0.key] == $0.value }) else {
-            throw LandmarksError.badCheckpoint(file: path, reason: "it was written for a different model")
+            throw TrainingError.badCheckpoint(file: path, reason: "it was written for a different model")
         }
         let modelKeys = Set(network.stateDict.map(\.name))
         try network.load(stateDict: contents.tensors.filter { modelKeys.contains($0.key) }, source: path)
         try optimizer.load(state: contents.tensors, source: path)
         guard let text = contents.metadata["history"],
               let history = try? JSONDecoder().decode([EpochRecord].self, from: Data(text.utf8)) else {
-            throw LandmarksError.badCheckpoint(file: path, reason: "no training history in its metadata")
+            throw TrainingError.badCheckpoint(file: path, reason: "no training history in its metadata")
         }
         return history
     }

@@ -269,16 +269,16 @@ extension MorphCommand.Train {
         }
 
         func run() throws {
-            let (trainingRun, progress) = try arguments.prepareRun(FaceVerifierTraining.task)
+            let (trainingRun, progress) = try arguments.prepareRun(FaceVerifier.task)
             let report = try FaceVerifierTraining.run(
                 dataRoot: URL(fileURLWithPath: arguments.data), finderURL: URL(fileURLWithPath: finder),
                 landmarksURL: URL(fileURLWithPath: landmarks),
                 options: arguments.options(over: FaceVerifierTraining.recipe), run: trainingRun,
-                modelURL: arguments.modelURL(FaceVerifierTraining.task), resume: arguments.resume, limit: arguments.limit,
+                modelURL: arguments.modelURL(FaceVerifier.task), resume: arguments.resume, limit: arguments.limit,
                 command: arguments.command, progress: progress)
             print(String(format: "threshold %.3f: keeps %.1f%% of %d validation face boxes, drops %.1f%% of %d other boxes",
                          report.threshold, 100 * report.facesKept, report.faces, 100 * report.nonFacesDropped, report.nonFaces))
-            print("run folder: \(trainingRun.folder.path)\nmodel: \(arguments.modelURL(FaceVerifierTraining.task).path)")
+            print("run folder: \(trainingRun.folder.path)\nmodel: \(arguments.modelURL(FaceVerifier.task).path)")
         }
     }
 }

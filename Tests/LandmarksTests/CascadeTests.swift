@@ -33,7 +33,7 @@ final class CascadeTests: XCTestCase {
         XCTAssertNoThrow(try KeypointCascade(first: imm, second: immCrop))
         for (first, second) in [(nose, immCrop), (imm, noseCrop), (immCrop, noseCrop), (imm, nose)] {
             XCTAssertThrowsError(try KeypointCascade(first: first, second: second)) { error in
-                guard case LandmarksError.mismatchedStages = error else { return XCTFail("\(error)") }
+                guard case CascadeError.mismatchedStages = error else { return XCTFail("\(error)") }
             }
         }
         let points = try KeypointCascade(first: nose, second: noseCrop).predict(Image(width: 160, height: 120, channels: 1, fill: 90))

@@ -51,7 +51,7 @@ final class FaceVerifierTests: XCTestCase {
         let network = FaceVerifierNetwork.make(seed: 2)
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("verifier-\(UUID().uuidString).safetensors")
         defer { try? FileManager.default.removeItem(at: url) }
-        try network.save(to: url, metadata: ["task": FaceVerifierTraining.task, "threshold": "0.25"])
+        try network.save(to: url, metadata: ["task": FaceVerifier.task, "threshold": "0.25"])
         let verifier = try FaceVerifier(contentsOf: url)
         XCTAssertEqual(verifier.threshold, 0.25)
 
@@ -99,7 +99,7 @@ final class FaceVerifierTests: XCTestCase {
                                             validationSamples: samples, augmentation: options.augmentation, seed: 4)
         let run = try TrainingRun(folder: FileManager.default.temporaryDirectory.appendingPathComponent("verifier-\(UUID().uuidString)"))
         defer { try? FileManager.default.removeItem(at: run.folder) }
-        let history = try TrainingLoop(task: task, options: options, run: run, identity: ["task": FaceVerifierTraining.task])
+        let history = try TrainingLoop(task: task, options: options, run: run, identity: ["task": FaceVerifier.task])
             .fit(resume: false, progress: ProgressReporter(forcePlain: true))
         XCTAssertEqual(history.last!.validationMetric, 0, "validation errors: \(history.map(\.validationMetric))")
         XCTAssertNil(history.last!.validationPixelError)

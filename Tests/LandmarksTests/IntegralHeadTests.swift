@@ -32,13 +32,13 @@ final class IntegralHeadTests: XCTestCase {
     func testLossGradientMatchesFiniteDifferences() {
         let output = Tensor(shape: [2, 6, 2, 3], values: (0..<72).map { Float(sin(Double($0) * 1.7)) })
         let target = Tensor(shape: [2, 4], values: [0.3, -0.5, -0.2, 0.4, 0.6, 0.1, -0.7, -0.3])
-        let analytic = head.loss(output, target, kind: .mse).gradient
+        let analytic = head.loss(output, target, coordinateLoss: Loss.mse).gradient
         XCTAssertEqual(analytic.shape, output.shape)
         for i in [0, 3, 7, 11, 14, 20, 29, 35, 36, 50, 71] {
             let plus = output.copy(), minus = output.copy()
             plus[i] += 1e-3
             minus[i] -= 1e-3
-            let numeric = (head.loss(plus, target, kind: .mse).value - head.loss(minus, target, kind: .mse).value) / 2e-3
+            let numeric = (head.loss(plus, target, coordinateLoss: Loss.mse).value - head.loss(minus, target, coordinateLoss: Loss.mse).value) / 2e-3
             XCTAssertEqual(analytic[i], numeric, accuracy: 1e-3, "element \(i)")
         }
     }
@@ -46,8 +46,8 @@ final class IntegralHeadTests: XCTestCase {
     func testCellLossGradientMatchesFiniteDifferences() {
         let output = Tensor(shape: [2, 6, 2, 3], values: (0..<72).map { Float(cos(Double($0) * 0.9)) })
         let target = Tensor(shape: [2, 4], values: [0.3, -0.5, -0.2, 0.4, 0.6, 0.1, -0.7, -0.3])
-        let loss = { (output: Tensor) in self.head.loss(output, target, kind: .l1, cellWeight: 2) }
-        let plain = head.loss(output, target, kind: .l1)
+        let loss = { (output: Tensor) in self.head.loss(output, target, cellWeight: 2, coordinateLoss: Loss.l1) }
+        let plain = head.loss(output, target, coordinateLoss: Loss.l1)
         let analytic = loss(output)
         XCTAssertGreaterThan(analytic.value, plain.value + 1, "the cross-entropy adds to the loss")
         for i in [0, 4, 8, 11, 13, 17, 20, 29, 36, 50] {

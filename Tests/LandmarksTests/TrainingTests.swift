@@ -126,7 +126,7 @@ final class TrainingTests: XCTestCase {
         let task = KeypointTrainingTask(spec: spec, options: wild, train: examples(16, seed: 6), validation: examples(2, seed: 7))
         XCTAssertThrowsError(try TrainingLoop(task: task, options: wild, run: run, identity: spec.metadata)
             .fit(resume: false, progress: ProgressReporter(forcePlain: true))) {
-            guard case LandmarksError.diverged(let epoch, _) = $0 else { return XCTFail("\($0)") }
+            guard case TrainingError.diverged(let epoch, _) = $0 else { return XCTFail("\($0)") }
             XCTAssertEqual(epoch, 1)
             XCTAssertTrue("\($0)".hasPrefix("training diverged at epoch 1, step "), "\($0)")
         }
