@@ -91,8 +91,8 @@ public enum FaceFinderTraining {
     public static func run(dataRoot: URL, options: TrainingOptions, canvasesPerEpoch: Int, run: TrainingRun,
                            modelURL: URL, resume: Bool, initialWeights: URL? = nil, limit: Int?, labellers: SceneLabellers?,
                            threshold: Double, levels: [Int], command: String, progress: ProgressReporter) throws -> [String: FaceFinderReport] {
-        let imm = try LandmarkDataset.load(.imm, root: dataRoot.appendingPathComponent("imm_face_db"), limit: limit)
-        let w300 = try LandmarkDataset.load(.landmarks, root: dataRoot.appendingPathComponent("300w"), limit: limit)
+        let imm = try LandmarkDataset.load(.imm58, root: dataRoot.appendingPathComponent("imm_face_db"), limit: limit)
+        let w300 = try LandmarkDataset.load(.ibug68, root: dataRoot.appendingPathComponent("300w"), limit: limit)
         let afwTrain = try FaceSceneDataset.afwPhotos(root: dataRoot, split: .train, limit: limit)
         let afwValidation = try FaceSceneDataset.afwPhotos(root: dataRoot, split: .validation, limit: limit)
         let lfw = labellers == nil ? [] : try FaceSceneDataset.lfwPhotos(root: dataRoot, step: lfwStep, limit: limit)

@@ -156,8 +156,8 @@ public enum FaceVerifierTraining {
                            run: TrainingRun, modelURL: URL, resume: Bool, limit: Int?, command: String,
                            progress: ProgressReporter) throws -> FaceVerifierReport {
         let finder = try FaceFinder(contentsOf: finderURL), landmarks = try TrainedModel(contentsOf: landmarksURL)
-        let imm = try LandmarkDataset.load(.imm, root: dataRoot.appendingPathComponent("imm_face_db"), limit: limit)
-        let w300 = try LandmarkDataset.load(.landmarks, root: dataRoot.appendingPathComponent("300w"), limit: limit)
+        let imm = try LandmarkDataset.load(.imm58, root: dataRoot.appendingPathComponent("imm_face_db"), limit: limit)
+        let w300 = try LandmarkDataset.load(.ibug68, root: dataRoot.appendingPathComponent("300w"), limit: limit)
         let train = try (imm.train + w300.train).map(FaceScene.init)
             + FaceSceneDataset.afwPhotos(root: dataRoot, split: .train, limit: limit)
         let validation = try (imm.validation + w300.validation).map(FaceScene.init)

@@ -7,17 +7,17 @@ import NeuralNet
 ///
 /// Network output per example, [3P, h, w]: P score maps, then P x-offset maps, then P y-offset
 /// maps. Coordinates and offsets are in the crop's [-1, 1] units, as `KeypointModelSpec.encode`.
-struct IntegralHead {
+public struct IntegralHead: Sendable {
     /// Points predicted (P).
-    let points: Int
+    public let points: Int
     /// The feature map's size in cells.
-    let gridWidth: Int, gridHeight: Int
+    public let gridWidth: Int, gridHeight: Int
 
     /// Output channels: P scores, P x offsets, P y offsets.
-    var channels: Int { 3 * points }
+    public var channels: Int { 3 * points }
 
     /// Network outputs per example: 3P * h * w.
-    var outputCount: Int { channels * cells }
+    public var outputCount: Int { channels * cells }
 
     private var cells: Int { gridWidth * gridHeight }
 

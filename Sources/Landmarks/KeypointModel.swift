@@ -3,22 +3,23 @@ import Foundation
 import Imaging
 import NeuralNet
 
-/// Which keypoint detector: the course's two IMM networks, their crop-based second stages, or the
-/// 68-point ResNet18.
-public enum KeypointTask: String, CaseIterable, Sendable {
-    /// Nose tip only (IMM point 52), from the whole photo at 80x60.
-    case nose
-    /// All 58 IMM points, from the whole photo at 320x240.
-    case imm
-    /// Second stage of the nose: the nose tip again, from a ResNet18 crop centred on the first guess.
-    case noseCrop = "nose-crop"
-    /// Second stage of IMM-58: the 58 points again, from a ResNet18 crop around the first prediction.
-    case immCrop = "imm-crop"
+/// Which keypoint detector a model file holds (its `task` metadata): the 68-point model that `morph`
+/// runs; the course's IMM models add theirs (`CourseModels`).
+public struct KeypointTask: RawRepresentable, Hashable, Sendable {
+    /// The `task` metadata value.
+    public var rawValue: String
+
+    /// The task called `rawValue`.
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
     /// The 68 iBUG points, from a face crop (ResNet18).
-    case landmarks
+    public static let landmarks = KeypointTask(rawValue: "landmarks")
 }
 
-/// Down-sampling between convolution blocks of the small IMM networks.
+/// Down-sampling between the convolution blocks of the small whole-photo networks (a model file's
+/// `pool` metadata; ResNet18 ignores it).
 public enum PoolKind: String, CaseIterable, Sendable {
     /// 2x2 max-pooling.
     case max
@@ -26,7 +27,7 @@ public enum PoolKind: String, CaseIterable, Sendable {
     case blur
 }
 
-/// How the 68-point ResNet18 reads its last feature map.
+/// How the ResNet18 of a face-crop model reads its last feature map.
 public enum HeadKind: String, CaseIterable, Sendable {
     /// Global average pooling, as torchvision's ResNet18.
     case pool
@@ -35,6 +36,39 @@ public enum HeadKind: String, CaseIterable, Sendable {
     /// Integral regression: per point, a softmax over the map's cells weights each cell's vote (its
     /// centre plus a predicted offset); see `IntegralHead`.
     case integral
+}
+
+/// What part of the photo a keypoint network sees.
+public enum KeypointFraming: Sendable, Equatable {
+    /// The whole photo (the course's IMM networks).
+    case wholePhoto
+    /// A square crop centred on the face box, `cropMargin` times the box's longer side.
+    case faceBox
+    /// A square crop centred on the face box (the anchor points), `cropMargin` times the photo's width.
+    case photoWidth
+}
+
+/// Builds the network a keypoint specification describes.
+public protocol KeypointNetworkBuilder: Sendable {
+    /// A freshly initialised network for `spec` (`seed` nil: weights left for loading right after).
+    func makeNetwork(for spec: KeypointModelSpec, seed: UInt64?) -> Layer
+}
+
+/// ResNet18 on the crop, with the specification's head and feature stride (the face-crop models).
+public struct ResNet18Keypoints: KeypointNetworkBuilder {
+    /// The builder.
+    public init() {}
+
+    /// ResNet18 with one input channel and the specification's outputs (`seed` nil: kernels left zero).
+    public func makeNetwork(for spec: KeypointModelSpec, seed: UInt64?) -> Layer {
+        let resnetHead: ResNetHead = switch spec.head {
+        case .pool: .globalAveragePool
+        case .flatten: .flatten(height: spec.featureMap.height, width: spec.featureMap.width)
+        case .integral: .pointwise
+        }
+        return ResNet18(inputChannels: 1, outputs: spec.integralHead?.channels ?? spec.outputCount, seed: seed,
+                        head: resnetHead, outputStride: spec.featureStride)
+    }
 }
 
 /// Everything needed to build a keypoint network and to feed it: input size, points, crop rule.
@@ -55,37 +89,39 @@ public struct KeypointModelSpec: Sendable {
     public var head: HeadKind = .pool
     /// Input pixels per cell of the ResNet18's last feature map: 32, or 16 with layer4 unstrided.
     public var featureStride = 32
-    /// Crop side as a multiple of the landmark box's longer side (face-crop models), or, for the
-    /// nose-crop model, as a fraction of the photo's width.
+    /// Crop side as a multiple of the face box's longer side, or of the photo's width (see `framing`).
     public var cropMargin: Double
+    /// What part of the photo the network sees.
+    public var framing: KeypointFraming
+    /// The scheme's points that place a face crop when points are known or guessed (all of them, or
+    /// for the nose-crop model the nose tip).
+    public var anchorIndices: [Int]
+    /// Builds the network.
+    public var builder: any KeypointNetworkBuilder
 
-    /// The default specification of `task`; `inputSize` is the input width (the IMM tasks keep the
-    /// photos' 4:3 shape), by default 160 for the nose (the course used 80; 160 measured better),
-    /// 320 for IMM-58 and 128 for the square face crops.
-    public static func standard(_ task: KeypointTask, pool: PoolKind = .max, inputSize: Int? = nil) -> KeypointModelSpec {
-        switch task {
-        case .nose:
-            let width = inputSize ?? 160
-            return KeypointModelSpec(task: task, inputWidth: width, inputHeight: width * 3 / 4, scheme: .imm58,
-                                     targetIndices: [LandmarkScheme.imm58.noseTip], pool: pool, cropMargin: 1)
-        case .imm:
-            let width = inputSize ?? 320
-            return KeypointModelSpec(task: task, inputWidth: width, inputHeight: width * 3 / 4, scheme: .imm58,
-                                     targetIndices: Array(0..<58), pool: pool, cropMargin: 1)
-        case .noseCrop:
-            // IMM faces are of one size: a window of 0.4 photo widths around the nose holds the face's middle.
-            let side = inputSize ?? 128
-            return KeypointModelSpec(task: task, inputWidth: side, inputHeight: side, scheme: .imm58,
-                                     targetIndices: [LandmarkScheme.imm58.noseTip], pool: pool, cropMargin: 0.4)
-        case .immCrop:
-            let side = inputSize ?? 128
-            return KeypointModelSpec(task: task, inputWidth: side, inputHeight: side, scheme: .imm58,
-                                     targetIndices: Array(0..<58), pool: pool, cropMargin: 1.3)
-        case .landmarks:
-            let side = inputSize ?? 128
-            return KeypointModelSpec(task: task, inputWidth: side, inputHeight: side, scheme: .ibug68,
-                                     targetIndices: Array(0..<68), pool: pool, cropMargin: 1.3)
-        }
+    /// A specification from its parts; `anchorIndices` nil means all of the scheme's points.
+    public init(task: KeypointTask, inputWidth: Int, inputHeight: Int, scheme: LandmarkScheme, targetIndices: [Int],
+                pool: PoolKind = .max, cropMargin: Double, framing: KeypointFraming, anchorIndices: [Int]? = nil,
+                builder: any KeypointNetworkBuilder) {
+        self.task = task
+        self.inputWidth = inputWidth
+        self.inputHeight = inputHeight
+        self.scheme = scheme
+        self.targetIndices = targetIndices
+        self.pool = pool
+        self.cropMargin = cropMargin
+        self.framing = framing
+        self.anchorIndices = anchorIndices ?? Array(0..<scheme.pointCount)
+        self.builder = builder
+    }
+
+    /// The 68-point model's specification: a square face crop of `inputSize` pixels (128 by default)
+    /// around the face box, 1.3 times its longer side.
+    public static func landmarks(inputSize: Int? = nil) -> KeypointModelSpec {
+        let side = inputSize ?? 128
+        return KeypointModelSpec(task: .landmarks, inputWidth: side, inputHeight: side, scheme: .ibug68,
+                                 targetIndices: Array(0..<68), cropMargin: 1.3, framing: .faceBox,
+                                 builder: ResNet18Keypoints())
     }
 
     /// Training targets: x and y per predicted point.
@@ -95,59 +131,23 @@ public struct KeypointModelSpec: Sendable {
     public var outputCount: Int { integralHead?.outputCount ?? targetCount }
 
     /// The size of ResNet18's last feature map: the input / `featureStride`, rounded up.
-    var featureMap: (width: Int, height: Int) {
+    public var featureMap: (width: Int, height: Int) {
         ((inputWidth + featureStride - 1) / featureStride, (inputHeight + featureStride - 1) / featureStride)
     }
 
     /// The integral head over ResNet18's last map, when the model has one.
-    var integralHead: IntegralHead? {
+    public var integralHead: IntegralHead? {
         guard head == .integral, !usesWholePhoto else { return nil }
         return IntegralHead(points: targetIndices.count, gridWidth: featureMap.width, gridHeight: featureMap.height)
     }
 
     /// Whether the network sees the whole photo (the course's IMM networks) rather than a face crop.
-    public var usesWholePhoto: Bool { task == .nose || task == .imm }
+    public var usesWholePhoto: Bool { framing == .wholePhoto }
 
     /// A freshly initialised network for this specification (`seed` nil: a ResNet's kernels are left
     /// zero, for weights loaded right after; the small networks are cheap to draw either way).
     public func makeNetwork(seed: UInt64?) -> Layer {
-        switch task {
-        case .nose: return smallCNN(channels: Array([12, 24, 32, 32, 32, 32].prefix(blockCount)), seed: seed ?? 0)
-        case .imm: return smallCNN(channels: Array([18, 24, 30, 30, 25, 25].prefix(blockCount)), seed: seed ?? 0)
-        case .landmarks, .noseCrop, .immCrop:
-            let resnetHead: ResNetHead = switch head {
-            case .pool: .globalAveragePool
-            case .flatten: .flatten(height: featureMap.height, width: featureMap.width)
-            case .integral: .pointwise
-            }
-            return ResNet18(inputChannels: 1, outputs: integralHead?.channels ?? outputCount, seed: seed,
-                            head: resnetHead, outputStride: featureStride)
-        }
-    }
-
-    /// Conv blocks of the small networks: enough halvings to bring the input width to about 10
-    /// (3 at the nose's 80 pixels, 5 at IMM's 320, as in the course).
-    var blockCount: Int { min(6, max(1, Int((log2(Double(inputWidth) / 10)).rounded()))) }
-
-    /// Blocks of 3x3 conv + ReLU + pool, then Linear(hidden 128) + ReLU + Linear(outputs).
-    func smallCNN(channels: [Int], seed: UInt64) -> Layer {
-        var generator = SplitMix64(seed: seed)
-        var layers = [Layer](), input = 1, height = inputHeight, width = inputWidth
-        for output in channels {
-            layers.append(Conv2d(inputChannels: input, outputChannels: output, kernelSize: 3, padding: 1,
-                                 generator: &generator))
-            layers.append(ReLU())
-            switch pool {
-            case .max: layers.append(MaxPool2d(kernelSize: 2))
-            case .blur: layers += [MaxPool2d(kernelSize: 2, stride: 1), BlurPool2d(stride: 2)]
-            }
-            input = output
-            height /= 2
-            width /= 2
-        }
-        layers += [Flatten(), Linear(inputFeatures: input * height * width, outputFeatures: 128, generator: &generator),
-                   ReLU(), Linear(inputFeatures: 128, outputFeatures: outputCount, generator: &generator)]
-        return Sequential(layers)
+        builder.makeNetwork(for: self, seed: seed)
     }
 
     /// The metadata that lets a saved model be rebuilt: task, input size, pool, head, feature stride,
@@ -159,13 +159,15 @@ public struct KeypointModelSpec: Sendable {
          "points": String(targetIndices.count)]
     }
 
-    /// The specification recorded in a model file's metadata.
-    public init(metadata: [String: String], file: String) throws {
-        guard let task = metadata["task"].flatMap(KeypointTask.init(rawValue:)),
+    /// The specification recorded in a model file's metadata, for a task `catalogue` holds.
+    public init(metadata: [String: String], file: String, catalogue: KeypointCatalogue = .product) throws {
+        guard let task = metadata["task"].map(KeypointTask.init(rawValue:)),
               let width = metadata["input_width"].flatMap(Int.init), let height = metadata["input_height"].flatMap(Int.init)
         else { throw LandmarksError.badModel(file: file, reason: "metadata lacks task/input_width/input_height") }
-        var spec = KeypointModelSpec.standard(task, pool: metadata["pool"].flatMap(PoolKind.init(rawValue:)) ?? .max,
-                                              inputSize: width)
+        guard var spec = catalogue.standard(task, pool: metadata["pool"].flatMap(PoolKind.init(rawValue:)) ?? .max,
+                                            inputSize: width) else {
+            throw LandmarksError.badModel(file: file, reason: "task \(task.rawValue) is not one of \(catalogue.taskNames)")
+        }
         spec.inputWidth = width
         spec.inputHeight = height
         spec.cropMargin = metadata["crop_margin"].flatMap(Double.init) ?? spec.cropMargin
@@ -177,29 +179,14 @@ public struct KeypointModelSpec: Sendable {
         self = spec
     }
 
-    init(task: KeypointTask, inputWidth: Int, inputHeight: Int, scheme: LandmarkScheme, targetIndices: [Int],
-         pool: PoolKind, cropMargin: Double) {
-        self.task = task
-        self.inputWidth = inputWidth
-        self.inputHeight = inputHeight
-        self.scheme = scheme
-        self.targetIndices = targetIndices
-        self.pool = pool
-        self.cropMargin = cropMargin
-    }
-
     /// The crop centre and side (photo pixels) the network sees for a photo and (for face crops) a face box.
     public func cropRegion(photoWidth: Int, photoHeight: Int, faceBox: Box?) -> (center: Point, side: Double) {
-        if usesWholePhoto || faceBox == nil {
-            return (Point(x: Double(photoWidth - 1) / 2, y: Double(photoHeight - 1) / 2), Double(photoWidth))
+        switch (framing, faceBox) {
+        case (.faceBox, let box?): return (box.center, max(box.width, box.height) * cropMargin)
+        case (.photoWidth, let box?): return (box.center, cropMargin * Double(photoWidth))
+        default: return (Point(x: Double(photoWidth - 1) / 2, y: Double(photoHeight - 1) / 2), Double(photoWidth))
         }
-        let box = faceBox!
-        if task == .noseCrop { return (box.center, cropMargin * Double(photoWidth)) }
-        return (box.center, max(box.width, box.height) * cropMargin)
     }
-
-    /// The scheme's points that place a face crop: the nose tip for the nose-crop model, else all.
-    public var anchorIndices: [Int] { task == .noseCrop ? [scheme.noseTip] : Array(0..<scheme.pointCount) }
 
     /// The crop region for a face whose points are known or guessed (all of the scheme's, or only the
     /// `anchorIndices`): around the anchors' box, which for the nose-crop model is the nose tip alone.
@@ -209,7 +196,7 @@ public struct KeypointModelSpec: Sendable {
     }
 
     /// Network targets for crop points: x and y mapped from crop pixels to [-1, 1].
-    func encode(_ points: [Point], into target: UnsafeMutablePointer<Float>) {
+    public func encode(_ points: [Point], into target: UnsafeMutablePointer<Float>) {
         let halfW = Double(inputWidth) / 2, halfH = Double(inputHeight) / 2
         for (k, index) in targetIndices.enumerated() {
             target[2 * k] = Float((points[index].x - (halfW - 0.5)) / halfW)
@@ -218,7 +205,7 @@ public struct KeypointModelSpec: Sendable {
     }
 
     /// Crop pixel points from one example's network outputs.
-    func decode(_ output: UnsafePointer<Float>) -> [Point] {
+    public func decode(_ output: UnsafePointer<Float>) -> [Point] {
         guard let integralHead else { return points(fromTargets: output) }
         var coordinates = [Float](repeating: 0, count: targetCount)
         coordinates.withUnsafeMutableBufferPointer { integralHead.coordinates(output, into: $0.baseAddress!) }
@@ -233,6 +220,35 @@ public struct KeypointModelSpec: Sendable {
                   y: Double(coordinates[2 * $0 + 1]) * halfH + halfH - 0.5)
         }
     }
+}
+
+/// The keypoint tasks a model file may name, each with its default specification.
+public struct KeypointCatalogue: Sendable {
+    /// The default specification of each task for an input width (nil: the task's own).
+    public var standards: [KeypointTask: @Sendable (_ inputSize: Int?) -> KeypointModelSpec]
+
+    /// A catalogue of `standards`.
+    public init(_ standards: [KeypointTask: @Sendable (_ inputSize: Int?) -> KeypointModelSpec]) {
+        self.standards = standards
+    }
+
+    /// The tasks `morph` runs: the 68-point model.
+    public static let product = KeypointCatalogue([.landmarks: { .landmarks(inputSize: $0) }])
+
+    /// This catalogue's tasks and `other`'s.
+    public func adding(_ other: KeypointCatalogue) -> KeypointCatalogue {
+        KeypointCatalogue(standards.merging(other.standards) { $1 })
+    }
+
+    /// The default specification of `task` with `pool` and `inputSize`, or nil when the catalogue does not hold it.
+    public func standard(_ task: KeypointTask, pool: PoolKind = .max, inputSize: Int? = nil) -> KeypointModelSpec? {
+        guard var spec = standards[task]?(inputSize) else { return nil }
+        spec.pool = pool
+        return spec
+    }
+
+    /// The task names, sorted and joined for messages.
+    var taskNames: String { standards.keys.map(\.rawValue).sorted().joined(separator: ", ") }
 }
 
 /// Why a model file could not be used.

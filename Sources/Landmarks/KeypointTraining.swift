@@ -46,7 +46,7 @@ public enum KeypointTraining {
                            modelURL: URL, resume: Bool, initialWeights: URL? = nil, limit: Int?, command: String,
                            progress: ProgressReporter) throws -> TrainingReport {
         progress.log("loading \(data.path)")
-        let (train, validation) = try LandmarkDataset.load(spec.task, root: data, limit: limit)
+        let (train, validation) = try LandmarkDataset.load(spec.scheme, root: data, limit: limit)
         guard train.count >= options.batchSize else {
             throw TrainingError.emptyDataset(folder: data.path, reason: "\(train.count) training examples, fewer than one batch")
         }

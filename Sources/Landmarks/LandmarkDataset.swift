@@ -19,17 +19,17 @@ public struct TrainingExample: Sendable {
 
 /// Loads the datasets of the keypoint tasks into memory, already split.
 public enum LandmarkDataset {
-    /// Training and validation examples of `task` from `root` (the IMM folder; for 68 points a
-    /// tree of photos with `.pts` files or a dlib XML file); `limit` keeps the first N of each side.
-    public static func load(_ task: KeypointTask, root: URL, limit: Int? = nil,
+    /// Training and validation examples annotated in `scheme` from `root` (IMM-58: the IMM folder;
+    /// iBUG-68: a tree of photos with `.pts` files or a dlib XML file); `limit` keeps the first N of each side.
+    public static func load(_ scheme: LandmarkScheme, root: URL, limit: Int? = nil,
                             validationFraction: Double = 0.1) throws -> (train: [TrainingExample], validation: [TrainingExample]) {
         let annotated: [(sample: LandmarkSample, split: DatasetSplit)]
-        switch task {
-        case .nose, .imm, .noseCrop, .immCrop:
+        if scheme == .imm58 {
             annotated = try IMMDataset(directory: root).samples.map {
                 (LandmarkSample(imageURL: $0.imageURL, points: $0.points, subset: ""), $0.split)
             }
-        case .landmarks:
+        } else {
+            precondition(scheme == .ibug68, "no dataset of the \(scheme.name) scheme")
             // A folder tree of photos with .pts files, or a dlib XML file (e.g. ibug_300W_large's).
             let samples = root.pathExtension.lowercased() == "xml"
                 ? try DlibDataset(contentsOf: root).samples(pointCount: 68) : try PTSDataset.scan(root)

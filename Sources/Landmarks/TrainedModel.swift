@@ -17,13 +17,13 @@ public struct TrainedModel {
         self.metadata = metadata
     }
 
-    /// Loads a model file written by `morph train` (strict: every key must match).
-    public init(contentsOf url: URL) throws {
+    /// Loads a model file written by `morph train` of a task `catalogue` holds (strict: every key must match).
+    public init(contentsOf url: URL, catalogue: KeypointCatalogue = .product) throws {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw LandmarksError.badModel(file: url.path, reason: "no such file")
         }
         let contents = try SafeTensors.read(contentsOf: url)
-        let spec = try KeypointModelSpec(metadata: contents.metadata, file: url.path)
+        let spec = try KeypointModelSpec(metadata: contents.metadata, file: url.path, catalogue: catalogue)
         let network = spec.makeNetwork(seed: nil)  // the weights are loaded next
         try network.load(stateDict: contents.tensors, source: url.path)
         self.init(spec: spec, network: network, metadata: contents.metadata)

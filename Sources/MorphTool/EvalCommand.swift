@@ -34,8 +34,8 @@ extension MorphCommand.Eval {
 
         func run() throws {
             let path = model ?? "models/\(Network.modelName).safetensors"
-            let trained = try TrainedModel(contentsOf: URL(fileURLWithPath: path))
-            let (_, validation) = try LandmarkDataset.load(trained.spec.task, root: URL(fileURLWithPath: data))
+            let trained = try TrainedModel(contentsOf: URL(fileURLWithPath: path), catalogue: .course)
+            let (_, validation) = try LandmarkDataset.load(trained.spec.scheme, root: URL(fileURLWithPath: data))
             print("model \(path) (\(trained.spec.task.rawValue), input \(trained.spec.inputWidth)x\(trained.spec.inputHeight)), "
                   + "\(validation.count) validation photos at their 640x480 size")
             let shipped = "models/\(Network.secondStageModelName).safetensors"
@@ -43,7 +43,7 @@ extension MorphCommand.Eval {
                 printSummaries(WholePhotoEvaluation.run(model: trained, examples: validation), stage: "whole photo")
                 return
             }
-            let cascade = try KeypointCascade(first: trained, second: TrainedModel(contentsOf: URL(fileURLWithPath: second)))
+            let cascade = try KeypointCascade(first: trained, second: TrainedModel(contentsOf: URL(fileURLWithPath: second), catalogue: .course))
             print("second stage \(second) (\(cascade.second.model.spec.task.rawValue), input "
                   + "\(cascade.second.model.spec.inputWidth)x\(cascade.second.model.spec.inputHeight))")
             let results = WholePhotoEvaluation.run(cascade: cascade, examples: validation)
@@ -102,7 +102,7 @@ extension MorphCommand.Eval {
         func run() throws {
             let trained = try TrainedModel(contentsOf: URL(fileURLWithPath: model))
             let root = URL(fileURLWithPath: data)
-            let (train, validation) = try LandmarkDataset.load(.landmarks, root: root)
+            let (train, validation) = try LandmarkDataset.load(.ibug68, root: root)
             let examples = split == "all" ? train + validation : validation
             let progress = ProgressReporter()
             let folder = URL(fileURLWithPath: output)
@@ -183,8 +183,8 @@ extension MorphCommand.Eval {
             finder.threshold = 0.05
             let checker = try faceVerifier(verifier)
             let root = URL(fileURLWithPath: data)
-            for (name, folder, task) in [("imm", "imm_face_db", KeypointTask.imm), ("300w", "300w", .landmarks)] {
-                let examples = try LandmarkDataset.load(task, root: root.appendingPathComponent(folder)).validation
+            for (name, folder, scheme) in [("imm", "imm_face_db", LandmarkScheme.imm58), ("300w", "300w", .ibug68)] {
+                let examples = try LandmarkDataset.load(scheme, root: root.appendingPathComponent(folder)).validation
                 let started = Date()
                 let candidates = examples.map { finder.candidates($0.image) }
                 let milliseconds = 1000 * Date().timeIntervalSince(started) / Double(examples.count)

@@ -156,7 +156,7 @@ extension MorphCommand.Train {
         }
 
         func run() throws {
-            try arguments.train(.standard(Network.secondStage, inputSize: inputSize), recipe: .recipe(Network.secondStage),
+            try arguments.train(.standard(Network.secondStage, inputSize: inputSize), recipe: .courseRecipe(Network.secondStage),
                                 modelName: Network.secondStageModelName)
         }
     }
@@ -188,10 +188,10 @@ extension MorphCommand.Train {
         }
 
         func run() throws {
-            var spec = KeypointModelSpec.standard(.landmarks, inputSize: inputSize)
+            var spec = KeypointModelSpec.landmarks(inputSize: inputSize)
             spec.head = head
             spec.featureStride = featureStride ?? (head == .integral ? 16 : 32)
-            var recipe = TrainingOptions.recipe(.landmarks)
+            var recipe = TrainingOptions.landmarksRecipe
             recipe.cellLossWeight = cellLossWeight ?? (head == .integral ? 1 : 0)
             try arguments.train(spec, recipe: recipe, modelName: "landmarks68")
         }
@@ -348,7 +348,7 @@ struct WholePhotoArguments: ParsableArguments {
 
     /// Trains `task` with its recipe into `models/NAME.safetensors` (or `-o`).
     func train(_ task: KeypointTask, _ arguments: TrainingArguments, modelName: String) throws {
-        try arguments.train(.standard(task, pool: pool, inputSize: inputSize), recipe: .recipe(task), modelName: modelName)
+        try arguments.train(.standard(task, pool: pool, inputSize: inputSize), recipe: .courseRecipe(task), modelName: modelName)
     }
 }
 
@@ -358,27 +358,25 @@ extension LossKind: ExpressibleByArgument {}
 
 /// One of the course's IMM networks and its second stage, for the commands that train or evaluate them.
 protocol IMMNetwork {
-    /// The whole-photo network's task (`nose` or `imm`), also the evaluation command's name.
-    static var task: KeypointTask { get }
+    /// The course model.
+    static var course: CourseModel { get }
 }
 
 extension IMMNetwork {
+    /// The whole-photo network's task (`nose` or `imm`), also the evaluation command's name.
+    static var task: KeypointTask { course.task }
     /// The second stage's task.
-    static var secondStage: KeypointTask { task == .nose ? .noseCrop : .immCrop }
+    static var secondStage: KeypointTask { course.secondStage }
     /// The whole-photo network's file name in models/.
-    static var modelName: String { task == .nose ? "nose" : "imm58" }
+    static var modelName: String { course.modelName }
     /// The second stage's file name in models/.
-    static var secondStageModelName: String { modelName + "-crop" }
+    static var secondStageModelName: String { course.secondStageModelName }
     /// One line of help for training the second stage.
-    static var secondStageAbstract: String {
-        task == .nose
-            ? "Second stage of the nose tip on IMM: ResNet18 on a 128x128 window of 0.4 photo widths around the first guess."
-            : "Second stage of the 58 IMM points: ResNet18 on a 128x128 face crop around the first prediction."
-    }
+    static var secondStageAbstract: String { course.secondStageSummary }
 }
 
 /// The nose-tip networks.
-enum NoseNetwork: IMMNetwork { static let task = KeypointTask.nose }
+enum NoseNetwork: IMMNetwork { static let course = CourseModel.nose }
 
 /// The 58-point networks.
-enum IMMPointsNetwork: IMMNetwork { static let task = KeypointTask.imm }
+enum IMMPointsNetwork: IMMNetwork { static let course = CourseModel.points58 }

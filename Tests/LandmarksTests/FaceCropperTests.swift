@@ -62,7 +62,7 @@ final class FaceCropperTests: XCTestCase {
     }
 
     func testTargetsRoundTrip() {
-        let spec = KeypointModelSpec.standard(.landmarks, inputSize: 96)
+        let spec = KeypointModelSpec.landmarks(inputSize: 96)
         let points = (0..<68).map { Point(x: Double($0), y: 95 - Double($0)) }
         var target = [Float](repeating: 0, count: 136)
         target.withUnsafeMutableBufferPointer { spec.encode(points, into: $0.baseAddress!) }

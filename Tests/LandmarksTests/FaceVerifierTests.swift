@@ -110,7 +110,7 @@ final class FaceVerifierTests: XCTestCase {
     func testTheAnalyzerSkipsTheBoxesItsVerifierRejectsButNeverAGivenBox() {
         let finder = FaceFinder(network: FaceFinderNetwork.make(seed: 3))
         finder.threshold = 0.001  // an untrained finder: boxes everywhere
-        let spec = KeypointModelSpec.standard(.landmarks, inputSize: 32)
+        let spec = KeypointModelSpec.landmarks(inputSize: 32)
         let landmarks = TrainedModel(spec: spec, network: spec.makeNetwork(seed: 1))
         let verifier = FaceVerifier(network: FaceVerifierNetwork.make(seed: 2))
         var photo = Image(width: 96, height: 96, channels: 1, fill: 0)

@@ -73,13 +73,13 @@ final class IntegralHeadTests: XCTestCase {
     }
 
     func testAnIntegralModelPredictsPointsAndStartsFromAPooledOne() throws {
-        var spec = KeypointModelSpec.standard(.landmarks, inputSize: 64)
+        var spec = KeypointModelSpec.landmarks(inputSize: 64)
         spec.head = .integral
         XCTAssertEqual(spec.outputCount, 3 * 68 * 2 * 2)
         XCTAssertEqual(spec.targetCount, 136)
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("pooled-\(UUID().uuidString).safetensors")
         defer { try? FileManager.default.removeItem(at: url) }
-        let pooled = KeypointModelSpec.standard(.landmarks, inputSize: 64)
+        let pooled = KeypointModelSpec.landmarks(inputSize: 64)
         try TrainedModel(spec: pooled, network: pooled.makeNetwork(seed: 1)).save(to: url, extra: [:], dtype: .f32)
 
         let network = spec.makeNetwork(seed: 2)
@@ -94,7 +94,7 @@ final class IntegralHeadTests: XCTestCase {
     }
 
     func testAFinerFeatureStrideIsSavedAndRebuilt() throws {
-        var spec = KeypointModelSpec.standard(.landmarks, inputSize: 64)
+        var spec = KeypointModelSpec.landmarks(inputSize: 64)
         spec.head = .integral
         spec.featureStride = 16
         XCTAssertEqual(spec.outputCount, 3 * 68 * 4 * 4)

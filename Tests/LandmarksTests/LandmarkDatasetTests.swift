@@ -19,14 +19,14 @@ final class LandmarkDatasetTests: XCTestCase {
         let xml = "<dataset><images><image file='sub/a.png'><box top='15' left='5' width='80' height='20'>\(parts)</box></image></images></dataset>"
         try xml.write(to: folder.appendingPathComponent("faces.xml"), atomically: true, encoding: .utf8)
 
-        let fromXML = try LandmarkDataset.load(.landmarks, root: folder.appendingPathComponent("faces.xml"))
-        let fromTree = try LandmarkDataset.load(.landmarks, root: folder)
+        let fromXML = try LandmarkDataset.load(.ibug68, root: folder.appendingPathComponent("faces.xml"))
+        let fromTree = try LandmarkDataset.load(.ibug68, root: folder)
         let a = fromXML.train + fromXML.validation, b = fromTree.train + fromTree.validation
         XCTAssertEqual(a.count, 1)
         XCTAssertEqual(b.count, 1)
         XCTAssertEqual(a[0].points, b[0].points)
         XCTAssertEqual(a[0].landmarkBox, Box(x: 10, y: 20, width: 67, height: 6))
         XCTAssertEqual(a[0].image.channels, 1)
-        XCTAssertThrowsError(try LandmarkDataset.load(.landmarks, root: folder.appendingPathComponent("missing")))
+        XCTAssertThrowsError(try LandmarkDataset.load(.ibug68, root: folder.appendingPathComponent("missing")))
     }
 }

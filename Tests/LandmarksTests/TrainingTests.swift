@@ -163,7 +163,7 @@ final class TrainingTests: XCTestCase {
     }
 
     func testScaledAugmentationShrinksEveryRangeAndKeepsMirroring() {
-        let recipe = TrainingOptions.recipe(.landmarks).augmentation
+        let recipe = TrainingOptions.landmarksRecipe.augmentation
         let light = recipe.scaled(by: 0.5)
         XCTAssertEqual(light.rotationDegrees, recipe.rotationDegrees / 2)
         XCTAssertEqual(light.scale, recipe.scale / 2)
