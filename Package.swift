@@ -37,24 +37,47 @@ let package = Package(
         .target(name: "CFFmpegShim", dependencies: ["CFFmpeg"], cSettings: [.unsafeFlags(["-O2"])]),
         .target(name: "CPlatform", cSettings: [.unsafeFlags(["-O2"])]),
 
-        // Shared file plumbing: safe whole-file reads, atomic writes, temporary names and their
-        // clean-up on signals, plain-word error reasons, terminal-safe text.
+        // Shared plumbing, the one home of what every target needs: safe whole-file reads, atomic
+        // writes, temporary names and their clean-up on signals, plain-word error reasons,
+        // terminal-safe text, parallel loops and the worker pool, progress lines.
         .target(name: "Plumbing", dependencies: ["CPlatform"], swiftSettings: checked),
+        // The network engine: tensors, kernels, layers with backward, ResNet18, losses, optimisers,
+        // safetensors, the BLAS runtime (kernel choice and the re-exec). No image or video library.
         .target(name: "NeuralNet", dependencies: ["CBLAS", "CPlatform", "Plumbing"], swiftSettings: unchecked),
         .target(name: "Imaging", dependencies: ["CJPEGShim", "CPNG", "CFreeType", "Plumbing"], swiftSettings: checked),
+        // Annotation formats and datasets: IMM, 300-W, dlib XML, LFW, sidecars, splits, landmark schemes.
         .target(name: "FaceData", dependencies: ["Imaging", "Plumbing"], swiftSettings: checked),
-        .target(name: "Landmarks", dependencies: ["NeuralNet", "Imaging", "FaceData", "Plumbing"], swiftSettings: checked),
+        // Inference, what `morph` and `morph detect` run: face finder, verifier, keypoint and identity
+        // models, the analyser, the people in a collection.
+        .target(name: "FaceAnalysis", dependencies: ["NeuralNet", "Imaging", "FaceData", "Plumbing"], swiftSettings: checked),
+        // Training and the measures it validates with: loop, run folder, options and recipes,
+        // augmentation, datasets in memory, the 68-point and identity training jobs.
+        .target(name: "Training", dependencies: ["FaceAnalysis", "NeuralNet", "Imaging", "FaceData", "Plumbing"],
+                swiftSettings: checked),
+        // Training the face finder (synthetic and real scenes) and its verifier, and the finder's measures.
+        .target(name: "DetectorTraining", dependencies: ["Training", "FaceAnalysis", "NeuralNet", "Imaging", "FaceData", "Plumbing"],
+                swiftSettings: checked),
+        // The course's IMM networks (nose tip, 58 points) and their crop stages: specifications, recipes,
+        // the two-stage cascade and its evaluation.
+        .target(name: "CourseModels", dependencies: ["Training", "FaceAnalysis", "NeuralNet", "Imaging", "FaceData"],
+                swiftSettings: checked),
         .target(name: "Morph", dependencies: ["Imaging", "Plumbing"], swiftSettings: unchecked),
         .target(name: "Video", dependencies: ["CFFmpeg", "CFFmpegShim", "Imaging", "Plumbing"], swiftSettings: checked),
         // The jobs the tool runs end to end: photos -> keypoints -> morph video, and `detect`.
-        .target(name: "Pipeline", dependencies: ["Imaging", "FaceData", "Landmarks", "Morph", "Video", "Plumbing"],
+        .target(name: "Pipeline", dependencies: ["Imaging", "FaceData", "FaceAnalysis", "Morph", "Video", "Plumbing"],
+                swiftSettings: checked),
+        // What `morph eval` measures: keypoints on whole photos, the finder's recall, identity on LFW and
+        // IMM, `--face auto` on made-up collections.
+        .target(name: "Evaluation",
+                dependencies: ["DetectorTraining", "Training", "FaceAnalysis", "Pipeline", "NeuralNet", "Imaging", "FaceData", "Plumbing"],
                 swiftSettings: checked),
         // The `morph` program (Sources/MorphTool; named apart from Sources/Morph, which differs only in
         // case): swift-argument-parser commands that parse, then call the libraries.
         .executableTarget(
             name: "MorphTool",
             dependencies: [
-                "NeuralNet", "Imaging", "FaceData", "Landmarks", "Morph", "Video", "Pipeline", "Plumbing",
+                "NeuralNet", "Imaging", "FaceData", "FaceAnalysis", "Training", "DetectorTraining", "CourseModels",
+                "Evaluation", "Morph", "Video", "Pipeline", "Plumbing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: checked),
@@ -65,10 +88,15 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FaceDataTests", dependencies: ["FaceData"]),
-        .testTarget(name: "LandmarksTests", dependencies: ["Landmarks"]),
+        .testTarget(name: "FaceAnalysisTests", dependencies: ["FaceAnalysis"]),
+        // The training tests train the course's small nose network: quick, and it shows a loss falling.
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "CourseModels"]),
+        .testTarget(name: "DetectorTrainingTests", dependencies: ["DetectorTraining"]),
+        .testTarget(name: "CourseModelsTests", dependencies: ["CourseModels"]),
         .testTarget(name: "MorphTests", dependencies: ["Morph"]),
         .testTarget(name: "VideoTests", dependencies: ["Video"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         // Runs the built `morph` executable: exit codes, messages, refusals, interrupted renders.
         .testTarget(name: "MorphToolTests", dependencies: ["Imaging"]),
     ],

@@ -1,7 +1,7 @@
 import Imaging
 
 // Pure-geometry evaluation helpers. They live in FaceData, next to the schemes that define
-// the normalisers, so that `Landmarks` (evaluation) and any plotting code share one definition.
+// the normalisers, so that training, evaluation and any plotting code share one definition.
 
 /// Error measures for predicted landmarks against ground truth.
 public enum LandmarkMetrics {

@@ -1,7 +1,7 @@
 import ArgumentParser
+import FaceAnalysis
 import Foundation
 import Imaging
-import Landmarks
 import Morph
 import NeuralNet
 import Pipeline

@@ -1,6 +1,6 @@
 import ArgumentParser
+import FaceAnalysis
 import Foundation
-import Landmarks
 import Pipeline
 import Plumbing
 

@@ -1,10 +1,14 @@
 import ArgumentParser
+import CourseModels
+import DetectorTraining
+import Evaluation
+import FaceAnalysis
 import FaceData
 import Foundation
 import Imaging
-import Landmarks
 import Pipeline
 import Plumbing
+import Training
 
 extension MorphCommand {
     /// `morph eval`: measure a trained detector.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Landmarks
+import FaceAnalysis
 
 /// Range checks of numeric options, run in `validate()` before any file is read.
 enum OptionCheck {

@@ -1,6 +1,6 @@
 import ArgumentParser
+import FaceAnalysis
 import Foundation
-import Landmarks
 import Pipeline
 
 /// Options shared by the commands that analyse photos (`morph` and `morph detect`).

@@ -1,10 +1,13 @@
 import ArgumentParser
+import CourseModels
+import DetectorTraining
+import FaceAnalysis
 import Foundation
 import Imaging
-import Landmarks
 import NeuralNet
 import Pipeline
 import Plumbing
+import Training
 
 extension MorphCommand {
     /// `morph train`: train a detector.

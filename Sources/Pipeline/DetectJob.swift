@@ -1,7 +1,7 @@
+import FaceAnalysis
 import FaceData
 import Foundation
 import Imaging
-import Landmarks
 import Plumbing
 
 /// What `morph detect` writes besides the JSON.

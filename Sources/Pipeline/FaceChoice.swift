@@ -1,5 +1,5 @@
+import FaceAnalysis
 import Imaging
-import Landmarks
 
 /// Which face of a photo with several the video follows.
 public enum FaceChoice: Equatable, Sendable {

@@ -1,5 +1,6 @@
+import FaceAnalysis
+import FaceData
 import Foundation
-import Landmarks
 
 /// Finds the shipped model files, in this order: `--models DIR`, `$MORPH_MODELS`, the install's
 /// `share/morph/models` beside the executable's `bin/`, or the `models` folder of the source tree the
@@ -49,8 +50,6 @@ public enum ModelFiles {
                             identity: identityModel)
     }
 }
-
-import FaceData
 
 /// Face boxes given by hand in dlib's imglab XML (`--faces FILE`).
 public struct FaceBoxes: Sendable {

@@ -1,4 +1,4 @@
-import Landmarks
+import FaceAnalysis
 
 /// The face a photo gives the video, and how sure the identity match is.
 public struct PickedFace: Sendable {

@@ -1,5 +1,5 @@
+import FaceAnalysis
 import Foundation
-import Landmarks
 import Plumbing
 
 /// A photo that could not be used, and why.

@@ -1,7 +1,7 @@
+import FaceAnalysis
 import FaceData
 import Foundation
 import Imaging
-import Landmarks
 import XCTest
 @testable import Pipeline
 

@@ -1,6 +1,6 @@
-import XCTest
+import FaceAnalysis
 import Imaging
-import Landmarks
+import XCTest
 @testable import Pipeline
 
 final class FaceChoiceTests: XCTestCase {

@@ -1,6 +1,6 @@
+import FaceAnalysis
 import Foundation
 import Imaging
-import Landmarks
 import Morph
 import XCTest
 @testable import Pipeline

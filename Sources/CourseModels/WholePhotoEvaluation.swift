@@ -1,0 +1,59 @@
+import FaceAnalysis
+import FaceData
+import Imaging
+import NeuralNet
+import Training
+
+/// Evaluation of the IMM whole-photo models, untouched and under the course's perturbation.
+public enum WholePhotoEvaluation {
+    /// Summaries on `examples` as they are and randomly rotated (±12°) and shifted (±10%).
+    public static func run(model: TrainedModel, examples: [TrainingExample]) -> (plain: EvaluationSummary, perturbed: EvaluationSummary) {
+        let evaluator = KeypointEvaluator(spec: model.spec, network: model.network)
+        return (evaluator.evaluate(examples).summary,
+                evaluator.evaluate(examples, augmentation: KeypointTraining.perturbation, seed: 7).summary)
+    }
+
+    /// Summaries of the first stage alone and of the whole cascade, on `examples` as they are and on
+    /// copies of the photos rotated (±12°) and shifted (±10%) once, so both see the same photos.
+    public static func run(cascade: KeypointCascade, examples: [TrainingExample])
+        -> (first: (plain: EvaluationSummary, perturbed: EvaluationSummary),
+            cascade: (plain: EvaluationSummary, perturbed: EvaluationSummary)) {
+        let targets = cascade.second.model.spec.targetIndices, scheme = cascade.second.model.spec.scheme
+        let summaries = [examples, perturbedCopies(examples, seed: 7)].map { photos in
+            let guesses = photos.map { cascade.first.predict($0.image, box: nil) }
+            let refined = zip(photos, guesses).map { cascade.refine($0.image, guess: $1) }
+            return (summary(guesses, photos, targets: targets, scheme: scheme),
+                    summary(refined, photos, targets: targets, scheme: scheme))
+        }
+        return ((summaries[0].0, summaries[1].0), (summaries[0].1, summaries[1].1))
+    }
+
+    /// Each photo rotated and shifted by the course's perturbation (same size; points moved along).
+    static func perturbedCopies(_ examples: [TrainingExample], seed: UInt64) -> [TrainingExample] {
+        examples.enumerated().map { index, example in
+            var rng = SplitMix64(seed: seed ^ (UInt64(index) &* 0x9E37_79B9_7F4A_7C15))
+            let photo = example.image
+            let crop = FaceCropper(width: photo.width, height: photo.height).crop(
+                photo, center: Point(x: Double(photo.width - 1) / 2, y: Double(photo.height - 1) / 2),
+                side: Double(photo.width), points: example.points, augmentation: KeypointTraining.perturbation, rng: &rng)
+            var moved = example
+            moved.image = crop.image
+            moved.points = crop.points
+            moved.landmarkBox = Box(enclosing: crop.points)
+            return moved
+        }
+    }
+
+    /// Mean pixel error and NME of `predictions` (the scheme's `targets`, one list per example) on `examples`.
+    static func summary(_ predictions: [[Point]], _ examples: [TrainingExample], targets: [Int],
+                        scheme: LandmarkScheme) -> EvaluationSummary {
+        var pixels = 0.0, nme = 0.0
+        for (predicted, example) in zip(predictions, examples) {
+            let error = LandmarkMetrics.meanPointError(predicted, targets.map { example.points[$0] })
+            pixels += error
+            nme += error / scheme.interocularDistance(example.points)
+        }
+        let n = Double(max(examples.count, 1))
+        return EvaluationSummary(count: examples.count, meanPixelError: pixels / n, meanNME: nme / n, meanLoss: 0)
+    }
+}

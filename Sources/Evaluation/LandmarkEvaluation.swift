@@ -1,0 +1,121 @@
+import Dispatch
+import FaceAnalysis
+import FaceData
+import Foundation
+import Imaging
+import Plumbing
+import Training
+
+/// The numbers `morph eval landmarks` reports.
+public struct LandmarkEvaluationReport: Codable, Sendable {
+    /// Per-group figures (all faces, or one subfolder).
+    public struct Group: Codable, Sendable {
+        /// Faces in the group.
+        public var count: Int
+        /// Mean NME (fraction) over the faces that got a box; the others count as failures below.
+        public var meanNME: Double
+        /// Fraction of faces with NME above 8%.
+        public var failureRate8: Double
+        /// Fraction of faces with NME above 10%.
+        public var failureRate10: Double
+        /// Area under the CED curve up to 8% NME, normalised to 0...1.
+        public var auc8: Double
+    }
+
+    /// Where the face boxes came from ("truth", "detector" or "pipeline").
+    public var boxes: String
+    /// Refinement passes (re-crops around the previous prediction).
+    public var refine: Int
+    /// Whether flip averaging ran.
+    public var flip: Bool
+    /// All faces.
+    public var overall: Group
+    /// By subfolder of the dataset.
+    public var subsets: [String: Group]
+    /// Faces for which a box was found (1 with ground-truth boxes).
+    public var boxHitRate: Double
+    /// Mean wall-clock milliseconds per face (crop and network; with the pipeline, finding too).
+    public var millisecondsPerFace: Double
+}
+
+/// Evaluation of a 68-point model on whole photos with boxes from the truth or a face finder.
+public enum LandmarkEvaluation {
+    /// Predicts every example's points from the box `boxFor` gives it (nil: missed, left out of the
+    /// mean NME and counted as a failure with infinite error), then measures, draws the CED curve and the 10 worst faces into `folder`.
+    public static func run(model: TrainedModel, examples: [TrainingExample], boxes: String,
+                           boxFor: (TrainingExample) -> Box?, refine: Int, flip: Bool, folder: URL,
+                           progress: ProgressReporter) throws -> LandmarkEvaluationReport {
+        let predictor = KeypointPredictor(model: model)
+        return try run(examples: examples, scheme: model.spec.scheme, boxes: boxes, refine: refine, flip: flip,
+                       folder: folder, progress: progress) { example in
+            boxFor(example).map { predictor.predict(example.image, box: $0, refine: refine, flipAverage: flip) }
+        }
+    }
+
+    /// Measures the points `predict` gives each example (nil: no face found for it, a failure with
+    /// infinite error left out of the mean NME), draws the CED curve and the 10 worst faces into
+    /// `folder`; `boxes`, `refine` and `flip` describe the method for the report.
+    public static func run(examples: [TrainingExample], scheme: LandmarkScheme, boxes: String, refine: Int, flip: Bool,
+                           folder: URL, progress: ProgressReporter,
+                           predict: (TrainingExample) -> [Point]?) throws -> LandmarkEvaluationReport {
+        var errors = [Double](), predictions = [[Point]?](), seconds = 0.0, found = 0
+        let started = Date()
+        for (index, example) in examples.enumerated() {
+            let clock = Date()
+            let points = predict(example)
+            seconds += Date().timeIntervalSince(clock)
+            if let points {
+                found += 1
+                errors.append(LandmarkMetrics.nme(points, example.points, scheme: scheme))
+            } else {
+                errors.append(.infinity)
+            }
+            predictions.append(points)
+            progress.update("evaluating", done: index + 1, total: examples.count, detail: "", stepStart: started)
+        }
+        var subsets = [String: LandmarkEvaluationReport.Group]()
+        for subset in Set(examples.map(\.subset)) {
+            subsets[subset.isEmpty ? "." : subset] = group(zip(examples, errors).filter { $0.0.subset == subset }.map(\.1))
+        }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try writeCED(errors, to: folder.appendingPathComponent("ced.png").path)
+        try writeWorst(examples: examples, predictions: predictions, errors: errors, count: 10, folder: folder)
+        return LandmarkEvaluationReport(boxes: boxes, refine: refine, flip: flip, overall: group(errors), subsets: subsets,
+                                        boxHitRate: Double(found) / Double(max(examples.count, 1)),
+                                        millisecondsPerFace: 1000 * seconds / Double(max(found, 1)))
+    }
+
+    static func group(_ errors: [Double]) -> LandmarkEvaluationReport.Group {
+        let finite = errors.filter(\.isFinite)
+        return .init(count: errors.count, meanNME: finite.reduce(0, +) / Double(max(finite.count, 1)),
+                     failureRate8: LandmarkMetrics.failureRate(errors, threshold: 0.08),
+                     failureRate10: LandmarkMetrics.failureRate(errors, threshold: 0.10),
+                     auc8: LandmarkMetrics.areaUnderCurve(errors, threshold: 0.08))
+    }
+
+    /// The cumulative error distribution from 0 to 10% NME.
+    static func writeCED(_ errors: [Double], to path: String) throws {
+        let thresholds = (0...100).map { Double($0) / 1000 }
+        let fractions = LandmarkMetrics.cumulativeErrorDistribution(errors, thresholds: thresholds)
+        let plot = LinePlot(title: "Cumulative error distribution", xLabel: "NME %", yLabel: "fraction of faces",
+                            series: [.init(name: "model", color: .blue,
+                                           points: zip(thresholds, fractions).map { (100 * $0.0, $0.1) })],
+                            yRange: 0...1)
+        try ImageFile.write(plot.render(), to: path)
+    }
+
+    /// Overlays of the faces with the largest errors (truth green, prediction red).
+    static func writeWorst(examples: [TrainingExample], predictions: [[Point]?], errors: [Double], count: Int,
+                           folder: URL) throws {
+        let worst = errors.indices.sorted { errors[$0] > errors[$1] }.prefix(count)
+        for (rank, index) in worst.enumerated() {
+            var image = examples[index].image.converted(to: .rgb)
+            let radius = max(1.5, Double(image.width) / 300)
+            for point in examples[index].points { image.drawDot(point, radius: radius, color: .green) }
+            for point in predictions[index] ?? [] { image.drawDot(point, radius: radius, color: .red) }
+            let label = errors[index].isFinite ? String(format: "NME %.1f%%", 100 * errors[index]) : "NO FACE"
+            BitmapFont.draw(label, into: &image, x: 4, y: 4, color: .yellow, scale: 2)
+            try ImageFile.write(image, to: folder.appendingPathComponent("worst-\(rank + 1).png").path)
+        }
+    }
+}
