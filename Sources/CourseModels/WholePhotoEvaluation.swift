@@ -28,6 +28,29 @@ public enum WholePhotoEvaluation {
         return ((summaries[0].0, summaries[1].0), (summaries[0].1, summaries[1].1))
     }
 
+    /// The stages `morph eval nose|imm` reports for the whole-photo `model` on `examples`: the model
+    /// alone, or with a `cascade` (of that model and a second stage) the first stage alone and both stages.
+    public static func stages(model: TrainedModel, cascade: KeypointCascade?, examples: [TrainingExample])
+        -> [(name: String, plain: EvaluationSummary, perturbed: EvaluationSummary)] {
+        guard let cascade else {
+            let results = run(model: model, examples: examples)
+            return [("whole photo", results.plain, results.perturbed)]
+        }
+        let results = run(cascade: cascade, examples: examples)
+        return [("first stage alone", results.first.plain, results.first.perturbed),
+                ("both stages", results.cascade.plain, results.cascade.perturbed)]
+    }
+
+    /// The lines `morph eval nose|imm` prints for one stage: mean error and NME, plain and perturbed.
+    public static func lines(stage: String, plain: EvaluationSummary, perturbed: EvaluationSummary) -> [String] {
+        let figures = [("plain", plain), ("rotated ±12°, shifted ±10%", perturbed)].map { (name: String, summary: EvaluationSummary) in
+            "  " + name.padding(toLength: 28, withPad: " ", startingAt: 0)
+                + String(format: " mean error %6.2f px   NME %5.2f%%", summary.meanPixelError, 100 * summary.meanNME)
+        }
+        let change = 100 * (perturbed.meanNME / plain.meanNME - 1)
+        return [stage + ":"] + figures + [String(format: "  NME change under perturbation: %+.1f%%", change)]
+    }
+
     /// Each photo rotated and shifted by the course's perturbation (same size; points moved along).
     static func perturbedCopies(_ examples: [TrainingExample], seed: UInt64) -> [TrainingExample] {
         examples.enumerated().map { index, example in

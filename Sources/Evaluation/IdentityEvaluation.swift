@@ -53,4 +53,29 @@ public enum IdentityEvaluation {
         let hits = VerificationEvaluation.rankOne(embeddings, labels: labels) * Double(embeddings.count)
         return (hits / Double(max(total, 1)), total, withoutFace)
     }
+
+    /// The lines `morph eval identity` prints about LFW verification on `pairs` by the model file
+    /// `modelFile` (same-person threshold `modelThreshold`), embedding the crop with or without its mirror.
+    public static func verificationLines(_ report: VerificationReport, millisecondsPerFace: Double, modelFile: String,
+                                         pairs: String, flipAverage: Bool, modelThreshold: Double) -> [String] {
+        ["\(modelFile) on \(pairs) (\(flipAverage ? "crop + mirror" : "no mirror")):",
+         String(format: "  accuracy %.2f%% ± %.2f (10-fold threshold)   ROC AUC %.4f   TAR %.1f%% at FAR 1%%, %.1f%% at FAR 0.1%%",
+                100 * report.accuracy, 100 * report.accuracySpread, report.auc, 100 * report.trueAcceptAt1Percent,
+                100 * report.trueAcceptAtTenthPercent),
+         String(format: "  best threshold on all pairs %.3f (the model's: %.3f)   embedding %.1f ms per face", report.threshold,
+                modelThreshold, millisecondsPerFace)]
+    }
+
+    /// The ROC curve of `report`, titled after the pairs file.
+    public static func rocChart(_ report: VerificationReport, pairs: String) -> Image {
+        LinePlot(title: "LFW \(pairs) ROC", xLabel: "false accept rate", yLabel: "true accept rate",
+                 series: [.init(name: "identity", color: .red, points: report.roc.map { ($0.falseAccept, $0.trueAccept) })])
+            .render()
+    }
+
+    /// The line about IMM rank-1 identification (`immRankOne`'s result).
+    public static func rankOneLine(_ result: (rankOne: Double, photos: Int, withoutFace: [String])) -> String {
+        String(format: "IMM rank-1 identification: %.1f%% of %d photos (%d without a face)", 100 * result.rankOne, result.photos,
+               result.withoutFace.count)
+    }
 }

@@ -1,3 +1,4 @@
+import DetectorTraining
 import Dispatch
 import FaceAnalysis
 import FaceData
@@ -36,10 +37,65 @@ public struct LandmarkEvaluationReport: Codable, Sendable {
     public var boxHitRate: Double
     /// Mean wall-clock milliseconds per face (crop and network; with the pipeline, finding too).
     public var millisecondsPerFace: Double
+
+    /// The table `morph eval landmarks` prints, naming `folder` where the pictures are.
+    public func lines(folder: String) -> [String] {
+        func line(_ name: String, _ g: Group) -> String {
+            name.padding(toLength: 18, withPad: " ", startingAt: 0)
+                + String(format: " %5d   %6.2f%%   %6.1f%%   %6.1f%%   %6.3f", g.count, 100 * g.meanNME,
+                         100 * g.failureRate8, 100 * g.failureRate10, g.auc8)
+        }
+        return ["boxes: \(boxes)  refine: \(refine)  flip: \(flip)",
+                "group                  n      NME    >8% fail  >10% fail  AUC@8%",
+                line("all", overall)]
+            + subsets.sorted(by: { $0.key < $1.key }).map { line($0.key, $0.value) }
+            + [String(format: "face boxes found: %.1f%%   time per face: %.1f ms", 100 * boxHitRate, millisecondsPerFace),
+               "CED curve and worst faces: \(folder)"]
+    }
 }
 
 /// Evaluation of a 68-point model on whole photos with boxes from the truth or a face finder.
 public enum LandmarkEvaluation {
+    /// Where the face boxes come from.
+    public enum BoxSource {
+        /// The box of the ground-truth landmarks.
+        case truth
+        /// The face finder's first detection that hits the annotated face (none: a miss).
+        case detector(FaceFinder)
+        /// All of `morph detect`: the analyser's faces (finder, verifier, re-crops, confidence and nesting
+        /// checks), then the largest whose keypoints' box hits the annotated face.
+        case pipeline(FaceAnalyzer)
+
+        /// The name in the report: truth, detector or pipeline.
+        public var name: String {
+            switch self {
+            case .truth: return "truth"
+            case .detector: return "detector"
+            case .pipeline: return "pipeline"
+            }
+        }
+    }
+
+    /// `morph eval landmarks`: `model`'s points for every example from the boxes of `source` (the
+    /// pipeline re-crops as `morph detect` does, ignoring `refine` and `flip`), measured and drawn into `folder`.
+    public static func run(model: TrainedModel, examples: [TrainingExample], from source: BoxSource, refine: Int, flip: Bool,
+                           folder: URL, progress: ProgressReporter) throws -> LandmarkEvaluationReport {
+        switch source {
+        case .truth:
+            return try run(model: model, examples: examples, boxes: source.name, boxFor: \.landmarkBox, refine: refine,
+                           flip: flip, folder: folder, progress: progress)
+        case .detector(let finder):
+            return try run(model: model, examples: examples, boxes: source.name, boxFor: { example in
+                FaceFinderEvaluation.hit(finder.detect(example.image), truth: example.landmarkBox)?.box
+            }, refine: refine, flip: flip, folder: folder, progress: progress)
+        case .pipeline(let analyzer):
+            return try run(examples: examples, scheme: model.spec.scheme, boxes: source.name, refine: FaceAnalyzer.refinePasses,
+                           flip: false, folder: folder, progress: progress) { example in
+                FaceFinderEvaluation.hit(analyzer.faces(in: example.image).faces, truth: example.landmarkBox)?.points
+            }
+        }
+    }
+
     /// Predicts every example's points from the box `boxFor` gives it (nil: missed, left out of the
     /// mean NME and counted as a failure with infinite error), then measures, draws the CED curve and the 10 worst faces into `folder`.
     public static func run(model: TrainedModel, examples: [TrainingExample], boxes: String,

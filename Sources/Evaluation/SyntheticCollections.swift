@@ -19,6 +19,20 @@ public enum SyntheticCollections {
         public var followed: Int, wrong: Int, skipped: Int
         /// Scenes where the largest face is the person's (the rule without identity).
         public var largestRight: Int
+
+        /// The line `morph eval identity` prints, marking the model's own threshold `modelThreshold`.
+        public func line(modelThreshold: Double) -> String {
+            let n = Double(max(scenes, 1))
+            return String(format: "  %d people, %d scenes, threshold %.3f%@: --face auto followed the person in %.1f%%, another person in %.1f%%, skipped %.1f%%; the largest face is the person's in %.1f%%",
+                          collections, scenes, threshold, abs(threshold - modelThreshold) < 1e-9 ? " (the model's)" : "",
+                          100 * Double(followed) / n, 100 * Double(wrong) / n, 100 * Double(skipped) / n,
+                          100 * Double(largestRight) / n)
+        }
+
+        /// The heading of the lines of collections whose strangers are `lookalikes` or drawn from everyone.
+        public static func heading(lookalikes: Bool) -> String {
+            lookalikes ? "collections, strangers among the 12 people most alike (by this model):" : "collections, strangers drawn from everyone:"
+        }
     }
 
     /// Side of a tile before its size jitter.

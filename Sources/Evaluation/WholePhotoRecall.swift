@@ -26,6 +26,16 @@ public struct WholePhotoRecallReport: Sendable {
     public var missed: [(path: String, box: Box)]
     /// Milliseconds per photo (decode, find, keypoints), median.
     public var medianMilliseconds: Double
+
+    /// The lines `morph eval faces` prints about the photos of `file` (the `split` side of them).
+    public func lines(file: String, split: String) -> [String] {
+        let percent = { (found: Int, of: Int) in String(format: "%.1f%% of %d", 100 * Double(found) / Double(max(of, 1)), of) }
+        let perPhoto = { (count: Int) in Double(count) / Double(max(photos, 1)) }
+        return ["whole photos (\(file), \(split)): \(photos) photos, found \(percent(found, annotated)) annotated faces; "
+                + String(format: "%.2f reported faces per photo, %.2f matching no annotated face; %.0f ms per photo (median)",
+                         perPhoto(reported), perPhoto(unmatched), medianMilliseconds)]
+            + bins.map { "  faces \($0.label): found \(percent($0.found, $0.annotated))" }
+    }
 }
 
 /// Recall of the whole pipeline on whole, multi-face photos.
@@ -89,6 +99,16 @@ public enum WholePhotoRecall {
             }
         }
         return result
+    }
+
+    /// Writes the contact sheet of the missed faces (`missedSheet`) as a JPEG at `path`, creating its
+    /// folder; false when no face was missed (nothing written).
+    public static func writeMissedSheet(_ missed: [(path: String, box: Box)], to path: String) throws -> Bool {
+        guard let sheet = try missedSheet(missed) else { return false }
+        try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
+        try ImageFile.write(sheet, to: path, quality: 88)
+        return true
     }
 
     /// A contact sheet of the missed faces: each at twice its box's size around it, the box in red.

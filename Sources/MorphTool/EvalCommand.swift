@@ -1,6 +1,5 @@
 import ArgumentParser
 import CourseModels
-import DetectorTraining
 import Evaluation
 import FaceAnalysis
 import FaceData
@@ -43,26 +42,16 @@ extension MorphCommand.Eval {
             print("model \(path) (\(trained.spec.task.rawValue), input \(trained.spec.inputWidth)x\(trained.spec.inputHeight)), "
                   + "\(validation.count) validation photos at their 640x480 size")
             let shipped = "models/\(Network.secondStageModelName).safetensors"
-            guard !singleStage, let second = stage2 ?? (FileManager.default.fileExists(atPath: shipped) ? shipped : nil) else {
-                printSummaries(WholePhotoEvaluation.run(model: trained, examples: validation), stage: "whole photo")
-                return
+            let second = singleStage ? nil : stage2 ?? (FileManager.default.fileExists(atPath: shipped) ? shipped : nil)
+            let cascade = try second.map {
+                try KeypointCascade(first: trained, second: TrainedModel(contentsOf: URL(fileURLWithPath: $0), catalogue: .course))
             }
-            let cascade = try KeypointCascade(first: trained, second: TrainedModel(contentsOf: URL(fileURLWithPath: second), catalogue: .course))
-            print("second stage \(second) (\(cascade.second.model.spec.task.rawValue), input "
-                  + "\(cascade.second.model.spec.inputWidth)x\(cascade.second.model.spec.inputHeight))")
-            let results = WholePhotoEvaluation.run(cascade: cascade, examples: validation)
-            printSummaries(results.first, stage: "first stage alone")
-            printSummaries(results.cascade, stage: "both stages")
-        }
-
-        func printSummaries(_ results: (plain: EvaluationSummary, perturbed: EvaluationSummary), stage: String) {
-            print(stage + ":")
-            for (name, summary) in [("plain", results.plain), ("rotated ±12°, shifted ±10%", results.perturbed)] {
-                print("  " + name.padding(toLength: 28, withPad: " ", startingAt: 0)
-                      + String(format: " mean error %6.2f px   NME %5.2f%%", summary.meanPixelError, 100 * summary.meanNME))
+            if let second, let look = cascade?.second.model.spec {
+                print("second stage \(second) (\(look.task.rawValue), input \(look.inputWidth)x\(look.inputHeight))")
             }
-            print(String(format: "  NME change under perturbation: %+.1f%%",
-                         100 * (results.perturbed.meanNME / results.plain.meanNME - 1)))
+            for stage in WholePhotoEvaluation.stages(model: trained, cascade: cascade, examples: validation) {
+                WholePhotoEvaluation.lines(stage: stage.name, plain: stage.plain, perturbed: stage.perturbed).forEach { print($0) }
+            }
         }
     }
 
@@ -105,35 +94,22 @@ extension MorphCommand.Eval {
 
         func run() throws {
             let trained = try TrainedModel(contentsOf: URL(fileURLWithPath: model))
-            let root = URL(fileURLWithPath: data)
-            let (train, validation) = try LandmarkDataset.load(.ibug68, root: root)
-            let examples = split == "all" ? train + validation : validation
-            let progress = ProgressReporter()
-            let folder = URL(fileURLWithPath: output)
-            let report: LandmarkEvaluationReport
-            if boxes == "truth" {
-                report = try LandmarkEvaluation.run(model: trained, examples: examples, boxes: boxes, boxFor: \.landmarkBox,
-                                                    refine: refine, flip: flip, folder: folder, progress: progress)
-            } else if boxes == "detector" {
-                // The face is the finder's first detection that hits the annotated one (none: a miss).
-                let faceFinder = try FaceFinder(contentsOf: URL(fileURLWithPath: finder))
-                report = try LandmarkEvaluation.run(
-                    model: trained, examples: examples, boxes: boxes, boxFor: { example in
-                        FaceFinderEvaluation.hit(faceFinder.detect(example.image), truth: example.landmarkBox)?.box
-                    }, refine: refine, flip: flip, folder: folder, progress: progress)
-            } else {
-                // What `morph detect` reports; the face is the largest reported one whose keypoints' box hits the annotated one.
+            let (train, validation) = try LandmarkDataset.load(.ibug68, root: URL(fileURLWithPath: data))
+            let source: LandmarkEvaluation.BoxSource
+            switch boxes {
+            case "truth": source = .truth
+            case "detector": source = .detector(try FaceFinder(contentsOf: URL(fileURLWithPath: finder)))
+            default:
                 let analyzer = FaceAnalyzer(finder: try FaceFinder(contentsOf: URL(fileURLWithPath: finder)),
                                             verifier: try faceVerifier(verifier), landmarks: trained)
                 analyzer.minimumConfidence = minimumConfidence
                 analyzer.nestedShare = nestedShare
-                report = try LandmarkEvaluation.run(
-                    examples: examples, scheme: trained.spec.scheme, boxes: boxes, refine: FaceAnalyzer.refinePasses,
-                    flip: false, folder: folder, progress: progress) { example in
-                    FaceFinderEvaluation.hit(analyzer.faces(in: example.image).faces, truth: example.landmarkBox)?.points
-                }
+                source = .pipeline(analyzer)
             }
-            LandmarkReportPrinter.print(report, folder: output)
+            let report = try LandmarkEvaluation.run(model: trained, examples: split == "all" ? train + validation : validation,
+                                                    from: source, refine: refine, flip: flip, folder: URL(fileURLWithPath: output),
+                                                    progress: ProgressReporter())
+            report.lines(folder: output).forEach { print($0) }
         }
     }
 }
@@ -182,89 +158,29 @@ extension MorphCommand.Eval {
         func run() throws {
             if wholePhotos != "none" { try evaluateWholePhotos() }
             let finder = try loadFinder()
-            finder.containment = containment
-            let shipped = finder.threshold
-            finder.threshold = 0.05
-            let checker = try faceVerifier(verifier)
+            let verifier = try faceVerifier(self.verifier)
+            let keypoints = try verify.map { try TrainedModel(contentsOf: URL(fileURLWithPath: $0)) }
             let root = URL(fileURLWithPath: data)
             for (name, folder, scheme) in [("imm", "imm_face_db", LandmarkScheme.imm58), ("300w", "300w", .ibug68)] {
                 let examples = try LandmarkDataset.load(scheme, root: root.appendingPathComponent(folder)).validation
-                let started = Date()
-                let candidates = examples.map { finder.candidates($0.image) }
-                let milliseconds = 1000 * Date().timeIntervalSince(started) / Double(examples.count)
-                print("\(name): \(examples.count) validation photos, \(String(format: "%.1f", milliseconds)) ms per photo")
-                let boxes = candidates.map {
-                    FaceFinder.suppress($0.filter { $0.score >= shipped }, overlap: finder.overlap, containment: containment)
-                }
-                let checked = checker.map { checker in zip(boxes, examples).map { checker.kept($0, in: $1.image) } } ?? boxes
-                if let checker {
-                    let report = FaceFinderEvaluation.score(candidates: checked, examples: examples, threshold: 0,
-                                                            overlap: 1, containment: 1)
-                    print(String(format: "  threshold %.2f, then the verifier (%.3f)  found %5.1f%%   boxes per photo %.2f",
-                                 shipped, checker.threshold, 100 * report.hitRate, report.boxesPerPhoto))
-                }
-                if let verify {
-                    try printVerification(checked, examples: examples, shipped: shipped,
-                                          model: TrainedModel(contentsOf: URL(fileURLWithPath: verify)))
-                }
-                for threshold in [0.2, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8] {
-                    let report = FaceFinderEvaluation.score(candidates: candidates, examples: examples, threshold: threshold,
-                                                            overlap: finder.overlap, containment: containment)
-                    print(String(format: "  threshold %.2f%@  found %5.1f%%   boxes per photo %.2f   centre error %.1f px",
-                                 threshold, abs(threshold - shipped) < 1e-9 ? " (model's)" : "          ",
-                                 100 * report.hitRate, report.boxesPerPhoto, report.meanCentreError))
-                }
+                FaceFinderSweep.run(name: name, examples: examples, finder: finder, verifier: verifier, keypoints: keypoints,
+                                    containment: containment, nestedShare: nestedShare).lines.forEach { print($0) }
             }
         }
-    }
-}
 
-extension MorphCommand.Eval.Faces {
-    /// What `morph detect` finds (finder, verifier, the 68-point model and its checks) on the whole AFW
-    /// photos: recall by face size, unmatched faces per photo, and a contact sheet of the missed faces.
-    func evaluateWholePhotos() throws {
-        let xml = URL(fileURLWithPath: data).appendingPathComponent("afw-photos/faces.xml")
-        let landmarks = verify.map(URL.init(fileURLWithPath:)) ?? ModelFiles.folder().appendingPathComponent("landmarks68.safetensors")
-        let analyzer = FaceAnalyzer(finder: try loadFinder(), verifier: try faceVerifier(verifier),
-                                    landmarks: try TrainedModel(contentsOf: landmarks))
-        let split: DatasetSplit? = wholePhotos == "all" ? nil : DatasetSplit(rawValue: wholePhotos)
-        let report = try WholePhotoRecall.evaluate(try DlibDataset(contentsOf: xml), split: split, analyzer: analyzer,
-                                                   progress: ProgressReporter())
-        let percent = { (found: Int, of: Int) in String(format: "%.1f%% of %d", 100 * Double(found) / Double(max(of, 1)), of) }
-        print("whole photos (\(xml.path), \(wholePhotos)): \(report.photos) photos, found \(percent(report.found, report.annotated)) annotated faces; "
-              + String(format: "%.2f reported faces per photo, %.2f matching no annotated face; %.0f ms per photo (median)",
-                       Double(report.reported) / Double(max(report.photos, 1)), Double(report.unmatched) / Double(max(report.photos, 1)),
-                       report.medianMilliseconds))
-        for bin in report.bins { print("  faces \(bin.label): found \(percent(bin.found, bin.annotated))") }
-        if let sheet = try WholePhotoRecall.missedSheet(report.missed) {
-            let path = "output/missed-faces.jpg"
-            try FileManager.default.createDirectory(atPath: "output", withIntermediateDirectories: true)
-            try ImageFile.write(sheet, to: path, quality: 88)
-            print("  missed faces: \(path)")
-        }
-    }
-
-    /// Hit rate and boxes per photo of the `detected` boxes (the finder's at its `shipped` threshold,
-    /// then the verifier's if any) when faces are dropped as `morph detect` drops them: keypoints that do
-    /// not settle (confidence below a cut-off, see `FaceAnalyzer.minimumConfidence`) or lie inside a
-    /// larger face (`nestedShare`). A face is found when its keypoints' box hits the annotated one.
-    func printVerification(_ detected: [[FaceDetection]], examples: [TrainingExample], shipped: Double, model: TrainedModel) {
-        let predictor = KeypointPredictor(model: model)
-        let analysed = zip(detected, examples).map { detections, example in
-            zip(detections, FaceAnalyzer.keypoints(predictor, example.image, boxes: detections.map(\.box))).map {
-                AnalyzedFace(box: $0.box, score: $0.score, points: $1.points, confidence: $1.confidence, origin: .detected)
-            }
-        }
-        for cutoff in [0.0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8] {
-            var hits = 0, boxes = 0
-            for (faces, example) in zip(analysed, examples) {
-                let kept = FaceAnalyzer.kept(faces, minimumConfidence: cutoff, nestedShare: nestedShare)
-                boxes += kept.count
-                if FaceFinderEvaluation.hit(kept, truth: example.landmarkBox) != nil { hits += 1 }
-            }
-            let n = Double(max(examples.count, 1))
-            print(String(format: "  threshold %.2f, keypoint confidence >= %.1f, nested share %.2f  found %5.1f%%   boxes per photo %.2f",
-                         shipped, cutoff, nestedShare, 100 * Double(hits) / n, Double(boxes) / n))
+        /// What `morph detect` finds (finder, verifier, the 68-point model and its checks) on the whole AFW
+        /// photos: recall by face size, unmatched faces per photo, and a contact sheet of the missed faces.
+        func evaluateWholePhotos() throws {
+            let xml = URL(fileURLWithPath: data).appendingPathComponent("afw-photos/faces.xml")
+            let landmarks = verify.map(URL.init(fileURLWithPath:)) ?? ModelFiles.folder().appendingPathComponent("landmarks68.safetensors")
+            let analyzer = FaceAnalyzer(finder: try loadFinder(), verifier: try faceVerifier(verifier),
+                                        landmarks: try TrainedModel(contentsOf: landmarks))
+            let split: DatasetSplit? = wholePhotos == "all" ? nil : DatasetSplit(rawValue: wholePhotos)
+            let report = try WholePhotoRecall.evaluate(try DlibDataset(contentsOf: xml), split: split, analyzer: analyzer,
+                                                       progress: ProgressReporter())
+            report.lines(file: xml.path, split: wholePhotos).forEach { print($0) }
+            let sheet = "output/missed-faces.jpg"
+            if try WholePhotoRecall.writeMissedSheet(report.missed, to: sheet) { print("  missed faces: \(sheet)") }
         }
     }
 }
@@ -272,24 +188,6 @@ extension MorphCommand.Eval.Faces {
 /// The face verifier at `path`, or nil for "none".
 func faceVerifier(_ path: String) throws -> FaceVerifier? {
     path == "none" ? nil : try FaceVerifier(contentsOf: URL(fileURLWithPath: path))
-}
-
-/// Console table of a landmark evaluation.
-enum LandmarkReportPrinter {
-    static func print(_ report: LandmarkEvaluationReport, folder: String) {
-        func line(_ name: String, _ g: LandmarkEvaluationReport.Group) -> String {
-            name.padding(toLength: 18, withPad: " ", startingAt: 0)
-                + String(format: " %5d   %6.2f%%   %6.1f%%   %6.1f%%   %6.3f", g.count, 100 * g.meanNME,
-                         100 * g.failureRate8, 100 * g.failureRate10, g.auc8)
-        }
-        Swift.print("boxes: \(report.boxes)  refine: \(report.refine)  flip: \(report.flip)")
-        Swift.print("group                  n      NME    >8% fail  >10% fail  AUC@8%")
-        Swift.print(line("all", report.overall))
-        for (name, group) in report.subsets.sorted(by: { $0.key < $1.key }) { Swift.print(line(name, group)) }
-        Swift.print(String(format: "face boxes found: %.1f%%   time per face: %.1f ms", 100 * report.boxHitRate,
-                           report.millisecondsPerFace))
-        Swift.print("CED curve and worst faces: \(folder)")
-    }
 }
 
 extension MorphCommand.Eval {
@@ -321,38 +219,23 @@ extension MorphCommand.Eval {
             let (report, milliseconds) = try IdentityEvaluation.verification(
                 root: root, pairs: pairs, landmarks: folder.appendingPathComponent("landmarks68.safetensors"), model: identity,
                 cache: outputURL.appendingPathComponent("keypoints.json"), progress: progress)
-            print("\(modelURL.path) on \(pairs) (\(noFlip ? "no mirror" : "crop + mirror")):")
-            print(String(format: "  accuracy %.2f%% ± %.2f (10-fold threshold)   ROC AUC %.4f   TAR %.1f%% at FAR 1%%, %.1f%% at FAR 0.1%%",
-                         100 * report.accuracy, 100 * report.accuracySpread, report.auc, 100 * report.trueAcceptAt1Percent,
-                         100 * report.trueAcceptAtTenthPercent))
-            print(String(format: "  best threshold on all pairs %.3f (the model's: %.3f)   embedding %.1f ms per face", report.threshold,
-                         identity.threshold, milliseconds))
-            let plot = LinePlot(title: "LFW \(pairs) ROC", xLabel: "false accept rate", yLabel: "true accept rate",
-                                series: [.init(name: "identity", color: .red, points: report.roc.map { ($0.falseAccept, $0.trueAccept) })])
+            IdentityEvaluation.verificationLines(report, millisecondsPerFace: milliseconds, modelFile: modelURL.path, pairs: pairs,
+                                                 flipAverage: !noFlip, modelThreshold: identity.threshold).forEach { print($0) }
             let rocPath = outputURL.appendingPathComponent("roc.png").path
-            try ImageFile.write(plot.render(), to: rocPath)
+            try ImageFile.write(IdentityEvaluation.rocChart(report, pairs: pairs), to: rocPath)
             print("  ROC curve: \(rocPath)")
             let analyzer = try ModelFiles.analyzer(folder: folder, manualBoxes: nil, identity: modelURL)
             let immFolder = imm ?? root.deletingLastPathComponent().appendingPathComponent("imm_face_db").path
             if immFolder != "none" {
-                let imm = try IdentityEvaluation.immRankOne(folder: URL(fileURLWithPath: immFolder), analyzer: analyzer, progress: progress)
-                print(String(format: "IMM rank-1 identification: %.1f%% of %d photos (%d without a face)", 100 * imm.rankOne, imm.photos,
-                             imm.withoutFace.count))
+                print(IdentityEvaluation.rankOneLine(try IdentityEvaluation.immRankOne(folder: URL(fileURLWithPath: immFolder),
+                                                                                     analyzer: analyzer, progress: progress)))
             }
-            if !noCollections {
-                for lookalikes in [true, false] {
+            guard !noCollections else { return }
+            for lookalikes in [true, false] {
                 let reports = try SyntheticCollections.evaluate(root: root, pairs: pairs, analyzer: analyzer, lookalikes: lookalikes,
                                                                 offsets: [-0.1, 0, 0.1], progress: progress)
-                print(lookalikes ? "collections, strangers among the 12 people most alike (by this model):" : "collections, strangers drawn from everyone:")
-                for collections in reports {
-                    let n = Double(max(collections.scenes, 1))
-                    print(String(format: "  %d people, %d scenes, threshold %.3f%@: --face auto followed the person in %.1f%%, another person in %.1f%%, skipped %.1f%%; the largest face is the person's in %.1f%%",
-                                 collections.collections, collections.scenes, collections.threshold,
-                                 abs(collections.threshold - identity.threshold) < 1e-9 ? " (the model's)" : "",
-                                 100 * Double(collections.followed) / n, 100 * Double(collections.wrong) / n,
-                                 100 * Double(collections.skipped) / n, 100 * Double(collections.largestRight) / n))
-                }
-                }
+                print(SyntheticCollections.Report.heading(lookalikes: lookalikes))
+                reports.forEach { print($0.line(modelThreshold: identity.threshold)) }
             }
         }
     }
