@@ -15,6 +15,12 @@ public struct FaceFinderReport: Codable, Sendable {
     public var boxesPerPhoto: Double
     /// Mean milliseconds per photo for finding (one thread).
     public var millisecondsPerPhoto: Double
+
+    /// The line `morph train faces` prints for the validation photos of the dataset `name`.
+    public func line(name: String) -> String {
+        String(format: "%@: found %.1f%% of %d validation faces, %.2f boxes per photo, %.1f ms per photo",
+               name, 100 * hitRate, count, boxesPerPhoto, millisecondsPerPhoto)
+    }
 }
 
 /// Measures a face finder on annotated photos.

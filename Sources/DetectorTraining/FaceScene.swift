@@ -84,6 +84,17 @@ public struct SceneLabellers {
         self.landmarks = landmarks
     }
 
+    /// The files (without `.safetensors`) a models folder must hold to label scenes.
+    public static let requiredModels = ["faces", "landmarks68"]
+
+    /// The labellers of a models folder holding the `requiredModels`, with its face verifier when it has one.
+    public init(folder: URL) {
+        let file = { (name: String) in folder.appendingPathComponent("\(name).safetensors") }
+        let verifier = file("face-verifier")
+        self.init(finder: file("faces"), verifier: FileManager.default.fileExists(atPath: verifier.path) ? verifier : nil,
+                  landmarks: file("landmarks68"))
+    }
+
     /// The models and settings, for a model file's metadata.
     var summary: String {
         ([finder, verifier, landmarks].compactMap { $0?.path } + ["levels \(levels)", "confidence \(minimumConfidence)", "sure \(sure)"])

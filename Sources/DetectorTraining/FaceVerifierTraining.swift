@@ -139,6 +139,12 @@ public struct FaceVerifierReport: Codable, Sendable {
     public var threshold: Double
     /// Share of face boxes kept, and of the other boxes dropped, at `threshold`.
     public var facesKept: Double, nonFacesDropped: Double
+
+    /// The line `morph train verifier` prints.
+    public var line: String {
+        String(format: "threshold %.3f: keeps %.1f%% of %d validation face boxes, drops %.1f%% of %d other boxes",
+               threshold, 100 * facesKept, faces, 100 * nonFacesDropped, nonFaces)
+    }
 }
 
 /// One complete verifier training job over the IMM and 300-W folders of a data root.

@@ -81,14 +81,8 @@ struct TrainingArguments: ParsableArguments {
 
     /// Applies the explicit options over `recipe`.
     func options(over recipe: TrainingOptions) -> TrainingOptions {
-        var options = recipe
-        options.epochs = epochs ?? recipe.epochs
-        options.batchSize = batchSize ?? recipe.batchSize
-        options.learningRate = learningRate ?? recipe.learningRate
-        options.loss = loss ?? recipe.loss
-        options.seed = seed
-        options.augmentation = recipe.augmentation.scaled(by: augmentationStrength)
-        return options
+        recipe.overriding(epochs: epochs, batchSize: batchSize, learningRate: learningRate, loss: loss, seed: seed,
+                          augmentationStrength: augmentationStrength)
     }
 
     /// The command line as typed, for the model's metadata.
@@ -115,10 +109,7 @@ struct TrainingArguments: ParsableArguments {
             spec: spec, options: options(over: recipe), data: URL(fileURLWithPath: data), run: trainingRun,
             modelURL: modelURL(modelName), resume: resume, initialWeights: initialURL,
             limit: limit, command: command, progress: progress)
-        print(String(format: "validation NME %.2f%%  mean error %.2f px  (perturbed: NME %.2f%%, %+.0f%%)",
-                     100 * report.validation.meanNME, report.validation.meanPixelError,
-                     100 * report.perturbed.meanNME, 100 * report.perturbationIncrease))
-        print("run folder: \(report.runFolder)\nmodel: \(report.model)")
+        report.lines.forEach { print($0) }
     }
 }
 
@@ -233,10 +224,7 @@ extension MorphCommand.Train {
                 resume: arguments.resume, initialWeights: arguments.initialURL, limit: arguments.limit,
                 labellers: try sceneLabellers(), threshold: threshold, levels: try OptionCheck.pyramidLevels(levels),
                 command: arguments.command, progress: progress)
-            for (name, report) in reports.sorted(by: { $0.key < $1.key }) {
-                print(String(format: "%@: found %.1f%% of %d validation faces, %.2f boxes per photo, %.1f ms per photo",
-                             name, 100 * report.hitRate, report.count, report.boxesPerPhoto, report.millisecondsPerPhoto))
-            }
+            for (name, report) in reports.sorted(by: { $0.key < $1.key }) { print(report.line(name: name)) }
             print("run folder: \(trainingRun.folder.path)\nmodel: \(arguments.modelURL("faces").path)")
         }
 
@@ -244,14 +232,11 @@ extension MorphCommand.Train {
         func sceneLabellers() throws -> SceneLabellers? {
             if labellers == "none" { return nil }
             let folder = ModelFiles.folder(explicit: labellers)
-            let file = { (name: String) in folder.appendingPathComponent("\(name).safetensors") }
-            for name in ["faces", "landmarks68"] where !FileManager.default.fileExists(atPath: file(name).path) {
+            for name in SceneLabellers.requiredModels
+            where !FileManager.default.fileExists(atPath: folder.appendingPathComponent("\(name).safetensors").path) {
                 throw ValidationError("--labellers \(folder.path): no \(name).safetensors there")
             }
-            let verifier = file("face-verifier")
-            return SceneLabellers(finder: file("faces"),
-                                  verifier: FileManager.default.fileExists(atPath: verifier.path) ? verifier : nil,
-                                  landmarks: file("landmarks68"))
+            return SceneLabellers(folder: folder)
         }
     }
 }
@@ -279,8 +264,7 @@ extension MorphCommand.Train {
                 options: arguments.options(over: FaceVerifierTraining.recipe), run: trainingRun,
                 modelURL: arguments.modelURL(FaceVerifier.task), resume: arguments.resume, limit: arguments.limit,
                 command: arguments.command, progress: progress)
-            print(String(format: "threshold %.3f: keeps %.1f%% of %d validation face boxes, drops %.1f%% of %d other boxes",
-                         report.threshold, 100 * report.facesKept, report.faces, 100 * report.nonFacesDropped, report.nonFaces))
+            print(report.line)
             print("run folder: \(trainingRun.folder.path)\nmodel: \(arguments.modelURL(FaceVerifier.task).path)")
         }
     }
@@ -312,9 +296,7 @@ extension MorphCommand.Train {
                 options: arguments.options(over: IdentityTraining.recipe), run: trainingRun, modelURL: modelURL,
                 resume: arguments.resume, initialWeights: arguments.initialURL, limit: arguments.limit,
                 command: arguments.command, progress: progress)
-            print(String(format: "validation: %d pairs of %d held-out people: accuracy %.1f%% at threshold %.3f, ROC AUC %.4f",
-                         report.validationPairs, report.validationPeople, 100 * report.validation.accuracy,
-                         report.validation.threshold, report.validation.auc))
+            print(report.line)
             print("run folder: \(trainingRun.folder.path)\nmodel: \(modelURL.path)")
         }
     }

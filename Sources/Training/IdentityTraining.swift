@@ -120,6 +120,12 @@ public enum IdentityTraining {
         public var trainPeople: Int, trainPhotos: Int, validationPeople: Int, validationPairs: Int
         /// Validation pairs at the threshold picked on them.
         public var validation: VerificationReport
+
+        /// The line `morph train identity` prints.
+        public var line: String {
+            String(format: "validation: %d pairs of %d held-out people: accuracy %.1f%% at threshold %.3f, ROC AUC %.4f",
+                   validationPairs, validationPeople, 100 * validation.accuracy, validation.threshold, validation.auc)
+        }
     }
 
     /// Loads `peopleDevTrain.txt`'s people from the LFW folder `root` (keypoints by the 68-point model at

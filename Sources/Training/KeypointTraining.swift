@@ -33,6 +33,13 @@ public struct TrainingReport: Codable, Sendable {
     public var runFolder: String
     /// The saved model.
     public var model: String
+
+    /// The lines `morph train` prints at the end: the validation figures, the run folder and the model.
+    public var lines: [String] {
+        [String(format: "validation NME %.2f%%  mean error %.2f px  (perturbed: NME %.2f%%, %+.0f%%)",
+                100 * validation.meanNME, validation.meanPixelError, 100 * perturbed.meanNME, 100 * perturbationIncrease),
+         "run folder: \(runFolder)", "model: \(model)"]
+    }
 }
 
 /// One complete training job: load data, train, evaluate, draw, save the model.

@@ -30,6 +30,20 @@ public struct TrainingOptions: Sendable {
     /// Options with every field at its default.
     public init() {}
 
+    /// These options with the command line's over them (nil: the recipe's own), the `seed`, and every
+    /// augmentation range scaled by `augmentationStrength` (mirroring unchanged).
+    public func overriding(epochs: Int?, batchSize: Int?, learningRate: Float?, loss: LossKind?, seed: UInt64,
+                           augmentationStrength: Double) -> TrainingOptions {
+        var options = self
+        options.epochs = epochs ?? self.epochs
+        options.batchSize = batchSize ?? self.batchSize
+        options.learningRate = learningRate ?? self.learningRate
+        options.loss = loss ?? self.loss
+        options.seed = seed
+        options.augmentation = augmentation.scaled(by: augmentationStrength)
+        return options
+    }
+
     /// `identity` with how a model was trained: the command, the data, the epochs and the seed.
     public func provenance(_ identity: [String: String], command: String, data: URL) -> [String: String] {
         identity.merging(["command": command, "data": data.path, "epochs": String(epochs), "seed": String(seed)]) { $1 }
