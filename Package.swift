@@ -77,12 +77,17 @@ let package = Package(
             name: "MorphTool",
             dependencies: [
                 "NeuralNet", "Imaging", "FaceData", "FaceAnalysis", "Training", "DetectorTraining", "CourseModels",
-                "Evaluation", "Morph", "Video", "Pipeline", "Plumbing",
+                "Evaluation", "Benchmarks", "Morph", "Video", "Pipeline", "Plumbing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: checked),
-        // Engine speed on the NeuralNet issue's workloads (tools/bench-neuralnet.sh).
-        .executableTarget(name: "nnbench", dependencies: ["NeuralNet"], swiftSettings: unchecked),
+        // The speed measurements in one place (`morph bench`, `nnbench`, `make bench`): sgemm, the engine's
+        // workloads, morph rendering, detection, the whole video job. Checked: the timed work runs in the
+        // targets it measures, with their own flags.
+        .target(name: "Benchmarks", dependencies: ["CBLAS", "NeuralNet", "Imaging", "Morph", "FaceAnalysis", "Pipeline"],
+                swiftSettings: checked),
+        // Engine speed on the NeuralNet issue's workloads, one per run (tools/bench-neuralnet.sh).
+        .executableTarget(name: "nnbench", dependencies: ["Benchmarks", "NeuralNet"], swiftSettings: unchecked),
 
         .testTarget(name: "PlumbingTests", dependencies: ["Plumbing"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], resources: [.copy("Fixtures")]),
@@ -97,6 +102,7 @@ let package = Package(
         .testTarget(name: "VideoTests", dependencies: ["Video"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"]),
         // Runs the built `morph` executable: exit codes, messages, refusals, interrupted renders.
         .testTarget(name: "MorphToolTests", dependencies: ["Imaging"]),
     ],

@@ -1,3 +1,4 @@
+import Foundation
 import Imaging
 
 /// How smoothly a morph video runs in colour, and how much of it is pure black.
@@ -11,6 +12,12 @@ public struct Smoothness: Equatable, Sendable {
 
     /// The mean of `values`, 0 when empty.
     public static func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
+
+    /// One line with the video's colour steps and black share, as `morph` prints it.
+    public var summary: String {
+        String(format: "colour steps between neighbouring photos (face, CIE76): mean colour %.2f (max %.2f), pixel by pixel %.2f; pure-black pixels %.4f%%",
+               Smoothness.mean(meanColourSteps), meanColourSteps.max() ?? 0, Smoothness.mean(pixelSteps), 100 * blackShare)
+    }
 }
 
 /// Measures `Smoothness` from a video's frames as they are rendered, before encoding.

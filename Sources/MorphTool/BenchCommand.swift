@@ -1,9 +1,6 @@
 import ArgumentParser
-import FaceAnalysis
+import Benchmarks
 import Foundation
-import Imaging
-import Morph
-import NeuralNet
 import Pipeline
 
 extension MorphCommand {
@@ -32,11 +29,7 @@ extension MorphCommand.Bench {
         }
 
         func run() throws {
-            for threads in [1, 2] {
-                let rate = BLASBenchmark.sgemmGFLOPS(size: size, threads: threads, repeats: repeats)
-                print("sgemm \(size)x\(size) kernels=\(BLASRuntime.coreName) threads=\(threads): "
-                      + String(format: "%.1f GFLOP/s", rate))
-            }
+            BLASBenchmark.lines(size: size, repeats: repeats).forEach { print($0) }
         }
     }
 }
@@ -57,9 +50,7 @@ extension MorphCommand.Bench {
         }
 
         func run() throws {
-            let rates = try (0..<runs).map { _ in try MorphBenchmark.renderFramesPerSecond(size: size, frames: frames) }.sorted()
-            print(String(format: "render %dx%d: %.1f frames/s (median of %d runs of %d frames; min %.1f, max %.1f)",
-                         size, size, rates[runs / 2], runs, frames, rates.first!, rates.last!))
+            print(try MorphBenchmark.line(size: size, frames: frames, runs: runs))
         }
     }
 
@@ -83,56 +74,8 @@ extension MorphCommand.Bench {
         }
 
         func run() throws {
-            let analyzer = try ModelFiles.analyzer(folder: ModelFiles.folder(explicit: models), manualBoxes: nil)
-            let photos = try megapixels.map { try Self.enlarged(self.photos, megapixels: $0) } ?? self.photos
-            defer {
-                if megapixels != nil { try? FileManager.default.removeItem(atPath: (photos[0] as NSString).deletingLastPathComponent) }
-            }
-            var totals = [Double](), decode = [Double](), find = [Double](), keypoints = [Double]()
-            for pass in 0..<passes {
-                for photo in photos {
-                    let started = Date()
-                    let analysis = try analyzer.analyze(photo, mode: .grey)
-                    guard pass > 0 else { continue }
-                    totals.append(1000 * Date().timeIntervalSince(started))
-                    decode.append(analysis.timings.decode)
-                    find.append(analysis.timings.find)
-                    keypoints.append(analysis.timings.keypoints)
-                }
-            }
-            func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-            let megapixels = try photos.map { try ImageFile.size(of: $0) }.map { Double($0.width * $0.height) / 1e6 }
-            print(String(format: "detect (%d photos of %.1f-%.1f MP): %.1f ms per photo (median of %d; decode %.1f, find %.1f, keypoints %.1f ms; mean %.1f ms)",
-                         photos.count, megapixels.min()!, megapixels.max()!, median(totals), totals.count, median(decode),
-                         median(find), median(keypoints), totals.reduce(0, +) / Double(totals.count)))
-            let folder = ModelFiles.folder(explicit: models)
-            let batch = Array(repeating: photos, count: max(1, passes - 1)).flatMap { $0 }
-            let started = Date()
-            let results = try PhotoBatch.analyze(batch, makeAnalyzer: { try ModelFiles.analyzer(folder: folder, manualBoxes: nil) },
-                                                 progress: nil) { analyzer, photo in try analyzer.analyze(photo, mode: .grey).faces.count }
-            let failures = results.filter { if case .failure = $0 { true } else { false } }.count
-            print(String(format: "batch of %d on %d cores: %.1f ms per photo (wall time / photos)%@", batch.count,
-                         ProcessInfo.processInfo.activeProcessorCount, 1000 * Date().timeIntervalSince(started) / Double(batch.count),
-                         failures > 0 ? ", \(failures) failed" : ""))
-        }
-
-        /// Copies of `photos` enlarged to about `megapixels` (one value for all, or one per photo, cycled),
-        /// written as JPEG into a temporary folder.
-        static func enlarged(_ photos: [String], megapixels: Double...) throws -> [String] {
-            try enlarged(photos, megapixels: megapixels)
-        }
-
-        static func enlarged(_ photos: [String], megapixels: [Double]) throws -> [String] {
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("morph-bench-\(getpid())")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            return try photos.enumerated().map { index, path in
-                let image = try ImageFile.read(path).image
-                let factor = (megapixels[index % megapixels.count] * 1e6 / Double(image.pixelCount)).squareRoot()
-                let big = image.resized(width: Int(Double(image.width) * factor), height: Int(Double(image.height) * factor))
-                let target = folder.appendingPathComponent("photo\(index).jpg").path
-                try ImageFile.write(big, to: target, quality: 90)
-                return target
-            }
+            try DetectBenchmark.lines(photos: photos, models: ModelFiles.folder(explicit: models), passes: passes,
+                                      megapixels: megapixels).forEach { print($0) }
         }
     }
 }
@@ -156,24 +99,11 @@ extension MorphCommand.Bench {
         }
 
         func run() throws {
-            let sources = (0..<count).map { photos[$0 % photos.count] }
-            let collection = try Detect.enlarged(sources, megapixels: [0.3, 1, 2, 5, 8, 12])
-            defer { try? FileManager.default.removeItem(atPath: (collection[0] as NSString).deletingLastPathComponent) }
-            let output = FileManager.default.temporaryDirectory.appendingPathComponent("morph-bench-\(getpid()).mp4").path
-            defer { try? FileManager.default.removeItem(atPath: output) }
-            let folder = ModelFiles.folder(explicit: models)
-            let started = Date()
             var options = MorphVideoOptions()
             options.face = FaceChoice(argument: face)!
             look.apply(to: &options)
-            let identity = options.face.followsPerson ? ModelFiles.identityModel(in: folder) : nil
-            let report = try MorphVideoJob(photos: collection, output: output, options: options) {
-                try ModelFiles.analyzer(folder: folder, manualBoxes: nil, identity: identity)
-            }.run(progress: nil)
-            print(String(format: "video: %d photos (0.3-12 MP), face %@, %d frames at 720x720, 30 fps: %.1f s end to end (%d skipped)",
-                         count, face, report.frames, Date().timeIntervalSince(started), report.skipped.count))
-            if let note = report.note { print("note: \(note)") }
-            print(LookArguments.describe(report.smoothness))
+            try VideoBenchmark.lines(photos: photos, count: count, face: face, options: options,
+                                     models: ModelFiles.folder(explicit: models)).forEach { print($0) }
         }
     }
 }

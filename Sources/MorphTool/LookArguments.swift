@@ -31,13 +31,6 @@ struct LookArguments: ParsableArguments {
         options.harmonize = harmonize == .auto
         options.caption = CaptionStyle(argument: caption)
     }
-
-    /// One line with the video's colour steps and black share.
-    static func describe(_ smoothness: Smoothness) -> String {
-        String(format: "colour steps between neighbouring photos (face, CIE76): mean colour %.2f (max %.2f), pixel by pixel %.2f; pure-black pixels %.4f%%",
-               Smoothness.mean(smoothness.meanColourSteps), smoothness.meanColourSteps.max() ?? 0,
-               Smoothness.mean(smoothness.pixelSteps), 100 * smoothness.blackShare)
-    }
 }
 
 extension Background: ExpressibleByArgument {}

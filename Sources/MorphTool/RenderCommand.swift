@@ -117,7 +117,7 @@ extension MorphCommand {
             let report = try job.run(progress: progress)
             progress.log(String(format: "wrote %@: %d photos, %d frames, %.1f s of video, in %.1f s", output,
                                 report.used.count, report.frames, report.duration, Date().timeIntervalSince(started)))
-            progress.log(LookArguments.describe(report.smoothness))
+            progress.log(report.smoothness.summary)
             if let manifest { progress.log("manifest: \(manifest)") }
             if !report.skipped.isEmpty {
                 progress.log("skipped \(report.skipped.count) photo(s):")

@@ -4,121 +4,25 @@
 //   nnbench resnet18-train | resnet18-infer | resnet18-latency | cnn58-train
 //   nnbench roundtrip IN OUT   (tools/torch/interop.py: load a PyTorch ResNet18 state dict strictly,
 //                               write the engine's state dict and its eval output on a fixed input)
+import Benchmarks
 import Foundation
 import NeuralNet
 
 // OpenBLAS picks its kernels when it loads: re-execute with the right core type when needed.
 BLASRuntime.restartWithFastKernelsIfNeeded()
 
-/// Seconds since an arbitrary origin.
-func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
-
-/// Median of the durations of `repeats` calls of `body` after `warmup` untimed calls.
-func medianSeconds(warmup: Int, repeats: Int, _ body: () -> Void) -> Double {
-    for _ in 0..<warmup { body() }
-    let times = (0..<repeats).map { _ -> Double in
-        let start = now()
-        body()
-        return now() - start
-    }
-    return times.sorted()[repeats / 2]
-}
-
-/// Peak resident memory of this process in MiB.
-func peakRSSMiB() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024
-}
-
-/// A batch of deterministic pseudo-random inputs and targets.
-func batch(_ shape: [Int], outputs: Int) -> (Tensor, Tensor) {
-    var generator = SplitMix64(seed: 1)
-    let x = Tensor(shape: shape), y = Tensor(shape: [shape[0], outputs])
-    for i in 0..<x.count { x[i] = generator.uniform(-1, 1) }
-    for i in 0..<y.count { y[i] = generator.uniform(-1, 1) }
-    return (x, y)
-}
-
-/// CPU seconds (user + system, all threads) this process has used.
-func cpuSeconds() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
-}
-
-/// Images per second of forward, MSE, backward and Adam on `model`, and CPU seconds per image
-/// (a figure that other processes on the machine disturb less than the wall clock).
-func trainingRate(_ model: Layer, input: [Int], outputs: Int, repeats: Int) -> (perSecond: Double, cpuPerImage: Double) {
-    let (x, y) = batch(input, outputs: outputs)
-    let optimizer = Adam(parameters: model.parameters.map(\.parameter), learningRate: 1e-4)
-    var cpu = 0.0
-    let seconds = medianSeconds(warmup: 2, repeats: repeats) {
-        let start = cpuSeconds()
-        model.zeroGrad()
-        let (_, gradient) = Loss.mse(model.forward(x, training: true), y)
-        _ = model.backward(gradient)
-        optimizer.step()
-        cpu = cpuSeconds() - start  // the last call's
-    }
-    return (Double(input[0]) / seconds, cpu / Double(input[0]))
-}
-
-/// The 5-conv 58-point CNN: [N, 1, 240, 320] -> [N, 116].
-func cnn58() -> Sequential {
-    var generator = SplitMix64(seed: 0)
-    var layers: [Layer] = [], channels = 1
-    for width in [18, 24, 30, 30, 25] {
-        layers += [Conv2d(inputChannels: channels, outputChannels: width, kernelSize: 3, padding: 1, generator: &generator),
-                   ReLU(), MaxPool2d(kernelSize: 2)]
-        channels = width
-    }
-    layers += [Flatten(), Linear(inputFeatures: 25 * 7 * 10, outputFeatures: 128, generator: &generator), ReLU(),
-               Linear(inputFeatures: 128, outputFeatures: 116, generator: &generator)]
-    return Sequential(layers)
-}
-
-let task = CommandLine.arguments.dropFirst().first ?? ""
-print("engine neuralnet")
-print("blas_core \(BLASRuntime.coreName)")
-switch task {
-case "resnet18-train":
-    let rate = trainingRate(ResNet18(inputChannels: 1, outputs: 136), input: [32, 1, 160, 160], outputs: 136, repeats: 5)
-    print("resnet18_train_img_per_s \(rate.perSecond)")
-    print("resnet18_train_cpu_s_per_img \(rate.cpuPerImage)")
-    print("resnet18_train_peak_rss_mib \(peakRSSMiB())")
-case "resnet18-infer":
-    let model = ResNet18(inputChannels: 1, outputs: 136)
-    let (x, _) = batch([32, 1, 160, 160], outputs: 136)
-    let seconds = medianSeconds(warmup: 2, repeats: 5) { _ = model.forward(x, training: false) }
-    print("resnet18_infer_img_per_s \(32 / seconds)")
-case "resnet18-latency":
-    let model = ResNet18(inputChannels: 1, outputs: 136)
-    let (x, _) = batch([1, 1, 160, 160], outputs: 136)
-    let start = cpuSeconds()
-    let seconds = medianSeconds(warmup: 5, repeats: 31) { _ = model.forward(x, training: false) }
-    print("resnet18_latency_ms \(seconds * 1000)")
-    print("resnet18_latency_cpu_ms_per_call \((cpuSeconds() - start) * 1000 / 36)")
-case "cnn58-train":
-    let rate = trainingRate(cnn58(), input: [64, 1, 240, 320], outputs: 116, repeats: 5)
-    print("cnn58_train_img_per_s \(rate.perSecond)")
-    print("cnn58_train_cpu_s_per_img \(rate.cpuPerImage)")
-case "roundtrip" where CommandLine.arguments.count == 4:
-    let model = ResNet18(inputChannels: 1, outputs: 136)
+let arguments = Array(CommandLine.arguments.dropFirst())
+EngineBenchmark.headerLines.forEach { print($0) }
+if let name = arguments.first, let lines = EngineBenchmark.lines(name) {
+    lines.forEach { print($0) }
+} else if arguments.count == 3, arguments[0] == "roundtrip" {
     do {
-        let metadata = try model.load(contentsOf: URL(fileURLWithPath: CommandLine.arguments[2]))
-        let x = Tensor(shape: [2, 1, 64, 64])
-        for i in 0..<x.count { x[i] = Float(sin(Double(i) * 0.01)) }
-        let output = model.forward(x, training: false)
-        try SafeTensors.write(model.stateDict + [(name: "eval_output", tensor: output)],
-                              metadata: metadata.merging(["written_by": "nnbench"]) { $1 },
-                              to: URL(fileURLWithPath: CommandLine.arguments[3]))
+        try EngineBenchmark.roundTrip(input: URL(fileURLWithPath: arguments[1]), output: URL(fileURLWithPath: arguments[2]))
     } catch {
         FileHandle.standardError.write("\(error)\n".data(using: .utf8)!)
         exit(1)
     }
-default:
-    FileHandle.standardError.write("usage: nnbench resnet18-train | resnet18-infer | resnet18-latency | cnn58-train | roundtrip IN OUT\n".data(using: .utf8)!)
+} else {
+    FileHandle.standardError.write("usage: nnbench \(EngineBenchmark.workloads.joined(separator: " | ")) | roundtrip IN OUT\n".data(using: .utf8)!)
     exit(2)
 }

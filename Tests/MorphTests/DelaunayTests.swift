@@ -48,7 +48,7 @@ final class DelaunayTests: XCTestCase {
     }
 
     func testFrameBorderPointsAndFacePointsTileTheFrame() {
-        let face = MorphBenchmark.syntheticFace(size: 720, seed: 1)
+        let face = AlignedFace.synthetic(size: 720, seed: 1)
         let border = [(0, 0), (0.5, 0), (1, 0), (1, 0.5), (1, 1), (0.5, 1), (0, 1), (0, 0.5)].map { Point(x: $0.0 * 719, y: $0.1 * 719) }
         let points = face.points + border
         let triangles = Delaunay.triangulate(points)

@@ -1,27 +1,10 @@
 import Foundation
-import Dispatch
 import Imaging
 
-/// A self-contained speed measurement of morph rendering (warp + blend, no encoding).
-public enum MorphBenchmark {
-    /// Frames per second of `FaceMorph.render` on two synthetic `size` x `size` faces with 68
-    /// keypoints each, over `frames` frames at weights spread across (0, 1), after one warm-up frame.
-    public static func renderFramesPerSecond(size: Int = 720, frames: Int = 120) throws -> Double {
-        precondition(frames > 0, "frames must be positive")
-        let a = syntheticFace(size: size, seed: 1), b = syntheticFace(size: size, seed: 2)
-        let morph = try FaceMorph(from: a, to: b)
-        var canvas = Image(width: size, height: size, channels: 3)
-        morph.render(alpha: 0.5, into: &canvas)
-        let start = DispatchTime.now().uptimeNanoseconds
-        for i in 0..<frames {
-            morph.render(alpha: Double(i + 1) / Double(frames + 1), into: &canvas)
-        }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return Double(frames) / seconds
-    }
-
-    /// A shaded RGB frame with 68 face-like keypoints (four rings of 17), varied by `seed`.
-    public static func syntheticFace(size: Int, seed: Int) -> AlignedFace {
+extension AlignedFace {
+    /// A shaded RGB frame with 68 face-like keypoints (four rings of 17), varied by `seed`: a made-up face
+    /// for speed measurements and tests.
+    public static func synthetic(size: Int, seed: Int) -> AlignedFace {
         let s = Double(size), wobble = Double(seed) * 0.01
         var points: [Point] = []
         let rings = [(17, 0.34, 0.50), (17, 0.22, 0.45), (17, 0.12, 0.55), (17, 0.06, 0.42)]

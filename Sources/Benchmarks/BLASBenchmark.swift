@@ -1,5 +1,6 @@
 import CBLAS
 import Foundation
+import NeuralNet
 
 /// A timing of OpenBLAS's single-precision matrix product, to show which kernels are in use.
 public enum BLASBenchmark {
@@ -23,5 +24,13 @@ public enum BLASBenchmark {
             rates.append(2 * Double(size * size * size) / seconds / 1e9)
         }
         return rates.sorted()[repeats / 2]
+    }
+
+    /// `morph bench sgemm`: one line per thread count (1 and 2) with the kernels in use.
+    public static func lines(size: Int, repeats: Int) -> [String] {
+        [1, 2].map { threads in
+            let rate = sgemmGFLOPS(size: size, threads: threads, repeats: repeats)
+            return "sgemm \(size)x\(size) kernels=\(BLASRuntime.coreName) threads=\(threads): " + String(format: "%.1f GFLOP/s", rate)
+        }
     }
 }

@@ -1,0 +1,25 @@
+import Foundation
+import Imaging
+import XCTest
+@testable import Benchmarks
+
+/// The measurements' plumbing, not their speed: tiny sizes, one run each.
+final class BenchmarkTests: XCTestCase {
+    func testEnlargedCopiesHaveTheAskedSizesAndALineReportsEachMeasurement() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let photo = folder.appendingPathComponent("small.png").path
+        try ImageFile.write(Image(width: 40, height: 30, channels: 3, fill: 120), to: photo)
+        let copies = try DetectBenchmark.enlarged([photo, photo], megapixels: [0.012, 0.048])
+        defer { try? FileManager.default.removeItem(atPath: (copies[0] as NSString).deletingLastPathComponent) }
+        let sizes = try copies.map { try ImageFile.size(of: $0) }
+        XCTAssertEqual(sizes.map(\.width), [126, 252])
+        XCTAssertEqual(sizes.map(\.height), [94, 189])
+
+        XCTAssertTrue(try MorphBenchmark.line(size: 32, frames: 2, runs: 1).hasPrefix("render 32x32: "))
+        XCTAssertEqual(BLASBenchmark.lines(size: 8, repeats: 1).map { $0.prefix(15) }, ["sgemm 8x8 kerne", "sgemm 8x8 kerne"])
+        XCTAssertNil(EngineBenchmark.lines("no-such-workload"))
+        XCTAssertEqual(EngineBenchmark.headerLines.first, "engine neuralnet")
+    }
+}
