@@ -37,20 +37,7 @@ extension MorphCommand {
                                 makeAnalyzer: try input.analyzerFactory(identity: people))
             let progress = ProgressReporter()
             let report = try job.run(progress: progress)
-            let faces = report.analysed.reduce(0) { $0 + $1.faces }
-            let noFace = report.analysed.filter { $0.faces == 0 }
-            progress.log("\(report.analysed.count) photos analysed, \(faces) faces; results in \(output)/")
-            progress.log(String(format: "median per photo: decode %.0f ms, find %.0f ms, keypoints %.0f ms",
-                                report.medianTimings.decode, report.medianTimings.find, report.medianTimings.keypoints))
-            if let sheet = report.contactSheet { progress.log("contact sheet: \(sheet)") }
-            if let sheet = report.peopleSheet {
-                progress.log("people: \(report.recurringPeople) in two or more photos; one row per person in \(sheet)")
-            }
-            for photo in noFace { progress.log("no face: \(photo.path)") }
-            if !report.failed.isEmpty {
-                progress.log("\(report.failed.count) photo(s) failed:")
-                for problem in report.failed { progress.log("  \(problem)") }
-            }
+            report.summary(folder: output).forEach { progress.log($0) }
             if report.analysed.isEmpty { throw ExitCode.failure }
         }
     }

@@ -115,14 +115,7 @@ extension MorphCommand {
             let progress = ProgressReporter()
             let started = Date()
             let report = try job.run(progress: progress)
-            progress.log(String(format: "wrote %@: %d photos, %d frames, %.1f s of video, in %.1f s", output,
-                                report.used.count, report.frames, report.duration, Date().timeIntervalSince(started)))
-            progress.log(report.smoothness.summary)
-            if let manifest { progress.log("manifest: \(manifest)") }
-            if !report.skipped.isEmpty {
-                progress.log("skipped \(report.skipped.count) photo(s):")
-                for problem in report.skipped { progress.log("  \(problem)") }
-            }
+            report.summary(output: output, seconds: Date().timeIntervalSince(started), manifest: manifest).forEach { progress.log($0) }
         }
     }
 }

@@ -33,6 +33,20 @@ public struct DetectReport: Sendable {
     public var recurringPeople = 0
     /// Median milliseconds per photo: decode, find, keypoints.
     public var medianTimings: (decode: Double, find: Double, keypoints: Double)
+
+    /// The lines `morph detect` ends with: counts, timings, the sheets written, the photos without a
+    /// face and those that failed; `folder` is the output folder.
+    public func summary(folder: String) -> [String] {
+        let faces = analysed.reduce(0) { $0 + $1.faces }
+        var lines = ["\(analysed.count) photos analysed, \(faces) faces; results in \(folder)/",
+                     String(format: "median per photo: decode %.0f ms, find %.0f ms, keypoints %.0f ms",
+                            medianTimings.decode, medianTimings.find, medianTimings.keypoints)]
+        if let contactSheet { lines.append("contact sheet: \(contactSheet)") }
+        if let peopleSheet { lines.append("people: \(recurringPeople) in two or more photos; one row per person in \(peopleSheet)") }
+        lines += analysed.filter { $0.faces == 0 }.map { "no face: \($0.path)" }
+        if !failed.isEmpty { lines += ["\(failed.count) photo(s) failed:"] + failed.map { "  \($0)" } }
+        return lines
+    }
 }
 
 /// `morph detect`: keypoints for every photo, as JSON (and `.pts`), overlays and a contact sheet.

@@ -56,6 +56,16 @@ public struct MorphVideoReport: Sendable {
     public var note: String?
     /// Colour steps between neighbouring photos and the share of black pixels, measured on the frames before encoding.
     public var smoothness: Smoothness
+
+    /// The lines `morph` ends with after writing `output` in `seconds`: counts, colour steps, the
+    /// `manifest` if one was written, and the photos skipped.
+    public func summary(output: String, seconds: Double, manifest: String?) -> [String] {
+        var lines = [String(format: "wrote %@: %d photos, %d frames, %.1f s of video, in %.1f s", output, used.count, frames,
+                            duration, seconds), smoothness.summary]
+        if let manifest { lines.append("manifest: \(manifest)") }
+        if !skipped.isEmpty { lines += ["skipped \(skipped.count) photo(s):"] + skipped.map { "  \($0)" } }
+        return lines
+    }
 }
 
 /// Photos -> ordered, analysed, aligned, morphed -> one H.264 MP4 (or GIF), streamed frame by frame.
