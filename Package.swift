@@ -44,12 +44,14 @@ let package = Package(
         // The network engine: tensors, kernels, layers with backward, ResNet18, losses, optimisers,
         // safetensors, the BLAS runtime (kernel choice and the re-exec). No image or video library.
         .target(name: "NeuralNet", dependencies: ["CBLAS", "CPlatform", "Plumbing"], swiftSettings: unchecked),
+        // `Image` and what is done to pictures: JPEG and PNG codecs, EXIF, resampling, warping, drawing,
+        // fonts, contact sheets and plots.
         .target(name: "Imaging", dependencies: ["CJPEGShim", "CPNG", "CFreeType", "Plumbing"], swiftSettings: checked),
         // Annotation formats and datasets: IMM, 300-W, dlib XML, LFW, sidecars, splits, landmark schemes.
         .target(name: "FaceData", dependencies: ["Imaging", "Plumbing"], swiftSettings: checked),
         // Inference, what `morph` and `morph detect` run: face finder, verifier, keypoint and identity
         // models, the analyser, the people in a collection.
-        .target(name: "FaceAnalysis", dependencies: ["NeuralNet", "Imaging", "FaceData", "Plumbing"], swiftSettings: checked),
+        .target(name: "FaceAnalysis", dependencies: ["NeuralNet", "Imaging", "FaceData"], swiftSettings: checked),
         // Training and the measures it validates with: loop, run folder, options and recipes,
         // augmentation, datasets in memory, the 68-point and identity training jobs.
         .target(name: "Training", dependencies: ["FaceAnalysis", "NeuralNet", "Imaging", "FaceData", "Plumbing"],
@@ -61,7 +63,10 @@ let package = Package(
         // the two-stage cascade and its evaluation.
         .target(name: "CourseModels", dependencies: ["Training", "FaceAnalysis", "NeuralNet", "Imaging", "FaceData"],
                 swiftSettings: checked),
+        // The morph itself, no neural network: Delaunay, alignment, triangle warps, blending, colour
+        // harmonisation, border fill, frame schedule.
         .target(name: "Morph", dependencies: ["Imaging", "Plumbing"], swiftSettings: unchecked),
+        // H.264/MP4 (and GIF) encoding on libavcodec/libavformat.
         .target(name: "Video", dependencies: ["CFFmpeg", "CFFmpegShim", "Imaging", "Plumbing"], swiftSettings: checked),
         // The jobs the tool runs end to end: photos -> keypoints -> morph video, and `detect`.
         .target(name: "Pipeline", dependencies: ["Imaging", "FaceData", "FaceAnalysis", "Morph", "Video", "Plumbing"],
@@ -89,6 +94,7 @@ let package = Package(
         // Engine speed on the NeuralNet issue's workloads, one per run (tools/bench-neuralnet.sh).
         .executableTarget(name: "nnbench", dependencies: ["Benchmarks", "NeuralNet"], swiftSettings: unchecked),
 
+        // One test target per library target.
         .testTarget(name: "PlumbingTests", dependencies: ["Plumbing"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
