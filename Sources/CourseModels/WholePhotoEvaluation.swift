@@ -22,8 +22,8 @@ public enum WholePhotoEvaluation {
         let summaries = [examples, perturbedCopies(examples, seed: 7)].map { photos in
             let guesses = photos.map { cascade.first.predict($0.image, box: nil) }
             let refined = zip(photos, guesses).map { cascade.refine($0.image, guess: $1) }
-            return (summary(guesses, photos, targets: targets, scheme: scheme),
-                    summary(refined, photos, targets: targets, scheme: scheme))
+            return (EvaluationSummary(predictions: guesses, examples: photos, targets: targets, scheme: scheme),
+                    EvaluationSummary(predictions: refined, examples: photos, targets: targets, scheme: scheme))
         }
         return ((summaries[0].0, summaries[1].0), (summaries[0].1, summaries[1].1))
     }
@@ -65,18 +65,5 @@ public enum WholePhotoEvaluation {
             moved.landmarkBox = Box(enclosing: crop.points)
             return moved
         }
-    }
-
-    /// Mean pixel error and NME of `predictions` (the scheme's `targets`, one list per example) on `examples`.
-    static func summary(_ predictions: [[Point]], _ examples: [TrainingExample], targets: [Int],
-                        scheme: LandmarkScheme) -> EvaluationSummary {
-        var pixels = 0.0, nme = 0.0
-        for (predicted, example) in zip(predictions, examples) {
-            let error = LandmarkMetrics.meanPointError(predicted, targets.map { example.points[$0] })
-            pixels += error
-            nme += error / scheme.interocularDistance(example.points)
-        }
-        let n = Double(max(examples.count, 1))
-        return EvaluationSummary(count: examples.count, meanPixelError: pixels / n, meanNME: nme / n, meanLoss: 0)
     }
 }

@@ -11,9 +11,9 @@ public final class FaceVerifier {
     public static let task = "face-verifier"
     /// The network (`FaceVerifierNetwork`).
     public let network: Layer
+    private let input = Tensor(shape: [0])
     /// Boxes scoring below this are dropped.
     public var threshold = 0.5
-    private let input = Tensor(shape: [0])
 
     /// A verifier running `network`.
     public init(network: Layer) {

@@ -102,6 +102,12 @@ struct TrainingArguments: ParsableArguments {
     /// Where the trained model goes.
     func modelURL(_ modelName: String) -> URL { URL(fileURLWithPath: output ?? "models/\(modelName).safetensors") }
 
+    /// Prints a report's `lines`, then where the run folder and the model are.
+    func finish(_ lines: [String], run: TrainingRun, model: URL) {
+        lines.forEach { print($0) }
+        print("run folder: \(run.folder.path)\nmodel: \(model.path)")
+    }
+
     /// Trains `spec` with `recipe` and prints where the results are.
     func train(_ spec: KeypointModelSpec, recipe: TrainingOptions, modelName: String) throws {
         let (trainingRun, progress) = try prepareRun(modelName)
@@ -109,7 +115,7 @@ struct TrainingArguments: ParsableArguments {
             spec: spec, options: options(over: recipe), data: URL(fileURLWithPath: data), run: trainingRun,
             modelURL: modelURL(modelName), resume: resume, initialWeights: initialURL,
             limit: limit, command: command, progress: progress)
-        report.lines.forEach { print($0) }
+        finish([report.line], run: trainingRun, model: modelURL(modelName))
     }
 }
 
@@ -224,8 +230,8 @@ extension MorphCommand.Train {
                 resume: arguments.resume, initialWeights: arguments.initialURL, limit: arguments.limit,
                 labellers: try sceneLabellers(), threshold: threshold, levels: try OptionCheck.pyramidLevels(levels),
                 command: arguments.command, progress: progress)
-            for (name, report) in reports.sorted(by: { $0.key < $1.key }) { print(report.line(name: name)) }
-            print("run folder: \(trainingRun.folder.path)\nmodel: \(arguments.modelURL("faces").path)")
+            arguments.finish(reports.sorted(by: { $0.key < $1.key }).map { $1.line(name: $0) }, run: trainingRun,
+                             model: arguments.modelURL("faces"))
         }
 
         /// The labelling models of `--labellers` (nil for none); the verifier is optional.
@@ -258,14 +264,13 @@ extension MorphCommand.Train {
 
         func run() throws {
             let (trainingRun, progress) = try arguments.prepareRun(FaceVerifier.task)
+            let modelURL = arguments.modelURL(FaceVerifier.task)
             let report = try FaceVerifierTraining.run(
                 dataRoot: URL(fileURLWithPath: arguments.data), finderURL: URL(fileURLWithPath: finder),
-                landmarksURL: URL(fileURLWithPath: landmarks),
-                options: arguments.options(over: FaceVerifierTraining.recipe), run: trainingRun,
-                modelURL: arguments.modelURL(FaceVerifier.task), resume: arguments.resume, limit: arguments.limit,
+                landmarksURL: URL(fileURLWithPath: landmarks), options: arguments.options(over: FaceVerifierTraining.recipe),
+                run: trainingRun, modelURL: modelURL, resume: arguments.resume, limit: arguments.limit,
                 command: arguments.command, progress: progress)
-            print(report.line)
-            print("run folder: \(trainingRun.folder.path)\nmodel: \(arguments.modelURL(FaceVerifier.task).path)")
+            arguments.finish([report.line], run: trainingRun, model: modelURL)
         }
     }
 }
@@ -296,8 +301,7 @@ extension MorphCommand.Train {
                 options: arguments.options(over: IdentityTraining.recipe), run: trainingRun, modelURL: modelURL,
                 resume: arguments.resume, initialWeights: arguments.initialURL, limit: arguments.limit,
                 command: arguments.command, progress: progress)
-            print(report.line)
-            print("run folder: \(trainingRun.folder.path)\nmodel: \(modelURL.path)")
+            arguments.finish([report.line], run: trainingRun, model: modelURL)
         }
     }
 }

@@ -26,13 +26,20 @@ public struct EvaluationSummary: Codable, Sendable {
     public var meanNME: Double
     /// Mean of the per-face loss values (network units).
     public var meanLoss: Double
+}
 
-    /// A summary from its parts.
-    public init(count: Int, meanPixelError: Double, meanNME: Double, meanLoss: Double) {
-        self.count = count
-        self.meanPixelError = meanPixelError
-        self.meanNME = meanNME
-        self.meanLoss = meanLoss
+extension EvaluationSummary {
+    /// Mean pixel error and NME of `predictions` (the scheme's points `targets`, one list per example)
+    /// on `examples`; no loss.
+    public init(predictions: [[Point]], examples: [TrainingExample], targets: [Int], scheme: LandmarkScheme) {
+        var pixels = 0.0, nme = 0.0
+        for (predicted, example) in zip(predictions, examples) {
+            let error = LandmarkMetrics.meanPointError(predicted, targets.map { example.points[$0] })
+            pixels += error
+            nme += error / scheme.interocularDistance(example.points)
+        }
+        let n = Double(max(examples.count, 1))
+        self.init(count: examples.count, meanPixelError: pixels / n, meanNME: nme / n, meanLoss: 0)
     }
 }
 

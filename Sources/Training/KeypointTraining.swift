@@ -34,11 +34,10 @@ public struct TrainingReport: Codable, Sendable {
     /// The saved model.
     public var model: String
 
-    /// The lines `morph train` prints at the end: the validation figures, the run folder and the model.
-    public var lines: [String] {
-        [String(format: "validation NME %.2f%%  mean error %.2f px  (perturbed: NME %.2f%%, %+.0f%%)",
-                100 * validation.meanNME, validation.meanPixelError, 100 * perturbed.meanNME, 100 * perturbationIncrease),
-         "run folder: \(runFolder)", "model: \(model)"]
+    /// The line `morph train` prints at the end: the validation figures, plain and perturbed.
+    public var line: String {
+        String(format: "validation NME %.2f%%  mean error %.2f px  (perturbed: NME %.2f%%, %+.0f%%)",
+               100 * validation.meanNME, validation.meanPixelError, 100 * perturbed.meanNME, 100 * perturbationIncrease)
     }
 }
 

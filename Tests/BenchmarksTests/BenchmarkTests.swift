@@ -6,11 +6,9 @@ import XCTest
 /// The measurements' plumbing, not their speed: tiny sizes, one run each.
 final class BenchmarkTests: XCTestCase {
     func testEnlargedCopiesHaveTheAskedSizesAndALineReportsEachMeasurement() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let photo = folder.appendingPathComponent("small.png").path
+        let photo = NSTemporaryDirectory() + "bench-\(UUID().uuidString).png"
         try ImageFile.write(Image(width: 40, height: 30, channels: 3, fill: 120), to: photo)
+        defer { try? FileManager.default.removeItem(atPath: photo) }
         let copies = try DetectBenchmark.enlarged([photo, photo], megapixels: [0.012, 0.048])
         defer { try? FileManager.default.removeItem(atPath: (copies[0] as NSString).deletingLastPathComponent) }
         let sizes = try copies.map { try ImageFile.size(of: $0) }

@@ -1,9 +1,9 @@
 import FaceAnalysis
 import FaceData
 import Imaging
-import Training
 import XCTest
 @testable import CourseModels
+@testable import Training
 
 final class WholePhotoEvaluationTests: XCTestCase {
     /// IMM-like photos at 160x120 with 58 points whose outer eye corners are 40 px apart.

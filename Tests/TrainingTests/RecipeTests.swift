@@ -21,14 +21,13 @@ final class RecipeTests: XCTestCase {
         XCTAssertTrue(given.augmentation.flip, "mirroring is not a range")
     }
 
-    func testATrainingReportEndsWithItsFiguresRunFolderAndModel() {
+    func testTrainingReportsReadAsOneLineOfValidationFigures() {
         let plain = EvaluationSummary(count: 5, meanPixelError: 2.5, meanNME: 0.04, meanLoss: 0.1)
         let perturbed = EvaluationSummary(count: 5, meanPixelError: 3, meanNME: 0.05, meanLoss: 0.1)
         let report = TrainingReport(task: "landmarks", command: "morph train landmarks", data: "300w", epochs: 1, seed: 1,
                                     input: "128x128", pool: "max", trainCount: 10, validation: plain, perturbed: perturbed,
                                     perturbationIncrease: 0.25, runFolder: "runs/a", model: "models/a.safetensors")
-        XCTAssertEqual(report.lines, ["validation NME 4.00%  mean error 2.50 px  (perturbed: NME 5.00%, +25%)",
-                                      "run folder: runs/a", "model: models/a.safetensors"])
+        XCTAssertEqual(report.line, "validation NME 4.00%  mean error 2.50 px  (perturbed: NME 5.00%, +25%)")
         let identity = IdentityTraining.Report(trainPeople: 3, trainPhotos: 9, validationPeople: 2, validationPairs: 8,
                                                validation: VerificationEvaluation.evaluate(scores: [0.9, 0.1], same: [true, false],
                                                                                            folds: 1))
