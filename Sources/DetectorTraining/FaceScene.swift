@@ -2,7 +2,6 @@ import FaceAnalysis
 import FaceData
 import Foundation
 import Imaging
-import NeuralNet
 import Plumbing
 import Training
 

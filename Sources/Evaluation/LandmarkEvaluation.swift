@@ -1,5 +1,4 @@
 import DetectorTraining
-import Dispatch
 import FaceAnalysis
 import FaceData
 import Foundation

@@ -1,6 +1,5 @@
 import FaceData
 import Imaging
-import NeuralNet
 
 /// A grey crop handed to a network, with its landmarks in crop pixels and the map back to the photo.
 public struct FaceCrop {

@@ -1,6 +1,5 @@
 import FaceData
 import Imaging
-import NeuralNet
 
 /// The face crop the identity network reads: the eye centres and mouth corners of 68 iBUG keypoints
 /// brought by a similarity transform (least squares) onto fixed places of a square grey crop.
