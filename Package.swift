@@ -57,7 +57,8 @@ let package = Package(
         .target(name: "Training", dependencies: ["FaceAnalysis", "NeuralNet", "Imaging", "FaceData", "Plumbing"],
                 swiftSettings: checked),
         // Training the face finder (synthetic and real scenes) and its verifier, and the finder's measures.
-        .target(name: "DetectorTraining", dependencies: ["Training", "FaceAnalysis", "NeuralNet", "Imaging", "FaceData", "Plumbing"],
+        .target(name: "DetectorTraining",
+                dependencies: ["Training", "FaceAnalysis", "NeuralNet", "Imaging", "FaceData", "Plumbing"],
                 swiftSettings: checked),
         // The course's IMM networks (nose tip, 58 points) and their crop stages: specifications, recipes,
         // the two-stage cascade and its evaluation.
@@ -74,7 +75,8 @@ let package = Package(
         // What `morph eval` measures: keypoints on whole photos, the finder's recall, identity on LFW and
         // IMM, `--face auto` on made-up collections.
         .target(name: "Evaluation",
-                dependencies: ["DetectorTraining", "Training", "FaceAnalysis", "Pipeline", "NeuralNet", "Imaging", "FaceData", "Plumbing"],
+                dependencies: ["DetectorTraining", "Training", "FaceAnalysis", "Pipeline", "NeuralNet", "Imaging", "FaceData",
+                               "Plumbing"],
                 swiftSettings: checked),
         // The `morph` program (Sources/MorphTool; named apart from Sources/Morph, which differs only in
         // case): swift-argument-parser commands that parse, then call the libraries.
@@ -89,7 +91,8 @@ let package = Package(
         // The speed measurements in one place (`morph bench`, `nnbench`, `make bench`): sgemm, the engine's
         // workloads, morph rendering, detection, the whole video job. Checked: the timed work runs in the
         // targets it measures, with their own flags.
-        .target(name: "Benchmarks", dependencies: ["CBLAS", "NeuralNet", "Imaging", "Morph", "FaceAnalysis", "Pipeline"],
+        .target(name: "Benchmarks",
+                dependencies: ["CBLAS", "NeuralNet", "Imaging", "Morph", "FaceAnalysis", "Pipeline"],
                 swiftSettings: checked),
         // Engine speed on the NeuralNet issue's workloads, one per run (tools/bench-neuralnet.sh).
         .executableTarget(name: "nnbench", dependencies: ["Benchmarks", "NeuralNet"], swiftSettings: unchecked),
