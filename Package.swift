@@ -75,8 +75,8 @@ let package = Package(
         // What `morph eval` measures: keypoints on whole photos, the finder's recall, identity on LFW and
         // IMM, `--face auto` on made-up collections.
         .target(name: "Evaluation",
-                dependencies: ["DetectorTraining", "Training", "FaceAnalysis", "Pipeline", "NeuralNet", "Imaging", "FaceData",
-                               "Plumbing"],
+                dependencies: ["DetectorTraining", "Training", "FaceAnalysis", "Pipeline", "NeuralNet", "Imaging",
+                               "FaceData", "Plumbing"],
                 swiftSettings: checked),
         // The `morph` program (Sources/MorphTool; named apart from Sources/Morph, which differs only in
         // case): swift-argument-parser commands that parse, then call the libraries.
