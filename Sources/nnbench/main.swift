@@ -1,7 +1,9 @@
 // nnbench: speed of the NeuralNet engine on the issue's workloads, one per invocation, printed as
 // machine-readable `key value` lines (tools/bench-neuralnet.sh compares them with tools/torch/bench.py).
 //
-//   nnbench resnet18-train | resnet18-infer | resnet18-latency | cnn58-train
+//   nnbench resnet18-train [--profile] | resnet18-infer | resnet18-latency | cnn58-train | sgemm
+//     --profile: CPU and wall time of every layer's forward and backward pass, of the loss and of
+//                the optimiser, per image (tools/profile-resnet18.sh runs it on one core)
 //   nnbench roundtrip IN OUT   (tools/torch/interop.py: load a PyTorch ResNet18 state dict strictly,
 //                               write the engine's state dict and its eval output on a fixed input)
 import Foundation
@@ -45,12 +47,7 @@ func batch(_ shape: [Int], outputs: Int) -> (Tensor, Tensor) {
 }
 
 /// CPU seconds (user + system, all threads) this process has used.
-func cpuSeconds() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
-}
+func cpuSeconds() -> Double { LayerProfiler.cpuSeconds() }
 
 /// Images per second of forward, MSE, backward and Adam on `model`, and CPU seconds per image
 /// (a figure that other processes on the machine disturb less than the wall clock).
@@ -87,8 +84,12 @@ let task = CommandLine.arguments.dropFirst().first ?? ""
 print("engine neuralnet")
 print("blas_core \(BLASRuntime.coreName)")
 switch task {
+case "resnet18-train" where CommandLine.arguments.contains("--profile"):
+    profileTraining(ResNet18(inputChannels: 1, outputs: 136), input: [32, 1, 160, 160], outputs: 136, steps: 3)
 case "resnet18-train":
-    let rate = trainingRate(ResNet18(inputChannels: 1, outputs: 136), input: [32, 1, 160, 160], outputs: 136, repeats: 5)
+    let model = ResNet18(inputChannels: 1, outputs: 136)
+    let rate = trainingRate(model, input: [32, 1, 160, 160], outputs: 136, repeats: 5)
+    print("resnet18_train_gflop_per_img \(trainingFLOP(of: model, side: 160, outputs: 136) / 1e9)")
     print("resnet18_train_img_per_s \(rate.perSecond)")
     print("resnet18_train_cpu_s_per_img \(rate.cpuPerImage)")
     print("resnet18_train_peak_rss_mib \(peakRSSMiB())")
@@ -108,6 +109,10 @@ case "cnn58-train":
     let rate = trainingRate(cnn58(), input: [64, 1, 240, 320], outputs: 116, repeats: 5)
     print("cnn58_train_img_per_s \(rate.perSecond)")
     print("cnn58_train_cpu_s_per_img \(rate.cpuPerImage)")
+case "sgemm":
+    // The bound of the issue: 1024^3 sgemm on every core (OpenBLAS's own threads), and on one.
+    print("sgemm_gflop_per_s \(BLASBenchmark.sgemmGFLOPS(threads: ProcessInfo.processInfo.activeProcessorCount))")
+    print("sgemm_1thread_gflop_per_s \(BLASBenchmark.sgemmGFLOPS(threads: 1))")
 case "roundtrip" where CommandLine.arguments.count == 4:
     let model = ResNet18(inputChannels: 1, outputs: 136)
     do {
@@ -123,6 +128,6 @@ case "roundtrip" where CommandLine.arguments.count == 4:
         exit(1)
     }
 default:
-    FileHandle.standardError.write("usage: nnbench resnet18-train | resnet18-infer | resnet18-latency | cnn58-train | roundtrip IN OUT\n".data(using: .utf8)!)
+    FileHandle.standardError.write("usage: nnbench resnet18-train [--profile] | resnet18-infer | resnet18-latency | cnn58-train | sgemm | roundtrip IN OUT\n".data(using: .utf8)!)
     exit(2)
 }
