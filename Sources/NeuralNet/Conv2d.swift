@@ -1,5 +1,7 @@
 /// A 2-D convolution with square kernels, computed as im2col followed by one OpenBLAS sgemm per
-/// chunk of images. Parameters: `weight` [Cout, Cin, k, k] and optionally `bias` [Cout].
+/// chunk of images, or for 3x3 kernels with stride 1 and padding 1 between enough channels, by
+/// Winograd's minimal filtering (`WinogradConvolution`). Parameters: `weight` [Cout, Cin, k, k]
+/// and optionally `bias` [Cout].
 public final class Conv2d: Layer {
     /// Channels in (Cin) and out (Cout).
     public let inputChannels: Int, outputChannels: Int
@@ -15,6 +17,13 @@ public final class Conv2d: Layer {
 
     /// Floats of im2col columns processed per sgemm; bounds the scratch memory.
     static var columnBudget = 1 << 20
+
+    /// Whether 3x3 convolutions with stride 1 and padding 1 use Winograd's algorithm (tests turn
+    /// it off to compare with im2col).
+    nonisolated(unsafe) static var allowsWinograd = true
+
+    /// Channels each way from which Winograd's products are large enough to pay for its transforms.
+    static let winogradMinimumChannels = 16
 
     private var input: Tensor?
     private let output = Tensor(shape: [0])
@@ -73,11 +82,22 @@ public final class Conv2d: Layer {
         return max(1, min(images, Conv2d.columnBudget / max(perImage, 1)))
     }
 
+    /// The Winograd form of this layer for input `g`, or nil when it computes with im2col.
+    private func winograd(_ g: WindowGeometry) -> WinogradConvolution? {
+        guard Conv2d.allowsWinograd, kernelSize == 3, stride == 1, padding == 1,
+              min(inputChannels, outputChannels) >= Conv2d.winogradMinimumChannels else { return nil }
+        return WinogradConvolution(inputChannels: inputChannels, outputChannels: outputChannels, height: g.height, width: g.width)
+    }
+
     // input [N, Cin, H, W] -> output [N, Cout, Ho, Wo]
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         let g = geometry(x), n = x.shape[0]
         input = x
         output.resize(to: [n, outputChannels, g.outHeight, g.outWidth])
+        if let winograd = winograd(g) {
+            winograd.forward(x.data, images: n, kernels: weight.value.data, bias: bias?.value.data, into: output.data)
+            return output
+        }
         let rows = inputChannels * kernelSize * kernelSize, area = g.outHeight * g.outWidth
         let inPlane = inputChannels * g.height * g.width, outPlane = outputChannels * area
         let chunk = chunkSize(g, images: n)
@@ -120,6 +140,11 @@ public final class Conv2d: Layer {
         let inPlane = inputChannels * g.height * g.width, outPlane = outputChannels * area
         if let bias { accumulateBiasGradient(gradOutput, into: bias.grad, images: n, area: area) }
         if !computesInputGradient { gradInput.zero() }
+        if let winograd = winograd(g) {
+            winograd.backward(input: x.data, gradOutput: gradOutput.data, images: n, kernels: weight.value.data,
+                              kernelGradient: weight.grad.data, gradInput: computesInputGradient ? gradInput.data : nil)
+            return gradInput
+        }
         let chunk = chunkSize(g, images: n)
         let space = Workspace.current
         let columns = space.buffer(0, count: rows * chunk * area)

@@ -3,7 +3,8 @@
 //
 //   nnbench resnet18-train [--profile] | resnet18-infer | resnet18-latency | cnn58-train | sgemm
 //     --profile: CPU and wall time of every layer's forward and backward pass, of the loss and of
-//                the optimiser, per image (tools/profile-resnet18.sh runs it on one core)
+//                the optimiser, per image; --batch N (32) and --steps N (3) change the workload
+//                (a small one for valgrind --tool=callgrind)
 //   nnbench roundtrip IN OUT   (tools/torch/interop.py: load a PyTorch ResNet18 state dict strictly,
 //                               write the engine's state dict and its eval output on a fixed input)
 import Foundation
@@ -80,12 +81,19 @@ func cnn58() -> Sequential {
     return Sequential(layers)
 }
 
+/// The integer after `name` on the command line, if any.
+func option(_ name: String) -> Int? {
+    guard let index = CommandLine.arguments.firstIndex(of: name), index + 1 < CommandLine.arguments.count else { return nil }
+    return Int(CommandLine.arguments[index + 1])
+}
+
 let task = CommandLine.arguments.dropFirst().first ?? ""
 print("engine neuralnet")
 print("blas_core \(BLASRuntime.coreName)")
 switch task {
 case "resnet18-train" where CommandLine.arguments.contains("--profile"):
-    profileTraining(ResNet18(inputChannels: 1, outputs: 136), input: [32, 1, 160, 160], outputs: 136, steps: 3)
+    profileTraining(ResNet18(inputChannels: 1, outputs: 136), input: [option("--batch") ?? 32, 1, 160, 160], outputs: 136,
+                    steps: option("--steps") ?? 3)
 case "resnet18-train":
     let model = ResNet18(inputChannels: 1, outputs: 136)
     let rate = trainingRate(model, input: [32, 1, 160, 160], outputs: 136, repeats: 5)
