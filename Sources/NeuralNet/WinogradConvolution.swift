@@ -60,24 +60,25 @@ struct WinogradConvolution {
         }
     }
 
-    /// Images per chunk and the row length of the transformed-tile buffers.
-    private func chunking(_ grid: TileGrid, images: Int) -> (images: Int, ld: Int) {
-        let a = tileSide + 2, perImage = a * a * max(inputChannels, outputChannels) * grid.perImage
-        let chunks = (images * perImage + WinogradConvolution.chunkBudget - 1) / WinogradConvolution.chunkBudget
-        let chunk = (images + max(chunks, 1) - 1) / max(chunks, 1)
-        return (chunk, (chunk * grid.perImage + 15) & ~15)
+    /// The pass's chunking and scratch: images per chunk, the row length `ld` of the tile buffers,
+    /// the product-domain kernels [a^2, K, C] (or [a^2, C, K]), the tiles of the C-channel side
+    /// [a^2, C, ld] and of the K-channel side [a^2, K, ld].
+    private func scratch(images: Int) -> (grid: TileGrid, chunk: Int, ld: Int, kernels: UnsafeMutablePointer<Float>,
+                               inputTiles: UnsafeMutablePointer<Float>, outputTiles: UnsafeMutablePointer<Float>) {
+        let grid = TileGrid(height: height, width: width, side: tileSide), a2 = (tileSide + 2) * (tileSide + 2)
+        let perImage = a2 * max(inputChannels, outputChannels) * grid.perImage
+        let chunks = max(1, (images * perImage + WinogradConvolution.chunkBudget - 1) / WinogradConvolution.chunkBudget)
+        let chunk = (images + chunks - 1) / chunks, ld = (chunk * grid.perImage + 15) & ~15
+        let space = Workspace.current
+        return (grid, chunk, ld, space.buffer(3, count: a2 * outputChannels * inputChannels),
+                space.buffer(5, count: a2 * inputChannels * ld), space.buffer(6, count: a2 * outputChannels * ld))
     }
 
     private func forward<Tile: WinogradTile>(_ tile: Tile.Type, _ input: UnsafePointer<Float>, images: Int,
                                              kernels: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                                              into output: UnsafeMutablePointer<Float>) {
         let c = inputChannels, k = outputChannels, a2 = Tile.inputSide * Tile.inputSide, plane = height * width
-        let grid = TileGrid(height: height, width: width, side: tileSide)
-        let (chunk, ld) = chunking(grid, images: images)
-        let space = Workspace.current
-        let u = space.buffer(3, count: a2 * k * c + 16)  // [a^2, K, C]
-        let v = space.buffer(5, count: a2 * c * ld)      // [a^2, C, tiles]
-        let products = space.buffer(6, count: a2 * k * ld)  // [a^2, K, tiles]
+        let (grid, chunk, ld, u, v, products) = scratch(images: images)  // U [a^2, K, C], V [a^2, C, ld], M [a^2, K, ld]
         transformKernels(Tile.self, kernels, outputs: k, inputs: c, flipped: false, into: u)
         for first in Swift.stride(from: 0, to: images, by: chunk) {
             let count = min(chunk, images - first)
@@ -94,13 +95,10 @@ struct WinogradConvolution {
                                               images: Int, kernels: UnsafePointer<Float>,
                                               kernelGradient: UnsafeMutablePointer<Float>, gradInput: UnsafeMutablePointer<Float>?) {
         let c = inputChannels, k = outputChannels, a2 = Tile.inputSide * Tile.inputSide, plane = height * width
-        let grid = TileGrid(height: height, width: width, side: tileSide)
-        let (chunk, ld) = chunking(grid, images: images)
-        let space = Workspace.current
-        let flippedKernels = space.buffer(3, count: a2 * c * k + 16)  // [a^2, C, K]
-        let kernelProducts = space.buffer(4, count: a2 * k * c)       // [a^2, K, C]
-        let inputTiles = space.buffer(5, count: a2 * c * ld)          // [a^2, C, tiles], then the input gradient's products
-        let gradientTiles = space.buffer(6, count: a2 * k * ld)       // [a^2, K, tiles], both transforms of gradOutput in turn
+        // flipped kernels [a^2, C, K]; input tiles [a^2, C, ld], then the input gradient's products;
+        // gradOutput's tiles [a^2, K, ld], as output-gradient tiles then as input tiles
+        let (grid, chunk, ld, flippedKernels, inputTiles, gradientTiles) = scratch(images: images)
+        let kernelProducts = Workspace.current.buffer(4, count: a2 * k * c)  // [a^2, K, C]
         if gradInput != nil {
             transformKernels(Tile.self, kernels, outputs: k, inputs: c, flipped: true, into: flippedKernels)
         }
