@@ -75,9 +75,14 @@ public final class Conv2d: Layer {
     /// output (wide enough for an efficient sgemm, and no reordering copies).
     static var directArea = 1024
 
-    /// Images per sgemm: one for large planes, else as many as fit in `columnBudget`.
+    /// Whether the layer is a 1x1, stride-1, unpadded convolution: an image's [Cin, H * W] planes
+    /// are then its im2col columns, multiplied in place, one image per sgemm. (Strided 1x1
+    /// convolutions go through `im2col`, which for them is a plain subsample.)
+    private var isPointwise: Bool { kernelSize == 1 && stride == 1 && padding == 0 }
+
+    /// Images per sgemm: one for large planes and pointwise layers, else as many as fit in `columnBudget`.
     private func chunkSize(_ g: WindowGeometry, images: Int) -> Int {
-        if g.outHeight * g.outWidth >= Conv2d.directArea { return 1 }
+        if g.outHeight * g.outWidth >= Conv2d.directArea || isPointwise { return 1 }
         let perImage = inputChannels * kernelSize * kernelSize * g.outHeight * g.outWidth
         return max(1, min(images, Conv2d.columnBudget / max(perImage, 1)))
     }
@@ -87,6 +92,15 @@ public final class Conv2d: Layer {
         guard Conv2d.allowsWinograd, kernelSize == 3, stride == 1, padding == 1,
               min(inputChannels, outputChannels) >= Conv2d.winogradMinimumChannels else { return nil }
         return WinogradConvolution(inputChannels: inputChannels, outputChannels: outputChannels, height: g.height, width: g.width)
+    }
+
+    /// The im2col columns [Cin * k * k, images * Ho * Wo] of `images` images at `x`: written into
+    /// `buffer`, or for a pointwise layer (one image) the image itself.
+    private func unfold(_ x: UnsafePointer<Float>, images: Int, _ g: WindowGeometry,
+                        into buffer: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
+        if isPointwise { return x }
+        im2col(x, images: images, channels: inputChannels, geometry: g, into: buffer)
+        return UnsafePointer(buffer)
     }
 
     // input [N, Cin, H, W] -> output [N, Cout, Ho, Wo]
@@ -102,11 +116,10 @@ public final class Conv2d: Layer {
         let inPlane = inputChannels * g.height * g.width, outPlane = outputChannels * area
         let chunk = chunkSize(g, images: n)
         let space = Workspace.current
-        let columns = space.buffer(0, count: rows * chunk * area)
         let product = space.buffer(1, count: outPlane * chunk)
         for first in Swift.stride(from: 0, to: n, by: chunk) {
             let count = min(chunk, n - first)
-            im2col(x.data + first * inPlane, images: count, channels: inputChannels, geometry: g, into: columns)
+            let columns = unfold(x.data + first * inPlane, images: count, g, into: space.buffer(0, count: rows * chunk * area))
             let direct = count == 1
             let target = direct ? output.data + first * outPlane : product  // [Cout, count * area]
             gemm(m: outputChannels, n: count * area, k: rows, a: weight.value.data, lda: rows,
@@ -147,9 +160,7 @@ public final class Conv2d: Layer {
         }
         let chunk = chunkSize(g, images: n)
         let space = Workspace.current
-        let columns = space.buffer(0, count: rows * chunk * area)
         let gathered = space.buffer(1, count: outPlane * chunk)
-        let gradColumns = space.buffer(2, count: rows * chunk * area)
         for first in Swift.stride(from: 0, to: n, by: chunk) {
             let count = min(chunk, n - first)
             let dy: UnsafeMutablePointer<Float>  // [Cout, count * area]
@@ -165,14 +176,15 @@ public final class Conv2d: Layer {
                     }
                 }
             }
-            im2col(x.data + first * inPlane, images: count, channels: inputChannels, geometry: g, into: columns)
+            let columns = unfold(x.data + first * inPlane, images: count, g, into: space.buffer(0, count: rows * chunk * area))
             gemm(transposeB: true, m: outputChannels, n: rows, k: count * area, a: dy, lda: count * area,
                  b: columns, ldb: count * area, beta: 1, c: weight.grad.data, ldc: rows)
             guard computesInputGradient else { continue }
+            let target = gradInput.data + first * inPlane
+            let gradColumns = isPointwise ? target : space.buffer(2, count: rows * chunk * area)
             gemm(transposeA: true, m: rows, n: count * area, k: outputChannels, a: weight.value.data, lda: rows,
                  b: dy, ldb: count * area, beta: 0, c: gradColumns, ldc: count * area)
-            col2im(gradColumns, images: count, channels: inputChannels, geometry: g,
-                   into: gradInput.data + first * inPlane)
+            if !isPointwise { col2im(gradColumns, images: count, channels: inputChannels, geometry: g, into: target) }
         }
         return gradInput
     }
