@@ -75,6 +75,15 @@ public final class Conv2d: Layer {
     /// output (wide enough for an efficient sgemm, and no reordering copies).
     static var directArea = 1024
 
+    /// Multiply-adds of one image's forward pass on a `height` x `width` input: as a direct
+    /// convolution, and in the matrix products this layer runs (fewer with Winograd's algorithm;
+    /// its transforms not counted). Each gradient pass costs the same again.
+    public func multiplyAdds(height: Int, width: Int) -> (direct: Int, products: Int) {
+        let g = WindowGeometry(height: height, width: width, kernel: kernelSize, stride: stride, padding: padding)
+        let direct = outputChannels * inputChannels * kernelSize * kernelSize * g.outHeight * g.outWidth
+        return (direct, winograd(g)?.productMACs ?? direct)
+    }
+
     /// Whether the layer is a 1x1, stride-1, unpadded convolution: an image's [Cin, H * W] planes
     /// are then its im2col columns, multiplied in place, one image per sgemm. (Strided 1x1
     /// convolutions go through `im2col`, which for them is a plain subsample.)

@@ -2,13 +2,13 @@
 import Foundation
 import NeuralNet
 
-/// A convolution of ResNet18 with its dotted path and output side for a square input.
+/// A convolution of ResNet18 with its dotted path and its input and output sides for a square input.
 struct ConvolutionSite {
     let path: String
     let conv: Conv2d
-    let outSide: Int
-    /// Multiply-adds of one image's forward pass.
-    var forwardMACs: Int { conv.outputChannels * conv.inputChannels * conv.kernelSize * conv.kernelSize * outSide * outSide }
+    let inSide: Int, outSide: Int
+    /// Multiply-adds of one image's forward pass, as a direct convolution.
+    var forwardMACs: Int { conv.multiplyAdds(height: inSide, width: inSide).direct }
     /// "3x3/1", "1x1/2" and so on.
     var kind: String { "\(conv.kernelSize)x\(conv.kernelSize)/\(conv.stride)" }
 }
@@ -16,17 +16,18 @@ struct ConvolutionSite {
 /// The convolutions of `model` for `side` x `side` inputs, in the order of the forward pass.
 func convolutionSites(of model: ResNet18, side: Int) -> [ConvolutionSite] {
     func out(_ conv: Conv2d, _ side: Int) -> Int { (side + 2 * conv.padding - conv.kernelSize) / conv.stride + 1 }
-    var sites = [ConvolutionSite(path: "conv1", conv: model.conv1, outSide: out(model.conv1, side))]
+    var sites = [ConvolutionSite(path: "conv1", conv: model.conv1, inSide: side, outSide: out(model.conv1, side))]
     var side = (sites[0].outSide + 2 - 3) / 2 + 1  // max pool 3x3/2, padding 1
     for (index, stage) in [model.layer1, model.layer2, model.layer3, model.layer4].enumerated() {
         for (number, layer) in stage.layers.enumerated() {
             guard let block = layer as? BasicBlock else { continue }
             let prefix = "layer\(index + 1).\(number)"
             let first = out(block.conv1, side)
-            sites.append(ConvolutionSite(path: prefix + ".conv1", conv: block.conv1, outSide: first))
-            sites.append(ConvolutionSite(path: prefix + ".conv2", conv: block.conv2, outSide: out(block.conv2, first)))
+            sites.append(ConvolutionSite(path: prefix + ".conv1", conv: block.conv1, inSide: side, outSide: first))
+            sites.append(ConvolutionSite(path: prefix + ".conv2", conv: block.conv2, inSide: first, outSide: out(block.conv2, first)))
             if let projection = block.downsample?.layers.first as? Conv2d {
-                sites.append(ConvolutionSite(path: prefix + ".downsample.0", conv: projection, outSide: out(projection, side)))
+                sites.append(ConvolutionSite(path: prefix + ".downsample.0", conv: projection, inSide: side,
+                                             outSide: out(projection, side)))
             }
             side = first
         }
@@ -35,10 +36,13 @@ func convolutionSites(of model: ResNet18, side: Int) -> [ConvolutionSite] {
 }
 
 /// Floating-point operations (2 per multiply-add) of one image's training step: each convolution's
-/// forward pass, weight gradient and (unless skipped) input gradient, and the same for `fc`.
-func trainingFLOP(of model: ResNet18, side: Int, outputs: Int) -> Double {
+/// forward pass, weight gradient and (unless skipped) input gradient, and the same for `fc`. With
+/// `products`, the multiply-adds of the matrix products the engine runs (Winograd's convolutions
+/// need fewer), else those of direct convolutions (the usual count).
+func trainingFLOP(of model: ResNet18, side: Int, outputs: Int, products: Bool = false) -> Double {
     let convolutions = convolutionSites(of: model, side: side).reduce(0) {
-        $0 + $1.forwardMACs * ($1.conv.computesInputGradient ? 3 : 2)
+        let macs = $1.conv.multiplyAdds(height: $1.inSide, width: $1.inSide)
+        return $0 + (products ? macs.products : macs.direct) * ($1.conv.computesInputGradient ? 3 : 2)
     }
     return 2 * Double(convolutions + 3 * 512 * outputs)
 }
@@ -112,6 +116,7 @@ func profileTraining(_ model: ResNet18, input: [Int], outputs: Int, steps: Int) 
         print("conv_gflop_per_cpu_s " + pad(kind, 6) + String(format: " %7.1f", w.flop / w.cpu / 1e9))
     }
     print("training_gflop_per_img \(trainingFLOP(of: model, side: input[2], outputs: outputs) / 1e9)")
+    print("training_product_gflop_per_img \(trainingFLOP(of: model, side: input[2], outputs: outputs, products: true) / 1e9)")
 }
 
 /// `text` padded with spaces to `width` characters.

@@ -98,6 +98,7 @@ case "resnet18-train":
     let model = ResNet18(inputChannels: 1, outputs: 136)
     let rate = trainingRate(model, input: [32, 1, 160, 160], outputs: 136, repeats: 5)
     print("resnet18_train_gflop_per_img \(trainingFLOP(of: model, side: 160, outputs: 136) / 1e9)")
+    print("resnet18_train_product_gflop_per_img \(trainingFLOP(of: model, side: 160, outputs: 136, products: true) / 1e9)")
     print("resnet18_train_img_per_s \(rate.perSecond)")
     print("resnet18_train_cpu_s_per_img \(rate.cpuPerImage)")
     print("resnet18_train_peak_rss_mib \(peakRSSMiB())")
