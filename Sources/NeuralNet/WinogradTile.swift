@@ -124,10 +124,11 @@ enum WinogradF4: WinogradTile {
 }
 
 /// Applies the 1-D map `f` (n vectors -> p vectors) to the columns, then to the rows, of the n x n
-/// block `x` (row-major), giving the p x p block `y` = F x F^T; `scratch` holds p x n vectors.
+/// block `x` (row-major, vectors `xs` apart), giving the p x p block `y` = F x F^T (row-major,
+/// vectors `ys` apart); `scratch` holds p x n vectors.
 @inline(__always)
-func transform2D(_ f: LaneMap, n: Int, p: Int, _ x: UnsafePointer<Lanes>, scratch: UnsafeMutablePointer<Lanes>,
-                 _ y: UnsafeMutablePointer<Lanes>) {
-    for column in 0..<n { f(x + column, n, scratch + column, n) }
-    for row in 0..<p { f(scratch + row * n, 1, y + row * p, 1) }
+func transform2D(_ f: LaneMap, n: Int, p: Int, _ x: UnsafePointer<Lanes>, xs: Int = 1,
+                 scratch: UnsafeMutablePointer<Lanes>, _ y: UnsafeMutablePointer<Lanes>, ys: Int = 1) {
+    for column in 0..<n { f(x + column * xs, n * xs, scratch + column, n) }
+    for row in 0..<p { f(scratch + row * n, 1, y + row * p * ys, ys) }
 }

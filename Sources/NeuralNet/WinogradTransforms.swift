@@ -82,18 +82,19 @@ enum TileSource {
 /// Transforms the tiles of `images` images of `channels` planes each (image i's [channels, H, W] at
 /// `planes + i * channels * H * W`) into the product domain, reading zeros outside the plane. The result
 /// is `product` [a^2, channels, ld], column t the tile t = image * tilesPerImage + row * tileColumns
-/// + column; `ld` >= the tile count rounded up to 16.
+/// + column; `ld` is a multiple of 16 at least the tile count, and `product` 64-byte aligned.
 func transformTiles<Tile: WinogradTile>(_ tile: Tile.Type, _ source: TileSource, _ grid: TileGrid, images: Int, channels: Int,
                                         planes: UnsafePointer<Float>, into product: UnsafeMutablePointer<Float>, ld: Int) {
     let a = Tile.inputSide, m = grid.side, tiles = images * grid.perImage
     let window = source == .input ? a : m, border = source == .input ? 1 : 0
+    precondition(ld % 16 == 0 && ld >= tiles && Int(bitPattern: product) % 64 == 0, "unaligned tile rows")
     let paddedWidth = grid.columns * m + window - m, paddedHeight = grid.rows * m + window - m
     let planeSize = grid.height * grid.width
     Parallel.forEach(channels, grain: 1) { channelRange in
         let space = Workspace.current
         let padded = space.buffer(21, count: paddedWidth * paddedHeight)
-        let scratch = space.lanes(20, count: window * window + a * window + a * a)
-        let block = scratch, middle = block + window * window, result = middle + a * window
+        let scratch = space.lanes(20, count: window * window + a * window)
+        let block = scratch, middle = block + window * window
         let blockFloats = UnsafeMutableRawPointer(block).assumingMemoryBound(to: Float.self)  // [window^2, 16]
         for channel in channelRange {
             var cursor = TileCursor(grid), loaded = -1
@@ -109,12 +110,13 @@ func transformTiles<Tile: WinogradTile>(_ tile: Tile.Type, _ source: TileSource,
                 case .input: gatherTile(corner, rowLength: paddedWidth, window: Tile.inputSide, lane: lane, into: blockFloats)
                 case .outputGradient: gatherTile(corner, rowLength: paddedWidth, window: Tile.outputSide, lane: lane, into: blockFloats)
                 }
-                if lane == 15 || t == tiles - 1 {
+                if lane == 15 || t == tiles - 1 {  // straight into the product rows: 64-byte aligned, ld % 16 == 0
+                    let target = lanes(product + channel * ld + t - lane), stride = channels * ld / 16
                     switch source {
-                    case .input: transform2D(Tile.input, n: Tile.inputSide, p: a, block, scratch: middle, result)
-                    case .outputGradient: transform2D(Tile.outputTransposed, n: Tile.outputSide, p: a, block, scratch: middle, result)
+                    case .input: transform2D(Tile.input, n: Tile.inputSide, p: a, block, scratch: middle, target, ys: stride)
+                    case .outputGradient:
+                        transform2D(Tile.outputTransposed, n: Tile.outputSide, p: a, block, scratch: middle, target, ys: stride)
                     }
-                    storeLanes(result, count: a * a, to: product + channel * ld + t - lane, stride: channels * ld, valid: 16)
                 }
                 cursor.advance()
             }
@@ -122,7 +124,8 @@ func transformTiles<Tile: WinogradTile>(_ tile: Tile.Type, _ source: TileSource,
     }
 }
 
-/// Brings products `product` [a^2, channels, ld] back to output tiles (A^T M A) and writes them,
+/// Brings products `product` [a^2, channels, ld] (aligned as `transformTiles` writes them) back to
+/// output tiles (A^T M A) and writes them,
 /// clipped to the plane and plus `bias[channel]` when given, into `images` images of `channels`
 /// planes (image i's [channels, H, W] at `planes + i * channels * H * W`).
 func untransformTiles<Tile: WinogradTile>(_ tile: Tile.Type, _ grid: TileGrid, images: Int, channels: Int,
@@ -130,16 +133,18 @@ func untransformTiles<Tile: WinogradTile>(_ tile: Tile.Type, _ grid: TileGrid, i
                                           into planes: UnsafeMutablePointer<Float>) {
     let a = Tile.inputSide, m = Tile.outputSide, tiles = images * grid.perImage
     let planeSize = grid.height * grid.width, width = grid.width
+    precondition(ld % 16 == 0 && ld >= tiles && Int(bitPattern: product) % 64 == 0, "unaligned tile rows")
     Parallel.forEach(channels, grain: 1) { channelRange in
-        let scratch = Workspace.current.lanes(20, count: a * a + m * a + m * m)
-        let block = scratch, middle = block + a * a, result = middle + m * a
+        let scratch = Workspace.current.lanes(20, count: m * a + m * m)
+        let middle = scratch, result = middle + m * a
         let resultFloats = UnsafeRawPointer(result).assumingMemoryBound(to: Float.self)  // [m^2, 16]
         for channel in channelRange {
             let offset = bias?[channel] ?? 0
             var cursor = TileCursor(grid)
             for first in Swift.stride(from: 0, to: tiles, by: 16) {
-                loadLanes(product + channel * ld + first, count: a * a, stride: channels * ld, valid: 16, into: block)
-                transform2D(Tile.output, n: a, p: m, block, scratch: middle, result)
+                // Straight from the product rows: 64-byte aligned, ld % 16 == 0.
+                transform2D(Tile.output, n: a, p: m, lanes(product + channel * ld + first), xs: channels * ld / 16,
+                            scratch: middle, result)
                 for lane in 0..<min(16, tiles - first) {
                     let y0 = cursor.row * m, x0 = cursor.column * m
                     let target = planes + (cursor.image * channels + channel) * planeSize + y0 * width + x0
@@ -193,6 +198,12 @@ func gatherTile(_ corner: UnsafePointer<Float>, rowLength: Int, window: Int, lan
     for i in 0..<window {
         for j in 0..<window { block[(i * window + j) * 16 + lane] = corner[i * rowLength + j] }
     }
+}
+
+/// `pointer` viewed as vectors of 16 floats; it must be 64-byte aligned.
+@inline(__always)
+func lanes(_ pointer: UnsafePointer<Float>) -> UnsafeMutablePointer<Lanes> {
+    UnsafeMutableRawPointer(mutating: pointer).assumingMemoryBound(to: Lanes.self)
 }
 
 /// Stores `count` vectors to `target + i * stride` (16 floats each, or the first `valid`).
