@@ -22,8 +22,10 @@ public final class Conv2d: Layer {
     /// it off to compare with im2col).
     nonisolated(unsafe) static var allowsWinograd = true
 
-    /// Channels each way from which Winograd's products are large enough to pay for its transforms.
-    static let winogradMinimumChannels = 16
+    /// Channels each way from which Winograd's products are large enough to pay for its transforms
+    /// (measured: the 58-point CNN's 18-30-channel layers train 12% slower with it, ResNet18's
+    /// 64-512-channel layers much faster).
+    static let winogradMinimumChannels = 32
 
     private var input: Tensor?
     private let output = Tensor(shape: [0])
