@@ -13,8 +13,10 @@ struct WinogradConvolution {
     /// The output tile side m: 2 or 4.
     let tileSide: Int
 
-    /// Floats of transformed tiles per chunk of images (per buffer).
-    static var chunkBudget = 1 << 21
+    /// Floats of transformed tiles per chunk of images (per buffer): 32 MB, a whole batch of 32 at
+    /// 160x160 in ResNet18 (measured 7% less CPU per training image than 8 MB chunks, 9% less than
+    /// 2 MB ones, for 42 MB more peak memory).
+    static var chunkBudget = 1 << 23
 
     /// A convolution between `inputChannels` and `outputChannels` planes of `height` x `width`, with
     /// the given tile side (2 or 4) or the cheaper one.
