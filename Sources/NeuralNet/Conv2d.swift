@@ -18,9 +18,19 @@ public final class Conv2d: Layer {
     /// Floats of im2col columns processed per sgemm; bounds the scratch memory.
     static var columnBudget = 1 << 20
 
-    /// Whether 3x3 convolutions with stride 1 and padding 1 use Winograd's algorithm (tests turn
-    /// it off to compare with im2col).
-    nonisolated(unsafe) static var allowsWinograd = true
+    /// When 3x3 convolutions with stride 1 and padding 1 between enough channels use Winograd's
+    /// algorithm.
+    enum WinogradPolicy {
+        /// Never: im2col (tests compare with it).
+        case never
+        /// When the multiplications it saves outweigh transforming the kernels (the default).
+        case whenItPays
+        /// Always (tests of small shapes).
+        case always
+    }
+
+    /// The policy in force for all layers.
+    nonisolated(unsafe) static var winogradPolicy = WinogradPolicy.whenItPays
 
     /// Channels each way from which Winograd's products are large enough to pay for its transforms
     /// (measured: the 58-point CNN's 18-30-channel layers train 12% slower with it, ResNet18's
@@ -78,12 +88,12 @@ public final class Conv2d: Layer {
     static var directArea = 1024
 
     /// Multiply-adds of one image's forward pass on a `height` x `width` input: as a direct
-    /// convolution, and in the matrix products this layer runs (fewer with Winograd's algorithm;
-    /// its transforms not counted). Each gradient pass costs the same again.
-    public func multiplyAdds(height: Int, width: Int) -> (direct: Int, products: Int) {
+    /// convolution, and in the matrix products this layer runs on a batch of `images` (fewer with
+    /// Winograd's algorithm; its transforms not counted). Each gradient pass costs the same again.
+    public func multiplyAdds(height: Int, width: Int, images: Int) -> (direct: Int, products: Int) {
         let g = WindowGeometry(height: height, width: width, kernel: kernelSize, stride: stride, padding: padding)
         let direct = outputChannels * inputChannels * kernelSize * kernelSize * g.outHeight * g.outWidth
-        return (direct, winograd(g)?.productMACs ?? direct)
+        return (direct, winograd(g, images: images)?.productMACs ?? direct)
     }
 
     /// Whether the layer is a 1x1, stride-1, unpadded convolution: an image's [Cin, H * W] planes
@@ -98,11 +108,14 @@ public final class Conv2d: Layer {
         return max(1, min(images, Conv2d.columnBudget / max(perImage, 1)))
     }
 
-    /// The Winograd form of this layer for input `g`, or nil when it computes with im2col.
-    private func winograd(_ g: WindowGeometry) -> WinogradConvolution? {
-        guard Conv2d.allowsWinograd, kernelSize == 3, stride == 1, padding == 1,
+    /// The Winograd form of this layer for `images` inputs of geometry `g`, or nil when it computes
+    /// with im2col.
+    private func winograd(_ g: WindowGeometry, images: Int) -> WinogradConvolution? {
+        guard Conv2d.winogradPolicy != .never, kernelSize == 3, stride == 1, padding == 1,
               min(inputChannels, outputChannels) >= Conv2d.winogradMinimumChannels else { return nil }
-        return WinogradConvolution(inputChannels: inputChannels, outputChannels: outputChannels, height: g.height, width: g.width)
+        let winograd = WinogradConvolution(inputChannels: inputChannels, outputChannels: outputChannels,
+                                           height: g.height, width: g.width)
+        return Conv2d.winogradPolicy == .always || winograd.pays(images: images) ? winograd : nil
     }
 
     /// The im2col columns [Cin * k * k, images * Ho * Wo] of `images` images at `x`: written into
@@ -119,7 +132,7 @@ public final class Conv2d: Layer {
         let g = geometry(x), n = x.shape[0]
         input = x
         output.resize(to: [n, outputChannels, g.outHeight, g.outWidth])
-        if let winograd = winograd(g) {
+        if let winograd = winograd(g, images: n) {
             winograd.forward(x.data, images: n, kernels: weight.value.data, bias: bias?.value.data, into: output.data)
             return output
         }
@@ -164,7 +177,7 @@ public final class Conv2d: Layer {
         let inPlane = inputChannels * g.height * g.width, outPlane = outputChannels * area
         if let bias { accumulateBiasGradient(gradOutput, into: bias.grad, images: n, area: area) }
         if !computesInputGradient { gradInput.zero() }
-        if let winograd = winograd(g) {
+        if let winograd = winograd(g, images: n) {
             winograd.backward(input: x.data, gradOutput: gradOutput.data, images: n, kernels: weight.value.data,
                               kernelGradient: weight.grad.data, gradInput: computesInputGradient ? gradInput.data : nil)
             return gradInput

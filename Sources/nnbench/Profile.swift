@@ -8,7 +8,7 @@ struct ConvolutionSite {
     let conv: Conv2d
     let inSide: Int, outSide: Int
     /// Multiply-adds of one image's forward pass, as a direct convolution.
-    var forwardMACs: Int { conv.multiplyAdds(height: inSide, width: inSide).direct }
+    var forwardMACs: Int { conv.multiplyAdds(height: inSide, width: inSide, images: 1).direct }
     /// "3x3/1", "1x1/2" and so on.
     var kind: String { "\(conv.kernelSize)x\(conv.kernelSize)/\(conv.stride)" }
 }
@@ -38,10 +38,10 @@ func convolutionSites(of model: ResNet18, side: Int) -> [ConvolutionSite] {
 /// Floating-point operations (2 per multiply-add) of one image's training step: each convolution's
 /// forward pass, weight gradient and (unless skipped) input gradient, and the same for `fc`. With
 /// `products`, the multiply-adds of the matrix products the engine runs (Winograd's convolutions
-/// need fewer), else those of direct convolutions (the usual count).
-func trainingFLOP(of model: ResNet18, side: Int, outputs: Int, products: Bool = false) -> Double {
+/// need fewer on a batch of `batch` images), else those of direct convolutions (the usual count).
+func trainingFLOP(of model: ResNet18, side: Int, outputs: Int, batch: Int, products: Bool = false) -> Double {
     let convolutions = convolutionSites(of: model, side: side).reduce(0) {
-        let macs = $1.conv.multiplyAdds(height: $1.inSide, width: $1.inSide)
+        let macs = $1.conv.multiplyAdds(height: $1.inSide, width: $1.inSide, images: batch)
         return $0 + (products ? macs.products : macs.direct) * ($1.conv.computesInputGradient ? 3 : 2)
     }
     return 2 * Double(convolutions + 3 * 512 * outputs)
@@ -115,8 +115,8 @@ func profileTraining(_ model: ResNet18, input: [Int], outputs: Int, steps: Int) 
     for (kind, w) in work.sorted(by: { $0.key < $1.key }) {
         print("conv_gflop_per_cpu_s " + pad(kind, 6) + String(format: " %7.1f", w.flop / w.cpu / 1e9))
     }
-    print("training_gflop_per_img \(trainingFLOP(of: model, side: input[2], outputs: outputs) / 1e9)")
-    print("training_product_gflop_per_img \(trainingFLOP(of: model, side: input[2], outputs: outputs, products: true) / 1e9)")
+    print("training_gflop_per_img \(trainingFLOP(of: model, side: input[2], outputs: outputs, batch: input[0]) / 1e9)")
+    print("training_product_gflop_per_img \(trainingFLOP(of: model, side: input[2], outputs: outputs, batch: input[0], products: true) / 1e9)")
 }
 
 /// `text` padded with spaces to `width` characters.

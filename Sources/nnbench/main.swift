@@ -97,16 +97,18 @@ case "resnet18-train" where CommandLine.arguments.contains("--profile"):
 case "resnet18-train":
     let model = ResNet18(inputChannels: 1, outputs: 136)
     let rate = trainingRate(model, input: [32, 1, 160, 160], outputs: 136, repeats: 5)
-    print("resnet18_train_gflop_per_img \(trainingFLOP(of: model, side: 160, outputs: 136) / 1e9)")
-    print("resnet18_train_product_gflop_per_img \(trainingFLOP(of: model, side: 160, outputs: 136, products: true) / 1e9)")
+    print("resnet18_train_gflop_per_img \(trainingFLOP(of: model, side: 160, outputs: 136, batch: 32) / 1e9)")
+    print("resnet18_train_product_gflop_per_img \(trainingFLOP(of: model, side: 160, outputs: 136, batch: 32, products: true) / 1e9)")
     print("resnet18_train_img_per_s \(rate.perSecond)")
     print("resnet18_train_cpu_s_per_img \(rate.cpuPerImage)")
     print("resnet18_train_peak_rss_mib \(peakRSSMiB())")
 case "resnet18-infer":
     let model = ResNet18(inputChannels: 1, outputs: 136)
     let (x, _) = batch([32, 1, 160, 160], outputs: 136)
+    let start = cpuSeconds()
     let seconds = medianSeconds(warmup: 2, repeats: 5) { _ = model.forward(x, training: false) }
     print("resnet18_infer_img_per_s \(32 / seconds)")
+    print("resnet18_infer_cpu_s_per_img \((cpuSeconds() - start) / (7 * 32))")
 case "resnet18-latency":
     let model = ResNet18(inputChannels: 1, outputs: 136)
     let (x, _) = batch([1, 1, 160, 160], outputs: 136)

@@ -25,9 +25,10 @@ final class WinogradTests: XCTestCase {
         let conv = Conv2d(inputChannels: c.cin, outputChannels: c.cout, kernelSize: 3, padding: 1, generator: &generator)
         let x = randomTensor([c.images, c.cin, c.height, c.width], seed: seed + 1)
         let dy = randomTensor([c.images, c.cout, c.height, c.width], seed: seed + 2)
-        Conv2d.allowsWinograd = false
+        defer { Conv2d.winogradPolicy = .whenItPays }
+        Conv2d.winogradPolicy = .never
         let reference = run(conv, x, dy)
-        Conv2d.allowsWinograd = true
+        Conv2d.winogradPolicy = .always
         let winograd = run(conv, x, dy)
         for (index, name) in ["output", "input gradient", "weight gradient", "bias gradient"].enumerated() {
             let scale = reference[index].map(abs).max()!
@@ -44,6 +45,14 @@ final class WinogradTests: XCTestCase {
                          width: 1 + Int(generator.next() % 13))
             compare(c, seed: 100 + UInt64(trial))
         }
+    }
+
+    func testSmallBatchesOnSmallPlanesKeepIm2col() {
+        // Batch 1 at 5x5 with 512 channels: transforming the kernels would cost more than it saves.
+        let small = WinogradConvolution(inputChannels: 512, outputChannels: 512, height: 5, width: 5)
+        XCTAssertFalse(small.pays(images: 1))
+        XCTAssertTrue(small.pays(images: 32))
+        XCTAssertTrue(WinogradConvolution(inputChannels: 64, outputChannels: 64, height: 40, width: 40).pays(images: 1))
     }
 
     func testOddPlanesAndBothTileSides() {
