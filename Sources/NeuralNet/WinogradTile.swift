@@ -1,9 +1,11 @@
 /// Sixteen floats, one per tile (or kernel) handled side by side by the Winograd transforms.
 typealias Lanes = SIMD16<Float>
 
-/// A 1-D map of the Winograd transforms: reads its input vectors `x[0], x[xs], ...` and writes its
-/// outputs to `y[0], y[ys], ...`.
-typealias LaneMap = (_ x: UnsafePointer<Lanes>, _ xs: Int, _ y: UnsafeMutablePointer<Lanes>, _ ys: Int) -> Void
+/// The 1-D maps of a `WinogradTile`, named so that a constant choice inlines (function values
+/// would not).
+enum TileMap {
+    case input, output, outputTransposed, kernel, kernelTransposed
+}
 
 /// One of Lavin and Gray's minimal filtering algorithms F(m x m, 3 x 3) ("Fast algorithms for
 /// convolutional neural networks", 2016): an m x m output tile of a 3x3 correlation from an
@@ -123,12 +125,23 @@ enum WinogradF4: WinogradTile {
     }
 }
 
-/// Applies the 1-D map `f` (n vectors -> p vectors) to the columns, then to the rows, of the n x n
-/// block `x` (row-major, vectors `xs` apart), giving the p x p block `y` = F x F^T (row-major,
-/// vectors `ys` apart); `scratch` holds p x n vectors.
+/// Applies the 1-D map `map` of `Tile` (n vectors -> p vectors; each map reads `x[0], x[xs], ...`
+/// and writes `y[0], y[ys], ...`) to the columns, then to the rows, of the n x n block `x`
+/// (row-major, vectors `xs` apart), giving the p x p block `y` = F x F^T (row-major, vectors `ys`
+/// apart); `scratch` holds p x n vectors.
 @inline(__always)
-func transform2D(_ f: LaneMap, n: Int, p: Int, _ x: UnsafePointer<Lanes>, xs: Int = 1,
-                 scratch: UnsafeMutablePointer<Lanes>, _ y: UnsafeMutablePointer<Lanes>, ys: Int = 1) {
-    for column in 0..<n { f(x + column * xs, n * xs, scratch + column, n) }
-    for row in 0..<p { f(scratch + row * n, 1, y + row * p * ys, ys) }
+func transform2D<Tile: WinogradTile>(_ tile: Tile.Type, _ map: TileMap, n: Int, p: Int, _ x: UnsafePointer<Lanes>, xs: Int = 1,
+                                     scratch: UnsafeMutablePointer<Lanes>, _ y: UnsafeMutablePointer<Lanes>, ys: Int = 1) {
+    @inline(__always)
+    func apply(_ x: UnsafePointer<Lanes>, _ xs: Int, _ y: UnsafeMutablePointer<Lanes>, _ ys: Int) {
+        switch map {
+        case .input: Tile.input(x, xs, y, ys)
+        case .output: Tile.output(x, xs, y, ys)
+        case .outputTransposed: Tile.outputTransposed(x, xs, y, ys)
+        case .kernel: Tile.kernel(x, xs, y, ys)
+        case .kernelTransposed: Tile.kernelTransposed(x, xs, y, ys)
+        }
+    }
+    for column in 0..<n { apply(x + column * xs, n * xs, scratch + column, n) }
+    for row in 0..<p { apply(scratch + row * n, 1, y + row * p * ys, ys) }
 }

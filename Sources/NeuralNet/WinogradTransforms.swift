@@ -44,7 +44,7 @@ func transformKernels<Tile: WinogradTile>(_ tile: Tile.Type, _ kernels: UnsafePo
                 column += 1
                 if column == columns { column = 0; row += 1 }
             }
-            transform2D(Tile.kernel, n: 3, p: a, taps, scratch: middle, result)
+            transform2D(Tile.self, .kernel, n: 3, p: a, taps, scratch: middle, result)
             storeLanes(result, count: a * a, to: product + first, stride: pairs, valid: min(16, pairs - first))
         }
     }
@@ -61,7 +61,7 @@ func accumulateKernelGradient<Tile: WinogradTile>(_ tile: Tile.Type, _ product: 
         for block in blocks {
             let first = block * 16, valid = min(16, pairs - first)
             loadLanes(product + first, count: a * a, stride: pairs, valid: valid, into: source)
-            transform2D(Tile.kernelTransposed, n: a, p: 3, source, scratch: middle, taps)
+            transform2D(Tile.self, .kernelTransposed, n: a, p: 3, source, scratch: middle, taps)
             let tapFloats = UnsafeRawPointer(taps).assumingMemoryBound(to: Float.self)  // [9, 16]
             for lane in 0..<valid {
                 let target = gradient + (first + lane) * 9
@@ -113,9 +113,9 @@ func transformTiles<Tile: WinogradTile>(_ tile: Tile.Type, _ source: TileSource,
                 if lane == 15 || t == tiles - 1 {  // straight into the product rows: 64-byte aligned, ld % 16 == 0
                     let target = lanes(product + channel * ld + t - lane), stride = channels * ld / 16
                     switch source {
-                    case .input: transform2D(Tile.input, n: Tile.inputSide, p: a, block, scratch: middle, target, ys: stride)
+                    case .input: transform2D(Tile.self, .input, n: Tile.inputSide, p: a, block, scratch: middle, target, ys: stride)
                     case .outputGradient:
-                        transform2D(Tile.outputTransposed, n: Tile.outputSide, p: a, block, scratch: middle, target, ys: stride)
+                        transform2D(Tile.self, .outputTransposed, n: Tile.outputSide, p: a, block, scratch: middle, target, ys: stride)
                     }
                 }
                 cursor.advance()
@@ -143,7 +143,7 @@ func untransformTiles<Tile: WinogradTile>(_ tile: Tile.Type, _ grid: TileGrid, i
             var cursor = TileCursor(grid)
             for first in Swift.stride(from: 0, to: tiles, by: 16) {
                 // Straight from the product rows: 64-byte aligned, ld % 16 == 0.
-                transform2D(Tile.output, n: a, p: m, lanes(product + channel * ld + first), xs: channels * ld / 16,
+                transform2D(Tile.self, .output, n: a, p: m, lanes(product + channel * ld + first), xs: channels * ld / 16,
                             scratch: middle, result)
                 for lane in 0..<min(16, tiles - first) {
                     let y0 = cursor.row * m, x0 = cursor.column * m
