@@ -5,23 +5,31 @@ import NeuralNet
 /// lines (tools/bench-neuralnet.sh compares them with tools/torch/bench.py; `nnbench` prints them).
 public enum EngineBenchmark {
     /// The workloads, by name.
-    public static let workloads = ["resnet18-train", "resnet18-infer", "resnet18-latency", "cnn58-train"]
+    public static let workloads = ["resnet18-train", "resnet18-infer", "resnet18-latency", "cnn58-train", "sgemm"]
 
     /// The engine's and the BLAS kernels' lines, printed before any workload's.
     public static var headerLines: [String] { ["engine neuralnet", "blas_core \(BLASRuntime.coreName)"] }
 
-    /// The `key value` lines of the workload `name`, or nil for a name not in `workloads`.
-    public static func lines(_ name: String) -> [String]? {
+    /// The `key value` lines of the workload `name`, or nil for a name not in `workloads`. With
+    /// `profile`, `resnet18-train` runs `steps` profiled steps on `batch` images instead (see
+    /// `profileLines`).
+    public static func lines(_ name: String, profile: Bool = false, batch size: Int = 32, steps: Int = 3) -> [String]? {
         switch name {
+        case "resnet18-train" where profile:
+            return profileLines(ResNet18(inputChannels: 1, outputs: 136), input: [size, 1, 160, 160], outputs: 136, steps: steps)
         case "resnet18-train":
-            let rate = trainingRate(ResNet18(inputChannels: 1, outputs: 136), input: [32, 1, 160, 160], outputs: 136, repeats: 5)
-            return ["resnet18_train_img_per_s \(rate.perSecond)", "resnet18_train_cpu_s_per_img \(rate.cpuPerImage)",
+            let model = ResNet18(inputChannels: 1, outputs: 136)
+            let rate = trainingRate(model, input: [32, 1, 160, 160], outputs: 136, repeats: 5)
+            return ["resnet18_train_gflop_per_img \(trainingFLOP(of: model, side: 160, outputs: 136, batch: 32) / 1e9)",
+                    "resnet18_train_product_gflop_per_img \(trainingFLOP(of: model, side: 160, outputs: 136, batch: 32, products: true) / 1e9)",
+                    "resnet18_train_img_per_s \(rate.perSecond)", "resnet18_train_cpu_s_per_img \(rate.cpuPerImage)",
                     "resnet18_train_peak_rss_mib \(peakRSSMiB())"]
         case "resnet18-infer":
             let model = ResNet18(inputChannels: 1, outputs: 136)
             let (x, _) = batch([32, 1, 160, 160], outputs: 136)
+            let start = cpuSeconds()
             let seconds = medianSeconds(warmup: 2, repeats: 5) { _ = model.forward(x, training: false) }
-            return ["resnet18_infer_img_per_s \(32 / seconds)"]
+            return ["resnet18_infer_img_per_s \(32 / seconds)", "resnet18_infer_cpu_s_per_img \((cpuSeconds() - start) / (7 * 32))"]
         case "resnet18-latency":
             let model = ResNet18(inputChannels: 1, outputs: 136)
             let (x, _) = batch([1, 1, 160, 160], outputs: 136)
@@ -31,6 +39,10 @@ public enum EngineBenchmark {
         case "cnn58-train":
             let rate = trainingRate(cnn58(), input: [64, 1, 240, 320], outputs: 116, repeats: 5)
             return ["cnn58_train_img_per_s \(rate.perSecond)", "cnn58_train_cpu_s_per_img \(rate.cpuPerImage)"]
+        case "sgemm":
+            // The bound: 1024^3 sgemm on every core (OpenBLAS's own threads), and on one.
+            return ["sgemm_gflop_per_s \(BLASBenchmark.sgemmGFLOPS(threads: ProcessInfo.processInfo.activeProcessorCount))",
+                    "sgemm_1thread_gflop_per_s \(BLASBenchmark.sgemmGFLOPS(threads: 1))"]
         default:
             return nil
         }
@@ -79,12 +91,7 @@ public enum EngineBenchmark {
     }
 
     /// CPU seconds (user + system, all threads) this process has used.
-    static func cpuSeconds() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
-    }
+    static func cpuSeconds() -> Double { LayerProfiler.cpuSeconds() }
 
     /// Images per second of forward, MSE, backward and Adam on `model`, and CPU seconds per image
     /// (a figure that other processes on the machine disturb less than the wall clock).

@@ -63,16 +63,18 @@ public final class BatchNorm2d: Layer {
         forEachChannel(images: images, area: area) { c, plane in
             var mu = runningMean[c], variance = runningVar[c]
             if training {
-                var sum: Double = 0
-                for image in 0..<images { sum += Double(planeSum(x.data + plane(image), area) { $0 }) }
-                mu = Float(sum / Double(total))
-                var squares: Double = 0
+                // One pass: sums of d = x - shift and of d^2, shifted by a sample of the channel so
+                // that the variance E[d^2] - E[d]^2 does not cancel.
+                let shift = x.data[plane(0)]
+                var sum: Double = 0, squares: Double = 0
                 for image in 0..<images {
-                    let shift = SIMD16<Float>(repeating: mu)
-                    squares += Double(planeSum(x.data + plane(image), area) { ($0 - shift) * ($0 - shift) })
+                    let (s, q) = shiftedSums(x.data + plane(image), area, shift: shift)
+                    sum += Double(s); squares += Double(q)
                 }
-                variance = Float(squares / Double(total))
-                let unbiased = total > 1 ? Float(squares / Double(total - 1)) : variance
+                let meanShift = sum / Double(total), centred = max(squares - sum * meanShift, 0)
+                mu = shift + Float(meanShift)
+                variance = Float(centred / Double(total))
+                let unbiased = total > 1 ? Float(centred / Double(total - 1)) : variance
                 runningMean[c] = (1 - momentum) * runningMean[c] + momentum * mu
                 runningVar[c] = (1 - momentum) * runningVar[c] + momentum * unbiased
             }
@@ -131,20 +133,21 @@ public final class BatchNorm2d: Layer {
     }
 }
 
-/// The sum of `transform(value)` over `count` floats, in 16 lanes so that it vectorises.
+/// The sums of `x - shift` and of its square over `count` floats, vectorised.
 @inline(__always)
-func planeSum(_ values: UnsafePointer<Float>, _ count: Int, _ transform: (SIMD16<Float>) -> SIMD16<Float>) -> Float {
-    var lanes = SIMD16<Float>(repeating: 0)
+func shiftedSums(_ x: UnsafePointer<Float>, _ count: Int, shift: Float) -> (Float, Float) {
+    var sums = SIMD16<Float>(repeating: 0), squares = SIMD16<Float>(repeating: 0)
+    let shifts = SIMD16<Float>(repeating: shift)
     var i = 0
     while i + 16 <= count {
-        lanes += transform(UnsafeRawPointer(values + i).loadUnaligned(as: SIMD16<Float>.self))
+        let d = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self) - shifts
+        sums += d
+        squares += d * d
         i += 16
     }
-    var tail = SIMD16<Float>(repeating: 0)
-    for j in 0..<(count - i) { tail[j] = values[i + j] }
-    var mask = SIMD16<Float>(repeating: 0)
-    for j in 0..<(count - i) { mask[j] = 1 }
-    return (lanes + transform(tail) * mask).sum()
+    var sum = sums.sum(), square = squares.sum()
+    while i < count { let d = x[i] - shift; sum += d; square += d * d; i += 1 }
+    return (sum, square)
 }
 
 /// The sums of `a` and of `a * (b - shift)` over `count` floats, vectorised.

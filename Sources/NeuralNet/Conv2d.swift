@@ -1,7 +1,9 @@
 import Plumbing
 
 /// A 2-D convolution with square kernels, computed as im2col followed by one OpenBLAS sgemm per
-/// chunk of images. Parameters: `weight` [Cout, Cin, k, k] and optionally `bias` [Cout].
+/// chunk of images, or for 3x3 kernels with stride 1 and padding 1 between enough channels, by
+/// Winograd's minimal filtering (`WinogradConvolution`). Parameters: `weight` [Cout, Cin, k, k]
+/// and optionally `bias` [Cout].
 public final class Conv2d: Layer {
     /// Channels in (Cin) and out (Cout).
     public let inputChannels: Int, outputChannels: Int
@@ -17,6 +19,25 @@ public final class Conv2d: Layer {
 
     /// Floats of im2col columns processed per sgemm; bounds the scratch memory.
     static var columnBudget = 1 << 20
+
+    /// When 3x3 convolutions with stride 1 and padding 1 between enough channels use Winograd's
+    /// algorithm.
+    enum WinogradPolicy {
+        /// Never: im2col (tests compare with it).
+        case never
+        /// When the multiplications it saves outweigh transforming the kernels (the default).
+        case whenItPays
+        /// Always (tests of small shapes).
+        case always
+    }
+
+    /// The policy in force for all layers.
+    nonisolated(unsafe) static var winogradPolicy = WinogradPolicy.whenItPays
+
+    /// Channels each way from which Winograd's products are large enough to pay for its transforms
+    /// (measured: the 58-point CNN's 18-30-channel layers train 12% slower with it, ResNet18's
+    /// 64-512-channel layers much faster).
+    static let winogradMinimumChannels = 32
 
     private var input: Tensor?
     private let output = Tensor(shape: [0])
@@ -68,11 +89,44 @@ public final class Conv2d: Layer {
     /// output (wide enough for an efficient sgemm, and no reordering copies).
     static var directArea = 1024
 
-    /// Images per sgemm: one for large planes, else as many as fit in `columnBudget`.
+    /// Multiply-adds of one image's forward pass on a `height` x `width` input: as a direct
+    /// convolution, and in the matrix products this layer runs on a batch of `images` (fewer with
+    /// Winograd's algorithm; its transforms not counted). Each gradient pass costs the same again.
+    public func multiplyAdds(height: Int, width: Int, images: Int) -> (direct: Int, products: Int) {
+        let g = WindowGeometry(height: height, width: width, kernel: kernelSize, stride: stride, padding: padding)
+        let direct = outputChannels * inputChannels * kernelSize * kernelSize * g.outHeight * g.outWidth
+        return (direct, winograd(g, images: images)?.productMACs ?? direct)
+    }
+
+    /// Whether the layer is a 1x1, stride-1, unpadded convolution: an image's [Cin, H * W] planes
+    /// are then its im2col columns, multiplied in place, one image per sgemm. (Strided 1x1
+    /// convolutions go through `im2col`, which for them is a plain subsample.)
+    private var isPointwise: Bool { kernelSize == 1 && stride == 1 && padding == 0 }
+
+    /// Images per sgemm: one for large planes and pointwise layers, else as many as fit in `columnBudget`.
     private func chunkSize(_ g: WindowGeometry, images: Int) -> Int {
-        if g.outHeight * g.outWidth >= Conv2d.directArea { return 1 }
+        if g.outHeight * g.outWidth >= Conv2d.directArea || isPointwise { return 1 }
         let perImage = inputChannels * kernelSize * kernelSize * g.outHeight * g.outWidth
         return max(1, min(images, Conv2d.columnBudget / max(perImage, 1)))
+    }
+
+    /// The Winograd form of this layer for `images` inputs of geometry `g`, or nil when it computes
+    /// with im2col.
+    private func winograd(_ g: WindowGeometry, images: Int) -> WinogradConvolution? {
+        guard Conv2d.winogradPolicy != .never, kernelSize == 3, stride == 1, padding == 1,
+              min(inputChannels, outputChannels) >= Conv2d.winogradMinimumChannels else { return nil }
+        let winograd = WinogradConvolution(inputChannels: inputChannels, outputChannels: outputChannels,
+                                           height: g.height, width: g.width)
+        return Conv2d.winogradPolicy == .always || winograd.pays(images: images) ? winograd : nil
+    }
+
+    /// The im2col columns [Cin * k * k, images * Ho * Wo] of `images` images at `x`: written into
+    /// `buffer`, or for a pointwise layer (one image) the image itself.
+    private func unfold(_ x: UnsafePointer<Float>, images: Int, _ g: WindowGeometry,
+                        into buffer: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
+        if isPointwise { return x }
+        im2col(x, images: images, channels: inputChannels, geometry: g, into: buffer)
+        return UnsafePointer(buffer)
     }
 
     // input [N, Cin, H, W] -> output [N, Cout, Ho, Wo]
@@ -80,15 +134,18 @@ public final class Conv2d: Layer {
         let g = geometry(x), n = x.shape[0]
         input = x
         output.resize(to: [n, outputChannels, g.outHeight, g.outWidth])
+        if let winograd = winograd(g, images: n) {
+            winograd.forward(x.data, images: n, kernels: weight.value.data, bias: bias?.value.data, into: output.data)
+            return output
+        }
         let rows = inputChannels * kernelSize * kernelSize, area = g.outHeight * g.outWidth
         let inPlane = inputChannels * g.height * g.width, outPlane = outputChannels * area
         let chunk = chunkSize(g, images: n)
         let space = Workspace.current
-        let columns = space.buffer(0, count: rows * chunk * area)
         let product = space.buffer(1, count: outPlane * chunk)
         for first in Swift.stride(from: 0, to: n, by: chunk) {
             let count = min(chunk, n - first)
-            im2col(x.data + first * inPlane, images: count, channels: inputChannels, geometry: g, into: columns)
+            let columns = unfold(x.data + first * inPlane, images: count, g, into: space.buffer(0, count: rows * chunk * area))
             let direct = count == 1
             let target = direct ? output.data + first * outPlane : product  // [Cout, count * area]
             gemm(m: outputChannels, n: count * area, k: rows, a: weight.value.data, lda: rows,
@@ -122,11 +179,14 @@ public final class Conv2d: Layer {
         let inPlane = inputChannels * g.height * g.width, outPlane = outputChannels * area
         if let bias { accumulateBiasGradient(gradOutput, into: bias.grad, images: n, area: area) }
         if !computesInputGradient { gradInput.zero() }
+        if let winograd = winograd(g, images: n) {
+            winograd.backward(input: x.data, gradOutput: gradOutput.data, images: n, kernels: weight.value.data,
+                              kernelGradient: weight.grad.data, gradInput: computesInputGradient ? gradInput.data : nil)
+            return gradInput
+        }
         let chunk = chunkSize(g, images: n)
         let space = Workspace.current
-        let columns = space.buffer(0, count: rows * chunk * area)
         let gathered = space.buffer(1, count: outPlane * chunk)
-        let gradColumns = space.buffer(2, count: rows * chunk * area)
         for first in Swift.stride(from: 0, to: n, by: chunk) {
             let count = min(chunk, n - first)
             let dy: UnsafeMutablePointer<Float>  // [Cout, count * area]
@@ -142,14 +202,15 @@ public final class Conv2d: Layer {
                     }
                 }
             }
-            im2col(x.data + first * inPlane, images: count, channels: inputChannels, geometry: g, into: columns)
+            let columns = unfold(x.data + first * inPlane, images: count, g, into: space.buffer(0, count: rows * chunk * area))
             gemm(transposeB: true, m: outputChannels, n: rows, k: count * area, a: dy, lda: count * area,
                  b: columns, ldb: count * area, beta: 1, c: weight.grad.data, ldc: rows)
             guard computesInputGradient else { continue }
+            let target = gradInput.data + first * inPlane
+            let gradColumns = isPointwise ? target : space.buffer(2, count: rows * chunk * area)
             gemm(transposeA: true, m: rows, n: count * area, k: outputChannels, a: weight.value.data, lda: rows,
                  b: dy, ldb: count * area, beta: 0, c: gradColumns, ldc: count * area)
-            col2im(gradColumns, images: count, channels: inputChannels, geometry: g,
-                   into: gradInput.data + first * inPlane)
+            if !isPointwise { col2im(gradColumns, images: count, channels: inputChannels, geometry: g, into: target) }
         }
         return gradInput
     }

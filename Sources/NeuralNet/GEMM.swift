@@ -12,10 +12,11 @@ private let parallelGEMMThreshold = 1 << 21
 
 /// Row-major single-precision matrix product through OpenBLAS:
 /// `C = alpha * op(A) * op(B) + beta * C`, with op(A) [m, k], op(B) [k, n] and C [m, n].
-/// Large products are split into column (or row) blocks computed in parallel.
+/// Large products are split into column (or row) blocks computed in parallel, unless `parallel`
+/// is false (for callers that run several products side by side).
 func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
           alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-          beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+          beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, parallel: Bool = true) {
     _ = singleThreadedBLAS
     func block(rows: Range<Int>, columns: Range<Int>) {
         let blockA = transposeA ? a + rows.lowerBound : a + rows.lowerBound * lda
@@ -24,7 +25,7 @@ func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k:
                     Int32(rows.count), Int32(columns.count), Int32(k), alpha, blockA, Int32(lda), blockB, Int32(ldb),
                     beta, c + rows.lowerBound * ldc + columns.lowerBound, Int32(ldc))
     }
-    let parts = m * n * k >= parallelGEMMThreshold ? Parallel.cores : 1
+    let parts = parallel && m * n * k >= parallelGEMMThreshold ? Parallel.cores : 1
     let splitColumns = n >= m
     guard parts > 1, (splitColumns ? n : m) >= 16 * parts else {
         block(rows: 0..<m, columns: 0..<n)

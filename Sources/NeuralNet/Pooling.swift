@@ -145,7 +145,7 @@ public final class GlobalAvgPool2d: Layer {
         let area = x.shape[2] * x.shape[3]
         output.resize(to: [x.shape[0], x.shape[1]])
         Parallel.forEach(output.count, grain: 64) { planes in
-            for plane in planes { output.data[plane] = planeSum(x.data + plane * area, area) { $0 } / Float(area) }
+            for plane in planes { output.data[plane] = shiftedSums(x.data + plane * area, area, shift: 0).0 / Float(area) }
         }
         return output
     }

@@ -40,23 +40,23 @@ public final class BasicBlock: Layer {
 
     // input [N, Cin, H, W] -> output [N, Cout, H/s, W/s]
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
-        var y = conv1.forward(x, training: training)
-        y = bn1.forward(y, training: training)  // with ReLU
-        y = bn2.forward(conv2.forward(y, training: training), training: training)
-        let shortcut = downsample?.forward(x, training: training) ?? x
+        var y = conv1.forward(x, training: training, as: "conv1")
+        y = bn1.forward(y, training: training, as: "bn1")  // with ReLU
+        y = bn2.forward(conv2.forward(y, training: training, as: "conv2"), training: training, as: "bn2")
+        let shortcut = downsample?.forward(x, training: training, as: "downsample") ?? x
         precondition(shortcut.shape == y.shape, "BasicBlock shortcut \(shortcut.shape) != \(y.shape)")
         sum.resize(to: y.shape)
-        add(y, shortcut, into: sum)
-        return relu2.forward(sum, training: training)
+        LayerProfiler.measure("add", backward: false) { add(y, shortcut, into: sum) }
+        return relu2.forward(sum, training: training, as: "relu")
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
-        let gradSum = relu2.backward(gradOutput)
-        var g = bn2.backward(gradSum)
-        g = conv1.backward(bn1.backward(conv2.backward(g)))
-        let gradShortcut = downsample?.backward(gradSum) ?? gradSum
+        let gradSum = relu2.backward(gradOutput, as: "relu")
+        var g = bn2.backward(gradSum, as: "bn2")
+        g = conv1.backward(bn1.backward(conv2.backward(g, as: "conv2"), as: "bn1"), as: "conv1")
+        let gradShortcut = downsample?.backward(gradSum, as: "downsample") ?? gradSum
         // g is conv1's input-gradient buffer, which conv1 does not read again: add in place.
-        add(g, gradShortcut, into: g)
+        LayerProfiler.measure("add", backward: true) { add(g, gradShortcut, into: g) }
         return g
     }
 }
@@ -149,26 +149,25 @@ public final class ResNet18: Layer {
         fc = head.makeOutputLayer(outputs: outputs, generator: &generator)
     }
 
-    private var children: [(String, Layer)] {
-        [("conv1", conv1), ("bn1", bn1), ("layer1", layer1), ("layer2", layer2), ("layer3", layer3),
-         ("layer4", layer4), ("fc", fc)]
-    }
+    private var stages: [(String, Sequential)] { [("layer1", layer1), ("layer2", layer2), ("layer3", layer3), ("layer4", layer4)] }
+
+    private var children: [(String, Layer)] { [("conv1", conv1), ("bn1", bn1)] + stages.map { ($0, $1 as Layer) } + [("fc", fc)] }
 
     public var parameters: [NamedParameter] { children.flatMap { prefixed($0.0, $0.1.parameters) } }
     public var buffers: [NamedBuffer] { children.flatMap { prefixed($0.0, $0.1.buffers) } }
 
     // input [N, Cin, H, W] -> output [N, outputs] ([N, outputs, H/s, W/s] with the pointwise head, s the output stride)
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
-        var y = bn1.forward(conv1.forward(x, training: training), training: training)  // with ReLU
-        y = maxpool.forward(y, training: training)
-        for stage in [layer1, layer2, layer3, layer4] { y = stage.forward(y, training: training) }
-        return fc.forward(pool?.forward(y, training: training) ?? y, training: training)
+        var y = bn1.forward(conv1.forward(x, training: training, as: "conv1"), training: training, as: "bn1")  // with ReLU
+        y = maxpool.forward(y, training: training, as: "maxpool")
+        for (name, stage) in stages { y = stage.forward(y, training: training, as: name) }
+        return fc.forward(pool?.forward(y, training: training, as: "pool") ?? y, training: training, as: "fc")
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
-        let gradFeatures = fc.backward(gradOutput)
-        var g = pool?.backward(gradFeatures) ?? gradFeatures
-        for stage in [layer4, layer3, layer2, layer1] { g = stage.backward(g) }
-        return conv1.backward(bn1.backward(maxpool.backward(g)))
+        let gradFeatures = fc.backward(gradOutput, as: "fc")
+        var g = pool?.backward(gradFeatures, as: "pool") ?? gradFeatures
+        for (name, stage) in stages.reversed() { g = stage.backward(g, as: name) }
+        return conv1.backward(bn1.backward(maxpool.backward(g, as: "maxpool"), as: "bn1"), as: "conv1")
     }
 }

@@ -7,11 +7,11 @@ public final class Sequential: Layer {
     public init(_ layers: [Layer]) { self.layers = layers }
 
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
-        layers.reduce(x) { $1.forward($0, training: training) }
+        layers.enumerated().reduce(x) { $1.element.forward($0, training: training, as: String($1.offset)) }
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
-        layers.reversed().reduce(gradOutput) { $1.backward($0) }
+        layers.enumerated().reversed().reduce(gradOutput) { $1.element.backward($0, as: String($1.offset)) }
     }
 
     public var parameters: [NamedParameter] {

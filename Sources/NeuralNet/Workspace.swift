@@ -6,22 +6,31 @@ final class Workspace {
     private var buffers: [UnsafeMutablePointer<Float>] = []
     private var capacities: [Int] = []
 
-    /// Scratch buffer number `slot` with room for at least `count` floats; its contents are
-    /// unspecified and valid until the next request for the same slot.
+    /// Scratch buffer number `slot` with room for at least `count` floats, aligned to 64 bytes; its
+    /// contents are unspecified and valid until the next request for the same slot.
     func buffer(_ slot: Int, count: Int) -> UnsafeMutablePointer<Float> {
         while buffers.count <= slot {
-            buffers.append(.allocate(capacity: 1))
+            buffers.append(Workspace.allocate(1))
             capacities.append(1)
         }
         if capacities[slot] < count {
-            buffers[slot].deallocate()
-            buffers[slot] = .allocate(capacity: count)
+            UnsafeMutableRawPointer(buffers[slot]).deallocate()
+            buffers[slot] = Workspace.allocate(count)
             capacities[slot] = count
         }
         return buffers[slot]
     }
 
-    deinit { buffers.forEach { $0.deallocate() } }
+    /// Scratch buffer number `slot` viewed as `count` vectors of 16 floats.
+    func lanes(_ slot: Int, count: Int) -> UnsafeMutablePointer<SIMD16<Float>> {
+        UnsafeMutableRawPointer(buffer(slot, count: 16 * count)).assumingMemoryBound(to: SIMD16<Float>.self)
+    }
+
+    private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
+        UnsafeMutableRawPointer.allocate(byteCount: 4 * count, alignment: 64).bindMemory(to: Float.self, capacity: count)
+    }
+
+    deinit { buffers.forEach { UnsafeMutableRawPointer($0).deallocate() } }
 
     /// The workspace of the calling thread.
     static var current: Workspace {

@@ -65,6 +65,12 @@ final class GradientCheckTests: XCTestCase {
               input: randomTensor([2, 3, 5, 5], seed: 6), training: true)
     }
 
+    func testConv2dPointwiseMultipliesImagesInPlace() {
+        var g = SplitMix64(seed: 25)
+        check(Conv2d(inputChannels: 3, outputChannels: 4, kernelSize: 1, generator: &g),
+              input: randomTensor([3, 3, 4, 5], seed: 26), training: true)
+    }
+
     func testBatchNormBothModes() {
         let bn = BatchNorm2d(channels: 3)
         setFormulaWeights(bn)
