@@ -105,33 +105,36 @@ venv: .venv/bin/python
 
 ## train-*: retrain the shipped models from $(DATA) (runs under output/runs/, models into models/)
 train-nose: build
-	$(RELEASE) train nose --data $(DATA)/imm_face_db
+	$(RELEASE) train nose --data $(DATA)/imm_face_db -o models/nose.safetensors
 train-imm: build
-	$(RELEASE) train imm --data $(DATA)/imm_face_db
+	$(RELEASE) train imm --data $(DATA)/imm_face_db -o models/imm58.safetensors
 train-nose-crop: build
-	$(RELEASE) train nose-crop --data $(DATA)/imm_face_db --init models/landmarks68.safetensors
+	$(RELEASE) train nose-crop --data $(DATA)/imm_face_db --init models/landmarks68.safetensors \
+	  -o models/nose-crop.safetensors
 train-imm-crop: build
-	$(RELEASE) train imm-crop --data $(DATA)/imm_face_db --init models/landmarks68.safetensors
+	$(RELEASE) train imm-crop --data $(DATA)/imm_face_db --init models/landmarks68.safetensors \
+	  -o models/imm58-crop.safetensors
 
 # train-landmarks: the shipped 68-point model, 60 epochs from scratch with the command's defaults
 # (about 1.5-2 hours on 2 cores). Run it again after an interruption: it resumes from the checkpoint.
 LM68_RUN := output/runs/landmarks68
 train-landmarks: build
-	$(RELEASE) train landmarks --data $(DATA)/300w --seed 21 --run $(LM68_RUN) \
+	$(RELEASE) train landmarks --data $(DATA)/300w --seed 21 --run $(LM68_RUN) -o models/landmarks68.safetensors \
 	  $(if $(wildcard $(LM68_RUN)/checkpoint.safetensors),--resume)
 train-faces: build
-	$(RELEASE) train faces --data $(DATA)
+	$(RELEASE) train faces --data $(DATA) -o models/faces.safetensors
 
 # The face-identity model on LFW (about 1 hour on 2 cores; the first 15 minutes place keypoints on
 # every photo, cached in the run folder). Run it again after an interruption: it resumes.
 ID_RUN := output/runs/identity
 train-identity: build
 	$(RELEASE) train identity --data $(DATA)/lfw --init models/landmarks68.safetensors --seed 31 --run $(ID_RUN) \
+	  -o models/identity.safetensors \
 	  $(if $(wildcard $(ID_RUN)/checkpoint.safetensors),--resume)
 
 # Needs models/faces.safetensors and models/landmarks68.safetensors: it checks their boxes.
 train-verifier: build
-	$(RELEASE) train verifier --data $(DATA)
+	$(RELEASE) train verifier --data $(DATA) -o models/face-verifier.safetensors
 
 clean:
 	rm -rf $(BUILD_DIR) output/*.mp4 output/runs

@@ -25,23 +25,23 @@ extension MorphCommand.Eval {
             CommandConfiguration(
                 commandName: Network.task.rawValue,
                 abstract: "\(Network.task == .nose ? "Nose-tip" : "58-point") IMM model: mean pixel error and NME, plain and perturbed.",
-                discussion: "With the second-stage crop model (shipped: models/\(Network.secondStageModelName).safetensors), "
+                discussion: "With the second-stage crop model (shipped: \(Network.secondStageModelName).safetensors), "
                     + "the whole-photo model's guess places the crop the second model looks at; both are reported.")
         }
 
         @Option(help: "The IMM folder (imm_face_db).") var data: String
-        @Option(help: "Model file (default: models/\(Network.modelName).safetensors).") var model: String?
-        @Option(help: "Second-stage crop model (default: models/\(Network.secondStageModelName).safetensors, when present).")
+        @Option(help: "Model file (default: \(Network.modelName).safetensors in the models folder, found as `morph` finds it).") var model: String?
+        @Option(help: "Second-stage crop model (default: \(Network.secondStageModelName).safetensors in the models folder, when present).")
         var stage2: String?
         @Flag(help: "Evaluate the whole-photo model alone.") var singleStage = false
 
         func run() throws {
-            let path = model ?? "models/\(Network.modelName).safetensors"
+            let path = ModelFiles.file("\(Network.modelName).safetensors", explicit: model).path
             let trained = try TrainedModel(contentsOf: URL(fileURLWithPath: path), catalogue: .course)
             let (_, validation) = try LandmarkDataset.load(trained.spec.scheme, root: URL(fileURLWithPath: data))
             print("model \(path) (\(trained.spec.task.rawValue), input \(trained.spec.inputWidth)x\(trained.spec.inputHeight)), "
                   + "\(validation.count) validation photos at their 640x480 size")
-            let shipped = "models/\(Network.secondStageModelName).safetensors"
+            let shipped = ModelFiles.file("\(Network.secondStageModelName).safetensors", explicit: nil).path
             let second = singleStage ? nil : stage2 ?? (FileManager.default.fileExists(atPath: shipped) ? shipped : nil)
             let cascade = try second.map {
                 try KeypointCascade(first: trained, second: TrainedModel(contentsOf: URL(fileURLWithPath: $0), catalogue: .course))
@@ -61,7 +61,8 @@ extension MorphCommand.Eval {
             abstract: "68-point model on whole photos (300-W layout): NME, failure rates, AUC, CED curve, worst faces.")
 
         @Option(help: "A tree of photos with .pts files (searched recursively).") var data: String
-        @Option(help: "Model file.") var model = "models/landmarks68.safetensors"
+        @Option(help: "Model file (default: landmarks68.safetensors in the models folder, found as `morph` finds it).")
+        var model: String?
         @Option(help: "Which faces: validation (the fixed 10% split) or all.") var split = "validation"
         @Option(help: "Refinement passes, each on a crop made from the previous prediction.") var refine = 0
         @Flag(help: "Average with the prediction on the mirrored crop.") var flip = false
@@ -71,9 +72,10 @@ extension MorphCommand.Eval {
             discussion: "detector: the finder's first box that hits the face, then --refine and --flip as given. pipeline: "
                 + "the finder's boxes the verifier passes, each with its 2 re-crops, the confidence and nesting checks, then the largest face whose keypoints' box hits."))
         var boxes = "truth"
-        @Option(help: "Face finder model, for --boxes detector or pipeline.") var finder = "models/faces.safetensors"
-        @Option(help: "With --boxes pipeline: the face verifier model (none: every finder box goes to the keypoint model).")
-        var verifier = "models/face-verifier.safetensors"
+        @Option(help: "Face finder model, for --boxes detector or pipeline (default: the models folder's faces.safetensors).")
+        var finder: String?
+        @Option(help: "With --boxes pipeline: the face verifier model (default: the models folder's face-verifier.safetensors; none: every finder box goes to the keypoint model).")
+        var verifier: String?
         @Option(name: .customLong("min-confidence"), help: "With --boxes pipeline: as `morph detect --min-confidence`.")
         var minimumConfidence = FaceAnalyzer.defaultMinimumConfidence
         @Option(help: "With --boxes pipeline: drop a face lying inside a larger one by more than this share (1: never).")
@@ -93,14 +95,14 @@ extension MorphCommand.Eval {
         }
 
         func run() throws {
-            let trained = try TrainedModel(contentsOf: URL(fileURLWithPath: model))
+            let trained = try TrainedModel(contentsOf: ModelFiles.file("landmarks68.safetensors", explicit: model))
             let (train, validation) = try LandmarkDataset.load(.ibug68, root: URL(fileURLWithPath: data))
             let source: LandmarkEvaluation.BoxSource
             switch boxes {
             case "truth": source = .truth
-            case "detector": source = .detector(try FaceFinder(contentsOf: URL(fileURLWithPath: finder)))
+            case "detector": source = .detector(try FaceFinder(contentsOf: ModelFiles.file("faces.safetensors", explicit: finder)))
             default:
-                let analyzer = FaceAnalyzer(finder: try FaceFinder(contentsOf: URL(fileURLWithPath: finder)),
+                let analyzer = FaceAnalyzer(finder: try FaceFinder(contentsOf: ModelFiles.file("faces.safetensors", explicit: finder)),
                                             verifier: try faceVerifier(verifier), landmarks: trained)
                 analyzer.minimumConfidence = minimumConfidence
                 analyzer.nestedShare = nestedShare
@@ -121,15 +123,16 @@ extension MorphCommand.Eval {
             abstract: "Face finder on the validation photos of IMM and 300-W: hit rate and boxes per photo by threshold.")
 
         @Option(help: "The folder holding imm_face_db and 300w.") var data: String
-        @Option(help: "Model file.") var model = "models/faces.safetensors"
+        @Option(help: "Model file (default: faces.safetensors in the models folder, found as `morph` finds it).")
+        var model: String?
         @Option(help: "Drop a box lying inside a stronger one by more than this share of its area (1: keep it).")
         var containment = 1.0
         @Option(help: "68-point model: also report, at the finder's threshold, what dropping boxes as `morph detect` does (keypoints that do not settle, confidence below a cut-off; faces inside larger ones) keeps.")
         var verify: String?
         @Option(help: "With --verify: drop a face lying inside a larger, more settled one by more than this share (1: never).")
         var nestedShare = FaceAnalyzer.defaultNestedShare
-        @Option(help: "Face verifier model, checking the boxes kept at the finder's threshold (none: no check).")
-        var verifier = "models/face-verifier.safetensors"
+        @Option(help: "Face verifier model, checking the boxes kept at the finder's threshold (default: the models folder's face-verifier.safetensors; none: no check).")
+        var verifier: String?
         @Option(help: "Whole photos (DATA/afw-photos, every face annotated): which of 300-W's sides to measure, validation, train or all; none to skip.")
         var wholePhotos = "validation"
         @Option(help: "The finder's pyramid levels, longer sides in pixels, e.g. 512,256,128 (default: the model file's).")
@@ -149,7 +152,7 @@ extension MorphCommand.Eval {
 
         /// The finder at `--model` with `--levels` and `--threshold` applied.
         func loadFinder() throws -> FaceFinder {
-            let finder = try FaceFinder(contentsOf: URL(fileURLWithPath: model))
+            let finder = try FaceFinder(contentsOf: ModelFiles.file("faces.safetensors", explicit: model))
             if let levels { finder.levels = try OptionCheck.pyramidLevels(levels) }
             if let threshold { finder.threshold = threshold }
             return finder
@@ -172,7 +175,7 @@ extension MorphCommand.Eval {
         /// photos: recall by face size, unmatched faces per photo, and a contact sheet of the missed faces.
         func evaluateWholePhotos() throws {
             let xml = URL(fileURLWithPath: data).appendingPathComponent("afw-photos/faces.xml")
-            let landmarks = verify.map(URL.init(fileURLWithPath:)) ?? ModelFiles.folder().appendingPathComponent("landmarks68.safetensors")
+            let landmarks = ModelFiles.file("landmarks68.safetensors", explicit: verify)
             let analyzer = FaceAnalyzer(finder: try loadFinder(), verifier: try faceVerifier(verifier),
                                         landmarks: try TrainedModel(contentsOf: landmarks))
             let split: DatasetSplit? = wholePhotos == "all" ? nil : DatasetSplit(rawValue: wholePhotos)
@@ -185,9 +188,9 @@ extension MorphCommand.Eval {
     }
 }
 
-/// The face verifier at `path`, or nil for "none".
-func faceVerifier(_ path: String) throws -> FaceVerifier? {
-    path == "none" ? nil : try FaceVerifier(contentsOf: URL(fileURLWithPath: path))
+/// The verifier of `--verifier`: nil for "none", the models folder's when not given.
+func faceVerifier(_ path: String?) throws -> FaceVerifier? {
+    path == "none" ? nil : try FaceVerifier(contentsOf: ModelFiles.file("face-verifier.safetensors", explicit: path))
 }
 
 extension MorphCommand.Eval {

@@ -13,7 +13,7 @@ extension MorphCommand {
     /// `morph train`: train a detector.
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Train the keypoint detectors (weights go to models/ by default).",
+            abstract: "Train the detectors: each run writes its log, curves, checkpoint and model to its run folder (output/runs/TASK by default); -o names the model file.",
             subcommands: [Nose.self, IMM.self, SecondStage<NoseNetwork>.self, SecondStage<IMMPointsNetwork>.self,
                           Landmarks.self, Faces.self, Verifier.self, Identity.self, Compare.self])
     }
@@ -42,7 +42,7 @@ struct TrainingArguments: ParsableArguments {
     @Option(help: "Run folder for logs, curves, pictures and the checkpoint (default: output/runs/TASK).")
     var run: String?
 
-    @Option(name: .shortAndLong, help: "Where to write the trained model (default: models/TASK.safetensors).")
+    @Option(name: .shortAndLong, help: "Where to write the trained model (default: TASK.safetensors in the run folder; the shipped models are replaced only when named).")
     var output: String?
 
     @Flag(help: "Continue the run folder's checkpoint instead of starting over (an error when the run folder has no checkpoint).")
@@ -92,15 +92,20 @@ struct TrainingArguments: ParsableArguments {
 
     /// The run folder (created) and its progress reporter for a model called `modelName`.
     func prepareRun(_ modelName: String) throws -> (TrainingRun, ProgressReporter) {
-        let trainingRun = try TrainingRun(folder: URL(fileURLWithPath: run ?? "output/runs/\(modelName)"))
+        let trainingRun = try TrainingRun(folder: runFolder(modelName))
         return (trainingRun, ProgressReporter(logPath: trainingRun.logPath))
     }
 
     /// The model to start from, if any.
     var initialURL: URL? { initialWeights.map(URL.init(fileURLWithPath:)) }
 
+    /// The run folder of a model called `modelName`.
+    func runFolder(_ modelName: String) -> URL { URL(fileURLWithPath: run ?? "output/runs/\(modelName)") }
+
     /// Where the trained model goes.
-    func modelURL(_ modelName: String) -> URL { URL(fileURLWithPath: output ?? "models/\(modelName).safetensors") }
+    func modelURL(_ modelName: String) -> URL {
+        output.map(URL.init(fileURLWithPath:)) ?? runFolder(modelName).appendingPathComponent("\(modelName).safetensors")
+    }
 
     /// Prints a report's `lines`, then where the run folder and the model are.
     func finish(_ lines: [String], run: TrainingRun, model: URL) {
@@ -254,8 +259,10 @@ extension MorphCommand.Train {
             abstract: "Face verifier: a small classifier that drops the face finder's boxes that are not faces (--data: the folder holding imm_face_db, 300w and afw-photos).",
             discussion: "Runs the finder and the 68-point model on every IMM, 300-W and whole AFW photo first and labels each box: a face when it hits an annotated face, not a face when its keypoints do not settle or it lies on part of a face, left out otherwise (boxes.json in the run folder, reused by later runs in that folder on the same photos).")
         @OptionGroup var arguments: TrainingArguments
-        @Option(help: "The face finder whose boxes are checked.") var finder = "models/faces.safetensors"
-        @Option(help: "The 68-point model that labels the boxes.") var landmarks = "models/landmarks68.safetensors"
+        @Option(help: "The face finder whose boxes are checked (default: the models folder's, found as `morph` finds it).")
+        var finder: String?
+        @Option(help: "The 68-point model that labels the boxes (default: the models folder's).")
+        var landmarks: String?
 
         func validate() throws {
             if arguments.loss != nil { throw ValidationError("--loss: the verifier has its own loss (binary cross-entropy)") }
@@ -266,8 +273,8 @@ extension MorphCommand.Train {
             let (trainingRun, progress) = try arguments.prepareRun(FaceVerifier.task)
             let modelURL = arguments.modelURL(FaceVerifier.task)
             let report = try FaceVerifierTraining.run(
-                dataRoot: URL(fileURLWithPath: arguments.data), finderURL: URL(fileURLWithPath: finder),
-                landmarksURL: URL(fileURLWithPath: landmarks), options: arguments.options(over: FaceVerifierTraining.recipe),
+                dataRoot: URL(fileURLWithPath: arguments.data), finderURL: ModelFiles.file("faces.safetensors", explicit: finder),
+                landmarksURL: ModelFiles.file("landmarks68.safetensors", explicit: landmarks), options: arguments.options(over: FaceVerifierTraining.recipe),
                 run: trainingRun, modelURL: modelURL, resume: arguments.resume, limit: arguments.limit,
                 command: arguments.command, progress: progress)
             arguments.finish([report.line], run: trainingRun, model: modelURL)
@@ -286,7 +293,7 @@ extension MorphCommand.Train {
         var landmarks: String?
 
         /// The 68-point model's file.
-        var landmarksPath: String { landmarks ?? ModelFiles.folder().appendingPathComponent("landmarks68.safetensors").path }
+        var landmarksPath: String { ModelFiles.file("landmarks68.safetensors", explicit: landmarks).path }
 
         func validate() throws {
             if arguments.loss != nil { throw ValidationError("--loss: the identity network has its own loss (CosFace margin softmax)") }
@@ -335,7 +342,7 @@ struct WholePhotoArguments: ParsableArguments {
         try OptionCheck.require(inputSize, in: 40...1280, "--input-size")
     }
 
-    /// Trains `task` with its recipe into `models/NAME.safetensors` (or `-o`).
+    /// Trains `task` with its recipe into `NAME.safetensors` in the run folder (or `-o`).
     func train(_ task: KeypointTask, _ arguments: TrainingArguments, modelName: String) throws {
         try arguments.train(.standard(task, pool: pool, inputSize: inputSize), recipe: .courseRecipe(task), modelName: modelName)
     }
@@ -356,9 +363,9 @@ extension IMMNetwork {
     static var task: KeypointTask { course.task }
     /// The second stage's task.
     static var secondStage: KeypointTask { course.secondStage }
-    /// The whole-photo network's file name in models/.
+    /// The whole-photo network's model name (its file: NAME.safetensors).
     static var modelName: String { course.modelName }
-    /// The second stage's file name in models/.
+    /// The second stage's model name.
     static var secondStageModelName: String { course.secondStageModelName }
     /// One line of help for training the second stage.
     static var secondStageAbstract: String { course.secondStageSummary }

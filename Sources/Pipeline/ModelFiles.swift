@@ -28,6 +28,11 @@ public enum ModelFiles {
         return found ?? candidates[0].standardizedFileURL
     }
 
+    /// The file `explicit` when given, else `fileName` in the models folder (`folder()`).
+    public static func file(_ fileName: String, explicit: String?) -> URL {
+        explicit.map(URL.init(fileURLWithPath:)) ?? folder().appendingPathComponent(fileName)
+    }
+
     /// The identity model's file in `folder`.
     public static func identityURL(folder: URL) -> URL { folder.appendingPathComponent("identity.safetensors") }
 

@@ -24,4 +24,9 @@ final class ModelFilesTests: XCTestCase {
         let stray = ModelFiles.folder(explicit: nil, environment: nil, executable: URL(fileURLWithPath: "/nowhere/bin/morph"))
         XCTAssertEqual(stray.path, "/nowhere/share/morph/models")
     }
+
+    func testAModelFileIsTheNamedOneElseTheModelsFolders() {
+        XCTAssertEqual(ModelFiles.file("faces.safetensors", explicit: "/given/finder.safetensors").path, "/given/finder.safetensors")
+        XCTAssertEqual(ModelFiles.file("faces.safetensors", explicit: nil), ModelFiles.folder().appendingPathComponent("faces.safetensors"))
+    }
 }
