@@ -2,9 +2,9 @@
 import PackageDescription
 
 /// Release builds keep overflow and bounds checks (-O) in every target that reads files, options or
-/// sidecars; only the two hot numeric targets drop them (-Ounchecked): NeuralNet (its one parser,
-/// safetensors, checks every length and offset explicitly, which -Ounchecked keeps) and Morph (warps
-/// images already decoded). Measured on 2026-12-04 against -Ounchecked everywhere: -O everywhere costs
+/// sidecars; only the hot numeric targets drop them (-Ounchecked): NeuralNet (its one parser,
+/// safetensors, checks every length and offset explicitly, which -Ounchecked keeps), its convolutions
+/// ConvNet (no parser) and Morph (warps images already decoded). Measured on 2026-12-04 against -Ounchecked everywhere: -O everywhere costs
 /// `morph bench render` 11% and `bench detect` 2-8%; this split costs about 2% on each (README).
 let checked: [SwiftSetting] = [.unsafeFlags(["-O", "-wmo"], .when(configuration: .release))]
 let unchecked: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .executable(name: "morph", targets: ["MorphTool"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
+        .library(name: "ConvNet", targets: ["ConvNet"]),
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "Morph", targets: ["Morph"]),
     ],
@@ -41,9 +42,13 @@ let package = Package(
         // writes, temporary names and their clean-up on signals, plain-word error reasons,
         // terminal-safe text, parallel loops and the worker pool, progress lines.
         .target(name: "Plumbing", dependencies: ["CPlatform"], swiftSettings: checked),
-        // The network engine: tensors, kernels, layers with backward, ResNet18, losses, optimisers,
+        // The network engine's core: tensors, sgemm, scratch buffers, the layer protocol and the dense
+        // layers with backward, losses, optimisers, schedules, the layer profiler, state dicts and
         // safetensors, the BLAS runtime (kernel choice and the re-exec). No image or video library.
         .target(name: "NeuralNet", dependencies: ["CBLAS", "CPlatform", "Plumbing"], swiftSettings: unchecked),
+        // The engine's convolutional layers on NeuralNet's core: Conv2d (im2col, Winograd), BatchNorm2d,
+        // pooling, BlurPool, ResNet18.
+        .target(name: "ConvNet", dependencies: ["NeuralNet", "Plumbing"], swiftSettings: unchecked),
         // `Image` and what is done to pictures: JPEG and PNG codecs, EXIF, resampling, warping, drawing,
         // fonts, contact sheets and plots.
         .target(name: "Imaging", dependencies: ["CJPEGShim", "CPNG", "CFreeType", "Plumbing"], swiftSettings: checked),
@@ -51,10 +56,12 @@ let package = Package(
         .target(name: "FaceData", dependencies: ["Imaging", "Plumbing"], swiftSettings: checked),
         // Inference, what `morph` and `morph detect` run: face finder, verifier, keypoint and identity
         // models, the analyser, the people in a collection.
-        .target(name: "FaceAnalysis", dependencies: ["NeuralNet", "Imaging", "FaceData"], swiftSettings: checked),
+        .target(name: "FaceAnalysis", dependencies: ["NeuralNet", "ConvNet", "Imaging", "FaceData"],
+                swiftSettings: checked),
         // Training and the measures it validates with: loop, run folder, options and recipes,
         // augmentation, datasets in memory, the 68-point and identity training jobs.
-        .target(name: "Training", dependencies: ["FaceAnalysis", "NeuralNet", "Imaging", "FaceData", "Plumbing"],
+        .target(name: "Training",
+                dependencies: ["FaceAnalysis", "NeuralNet", "ConvNet", "Imaging", "FaceData", "Plumbing"],
                 swiftSettings: checked),
         // Training the face finder (synthetic and real scenes) and its verifier, and the finder's measures.
         .target(name: "DetectorTraining",
@@ -62,7 +69,8 @@ let package = Package(
                 swiftSettings: checked),
         // The course's IMM networks (nose tip, 58 points) and their crop stages: specifications, recipes,
         // the two-stage cascade and its evaluation.
-        .target(name: "CourseModels", dependencies: ["Training", "FaceAnalysis", "NeuralNet", "Imaging", "FaceData"],
+        .target(name: "CourseModels",
+                dependencies: ["Training", "FaceAnalysis", "NeuralNet", "ConvNet", "Imaging", "FaceData"],
                 swiftSettings: checked),
         // The morph itself, no neural network: Delaunay, alignment, triangle warps, blending, colour
         // harmonisation, border fill, frame schedule.
@@ -83,8 +91,8 @@ let package = Package(
         .executableTarget(
             name: "MorphTool",
             dependencies: [
-                "NeuralNet", "Imaging", "FaceData", "FaceAnalysis", "Training", "DetectorTraining", "CourseModels",
-                "Evaluation", "Benchmarks", "Morph", "Video", "Pipeline", "Plumbing",
+                "NeuralNet", "ConvNet", "Imaging", "FaceData", "FaceAnalysis", "Training", "DetectorTraining",
+                "CourseModels", "Evaluation", "Benchmarks", "Morph", "Video", "Pipeline", "Plumbing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: checked),
@@ -92,14 +100,16 @@ let package = Package(
         // workloads, morph rendering, detection, the whole video job. Checked: the timed work runs in the
         // targets it measures, with their own flags.
         .target(name: "Benchmarks",
-                dependencies: ["CBLAS", "NeuralNet", "Imaging", "Morph", "FaceAnalysis", "Pipeline"],
+                dependencies: ["CBLAS", "NeuralNet", "ConvNet", "Imaging", "Morph", "FaceAnalysis", "Pipeline"],
                 swiftSettings: checked),
         // Engine speed on the NeuralNet issue's workloads, one per run (tools/bench-neuralnet.sh).
         .executableTarget(name: "nnbench", dependencies: ["Benchmarks", "NeuralNet"], swiftSettings: unchecked),
 
         // One test target per library target.
         .testTarget(name: "PlumbingTests", dependencies: ["Plumbing"]),
-        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], resources: [.copy("Fixtures")]),
+        // NeuralNetTests covers ConvNet too: its gradient checks, golden comparisons and training tests run
+        // core and convolutional layers together on one set of helpers (test targets cannot share code).
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "ConvNet"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FaceDataTests", dependencies: ["FaceData"]),
         .testTarget(name: "FaceAnalysisTests", dependencies: ["FaceAnalysis"]),

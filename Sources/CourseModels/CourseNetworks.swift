@@ -1,3 +1,4 @@
+import ConvNet
 import FaceAnalysis
 import FaceData
 import Foundation

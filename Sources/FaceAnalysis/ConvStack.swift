@@ -1,3 +1,4 @@
+import ConvNet
 import NeuralNet
 
 /// A plain stack of 3x3 convolutions, each followed by batch norm and ReLU: the body of the face

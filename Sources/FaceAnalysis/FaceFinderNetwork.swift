@@ -1,3 +1,4 @@
+import ConvNet
 import Foundation
 import Imaging
 import NeuralNet

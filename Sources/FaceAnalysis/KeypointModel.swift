@@ -1,3 +1,4 @@
+import ConvNet
 import FaceData
 import Foundation
 import Imaging

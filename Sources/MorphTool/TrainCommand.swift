@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConvNet
 import CourseModels
 import DetectorTraining
 import FaceAnalysis

@@ -14,9 +14,9 @@ private let parallelGEMMThreshold = 1 << 21
 /// `C = alpha * op(A) * op(B) + beta * C`, with op(A) [m, k], op(B) [k, n] and C [m, n].
 /// Large products are split into column (or row) blocks computed in parallel, unless `parallel`
 /// is false (for callers that run several products side by side).
-func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
-          alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-          beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, parallel: Bool = true) {
+package func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
+                  alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                  beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, parallel: Bool = true) {
     _ = singleThreadedBLAS
     func block(rows: Range<Int>, columns: Range<Int>) {
         let blockA = transposeA ? a + rows.lowerBound : a + rows.lowerBound * lda

@@ -1,3 +1,5 @@
+import Plumbing
+
 /// A trainable tensor and the gradient accumulated for it.
 public final class Parameter {
     /// The current value.
@@ -50,11 +52,26 @@ extension Layer {
 }
 
 /// Prefixes the names of a child's parameters with `prefix.`.
-func prefixed(_ prefix: String, _ items: [NamedParameter]) -> [NamedParameter] {
+package func prefixed(_ prefix: String, _ items: [NamedParameter]) -> [NamedParameter] {
     items.map { (name: "\(prefix).\($0.name)", parameter: $0.parameter) }
 }
 
 /// Prefixes the names of a child's buffers with `prefix.`.
-func prefixed(_ prefix: String, _ items: [NamedBuffer]) -> [NamedBuffer] {
+package func prefixed(_ prefix: String, _ items: [NamedBuffer]) -> [NamedBuffer] {
     items.map { (name: "\(prefix).\($0.name)", tensor: $0.tensor) }
+}
+
+/// Adds the per-channel sums of `gradient` [N, C, area] into `grad` [C].
+package func accumulateBiasGradient(_ gradient: Tensor, into grad: Tensor, images: Int, area: Int) {
+    let channels = grad.count
+    Parallel.forEach(channels, grain: 16) { range in
+        for channel in range {
+            var sum: Float = 0
+            for image in 0..<images {
+                let plane = gradient.data + (image * channels + channel) * area
+                for i in 0..<area { sum += plane[i] }
+            }
+            grad.data[channel] += sum
+        }
+    }
 }

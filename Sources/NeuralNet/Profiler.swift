@@ -2,11 +2,11 @@ import Foundation
 
 /// Opt-in timing of every layer's forward and backward pass (`nnbench resnet18-train --profile`).
 ///
-/// Off by default: containers (`Sequential`, `BasicBlock`, `ResNet18`) run their children through
-/// `forward(_:training:as:)` and `backward(_:as:)`, which cost one nil check when no profiler is
-/// active. An active profiler records, per dotted path (`layer1.0.conv1`), the wall time and the
-/// CPU time (user + system, all threads of the process) of each call; the CPU time is the figure
-/// that other processes on the machine disturb least.
+/// Off by default: containers (`Sequential`, and ConvNet's `BasicBlock` and `ResNet18`) run their
+/// children through `forward(_:training:as:)` and `backward(_:as:)`, which cost one nil check when
+/// no profiler is active. An active profiler records, per dotted path (`layer1.0.conv1`), the wall
+/// time and the CPU time (user + system, all threads of the process) of each call; the CPU time is
+/// the figure that other processes on the machine disturb least.
 public final class LayerProfiler {
     /// One phase of a layer: what it cost summed over calls.
     public struct Cost {
@@ -53,7 +53,7 @@ public final class LayerProfiler {
 
     /// Runs `body` as the part `name` (a step that is not a layer, such as a residual sum) when a
     /// profiler is active, else just runs it.
-    static func measure<T>(_ name: String, backward: Bool, _ body: () -> T) -> T {
+    package static func measure<T>(_ name: String, backward: Bool, _ body: () -> T) -> T {
         guard let profiler = active else { return body() }
         return profiler.measure(name, backward: backward, body)
     }
@@ -69,12 +69,12 @@ public final class LayerProfiler {
 
 extension Layer {
     /// `forward(_:training:)`, recorded as the child `name` when a profiler is active.
-    func forward(_ input: Tensor, training: Bool, as name: String) -> Tensor {
+    package func forward(_ input: Tensor, training: Bool, as name: String) -> Tensor {
         LayerProfiler.measure(name, backward: false) { forward(input, training: training) }
     }
 
     /// `backward(_:)`, recorded as the child `name` when a profiler is active.
-    func backward(_ gradOutput: Tensor, as name: String) -> Tensor {
+    package func backward(_ gradOutput: Tensor, as name: String) -> Tensor {
         LayerProfiler.measure(name, backward: true) { backward(gradOutput) }
     }
 }

@@ -2,13 +2,13 @@ import Foundation
 
 /// Scratch buffers shared by the layers running on one thread (im2col columns and the like),
 /// grown on demand and never shrunk, so a training loop stops allocating after its first step.
-final class Workspace {
+package final class Workspace {
     private var buffers: [UnsafeMutablePointer<Float>] = []
     private var capacities: [Int] = []
 
     /// Scratch buffer number `slot` with room for at least `count` floats, aligned to 64 bytes; its
     /// contents are unspecified and valid until the next request for the same slot.
-    func buffer(_ slot: Int, count: Int) -> UnsafeMutablePointer<Float> {
+    package func buffer(_ slot: Int, count: Int) -> UnsafeMutablePointer<Float> {
         while buffers.count <= slot {
             buffers.append(Workspace.allocate(1))
             capacities.append(1)
@@ -22,7 +22,7 @@ final class Workspace {
     }
 
     /// Scratch buffer number `slot` viewed as `count` vectors of 16 floats.
-    func lanes(_ slot: Int, count: Int) -> UnsafeMutablePointer<SIMD16<Float>> {
+    package func lanes(_ slot: Int, count: Int) -> UnsafeMutablePointer<SIMD16<Float>> {
         UnsafeMutableRawPointer(buffer(slot, count: 16 * count)).assumingMemoryBound(to: SIMD16<Float>.self)
     }
 
@@ -33,7 +33,7 @@ final class Workspace {
     deinit { buffers.forEach { UnsafeMutableRawPointer($0).deallocate() } }
 
     /// The workspace of the calling thread.
-    static var current: Workspace {
+    package static var current: Workspace {
         let key = "NeuralNet.Workspace"
         if let existing = Thread.current.threadDictionary[key] as? Workspace { return existing }
         let created = Workspace()

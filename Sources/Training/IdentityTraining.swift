@@ -1,3 +1,4 @@
+import ConvNet
 import Dispatch
 import FaceAnalysis
 import FaceData

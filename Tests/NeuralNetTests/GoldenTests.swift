@@ -1,3 +1,4 @@
+import ConvNet
 import XCTest
 @testable import NeuralNet
 

@@ -1,4 +1,5 @@
 import XCTest
+@testable import ConvNet
 @testable import NeuralNet
 
 /// Finite-difference checks of every layer's input and parameter gradients.

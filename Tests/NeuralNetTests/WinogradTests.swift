@@ -1,4 +1,5 @@
 import XCTest
+@testable import ConvNet
 @testable import NeuralNet
 
 /// Winograd's 3x3 convolutions against the im2col path: forward output, input gradient, kernel

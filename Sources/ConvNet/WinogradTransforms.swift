@@ -1,3 +1,4 @@
+import NeuralNet
 import Plumbing
 
 /// The tiling of an H x W plane into m x m output tiles (the last row and column of tiles may

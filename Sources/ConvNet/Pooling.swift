@@ -1,3 +1,4 @@
+import NeuralNet
 import Plumbing
 
 /// Maximum over square windows of each [H, W] plane (zero-free padding: padded cells never win).

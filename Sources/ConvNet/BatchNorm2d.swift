@@ -1,3 +1,4 @@
+import NeuralNet
 import Plumbing
 
 /// Batch normalisation over the N, H and W axes of [N, C, H, W], per channel.

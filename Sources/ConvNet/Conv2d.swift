@@ -1,3 +1,4 @@
+import NeuralNet
 import Plumbing
 
 /// A 2-D convolution with square kernels, computed as im2col followed by one OpenBLAS sgemm per
@@ -213,20 +214,5 @@ public final class Conv2d: Layer {
             if !isPointwise { col2im(gradColumns, images: count, channels: inputChannels, geometry: g, into: target) }
         }
         return gradInput
-    }
-}
-
-/// Adds the per-channel sums of `gradient` [N, C, area] into `grad` [C].
-func accumulateBiasGradient(_ gradient: Tensor, into grad: Tensor, images: Int, area: Int) {
-    let channels = grad.count
-    Parallel.forEach(channels, grain: 16) { range in
-        for channel in range {
-            var sum: Float = 0
-            for image in 0..<images {
-                let plane = gradient.data + (image * channels + channel) * area
-                for i in 0..<area { sum += plane[i] }
-            }
-            grad.data[channel] += sum
-        }
     }
 }

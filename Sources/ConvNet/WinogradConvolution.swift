@@ -1,3 +1,4 @@
+import NeuralNet
 import Plumbing
 
 /// A 3x3 convolution with stride 1 and padding 1 by Winograd's minimal filtering (see

@@ -1,3 +1,4 @@
+import NeuralNet
 import Plumbing
 
 /// Anti-aliased downsampling (Zhang, "Making Convolutional Networks Shift-Invariant Again",

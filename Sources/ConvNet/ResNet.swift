@@ -1,3 +1,4 @@
+import NeuralNet
 import Plumbing
 
 /// ResNet's basic residual block: conv3x3-BN-ReLU-conv3x3-BN, plus the input (through a 1x1
