@@ -212,7 +212,7 @@ extension MorphCommand.Train {
             discussion: "The scenes are the IMM and 300-W training photos, the whole AFW training photos and every 4th LFW photo, zoomed so that one face takes 12-250 px, and IMM and 300-W faces pasted onto backgrounds. The faces nobody annotated are found first by the current models (scene-labels.json in the run folder, reused by later runs on the same photos with the same models): taught as faces when their keypoints settle surely, else left out of the loss.")
         @OptionGroup var arguments: TrainingArguments
         @Option(parsing: .unconditional, help: "Training canvases per epoch (1 to 1000000).") var scenes = 4800
-        @Option(help: "The threshold written into the model file, which morph uses (0 to 1).") var threshold = 0.35
+        @Option(help: "The threshold written into the model file, which morph uses (0 to 1).") var threshold = 0.25
         @Option(help: "The pyramid levels written into the model file, which morph uses: longer sides in pixels, largest first.")
         var levels = "384,160,96"
         @Option(help: "Folder of the models that find the faces nobody annotated (faces, face-verifier and landmarks68 .safetensors), or none: only annotated faces are known and LFW is left out. Default: the models morph uses.")
