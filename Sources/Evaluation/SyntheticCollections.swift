@@ -77,9 +77,10 @@ public enum SyntheticCollections {
                 let scene = try compose(person: read(person, number), strangers: strangers.map { try read($0, 1 + Int(rng.next() % UInt64(min(2, photoCount[$0]!)))) },
                                         rng: &rng)
                 let analysis = analyzer.analyze(grey: scene.image, name: "\(person) scene \(number)")
-                photos.append(PhotoFaces(analysis))
+                let faces = PhotoFaces(analysis)
+                photos.append(faces)
                 truth.append(scene.person)
-                largest.append(FaceChoice.largest.pick(from: PhotoFaces(analysis)).map { scene.person.contains($0.keypointBox.center) } ?? false)
+                largest.append(FaceChoice.largest.pick(from: faces).map { scene.person.contains($0.keypointBox.center) } ?? false)
             }
             for index in reports.indices {
                 let picks = PersonPicker(choice: .auto, tracker: PersonTracker(threshold: reports[index].threshold)).pick(photos).faces

@@ -92,12 +92,17 @@ final class IdentityTrainingTask: TrainingTask {
         return validationFaces.map { model.embeddings($0.image, faces: [$0.points])[0] ?? [Float](repeating: 0, count: IdentityNetwork.embeddingSize) }
     }
 
-    /// Loss: 1 - ROC AUC of the validation pairs; metric: their error rate at the best threshold.
-    func validate() -> (loss: Double, metric: Double, pixelError: Double?) {
+    /// Verification of the validation pairs at their best threshold (one fold).
+    func verification() -> VerificationReport {
         let embeddings = validationEmbeddings()
         let scores = validationPairs.map { Embedding.cosine(embeddings[$0.0], embeddings[$0.1]) }
         let same = validationPairs.map { validationFaces[$0.0].photo.name == validationFaces[$0.1].photo.name }
-        let report = VerificationEvaluation.evaluate(scores: scores, same: same, folds: 1)
+        return VerificationEvaluation.evaluate(scores: scores, same: same, folds: 1)
+    }
+
+    /// Loss: 1 - ROC AUC of the validation pairs; metric: their error rate at the best threshold.
+    func validate() -> (loss: Double, metric: Double, pixelError: Double?) {
+        let report = verification()
         return (1 - report.auc, 1 - report.accuracy, nil)
     }
 }
@@ -159,11 +164,8 @@ public enum IdentityTraining {
         let identity = ["task": IdentityModel.task, "input": String(IdentityAlignment.side),
                         "embedding": String(IdentityNetwork.embeddingSize), "classes": String(split.train.count)]
         try TrainingLoop(task: task, options: options, run: run, identity: identity).fit(resume: resume, progress: progress)
-        let embeddings = task.validationEmbeddings()
-        let scores = pairs.map { Embedding.cosine(embeddings[$0.0], embeddings[$0.1]) }
         let report = Report(trainPeople: split.train.count, trainPhotos: train.count, validationPeople: split.validation.count,
-                            validationPairs: pairs.count,
-                            validation: VerificationEvaluation.evaluate(scores: scores, same: pairs.map { validation[$0.0].photo.name == validation[$0.1].photo.name }, folds: 1))
+                            validationPairs: pairs.count, validation: task.verification())
         try run.writeSummary(report)
         var metadata = options.provenance(identity, command: command, data: root)
         metadata["threshold"] = String(format: "%.4f", report.validation.threshold)
