@@ -8,9 +8,15 @@ import Pipeline
 public enum DetectBenchmark {
     /// The lines for `photos` analysed by the models in `models` over `passes` passes (the first a
     /// warm-up, not counted): medians per photo with their breakdown, then the batch's wall time per
-    /// photo. With `megapixels`, copies enlarged to about that size are timed (then removed).
-    public static func lines(photos: [String], models: URL, passes: Int, megapixels: Double?) throws -> [String] {
-        let analyzer = try ModelFiles.analyzer(folder: models, manualBoxes: nil)
+    /// photo. With `megapixels`, copies enlarged to about that size are timed (then removed); with
+    /// `flip`, the last keypoint pass is flip-averaged (`morph detect --flip`).
+    public static func lines(photos: [String], models: URL, passes: Int, megapixels: Double?, flip: Bool = false) throws -> [String] {
+        let makeAnalyzer = {
+            let analyzer = try ModelFiles.analyzer(folder: models, manualBoxes: nil)
+            analyzer.flipAverage = flip
+            return analyzer
+        }
+        let analyzer = try makeAnalyzer()
         let photos = try megapixels.map { try enlarged(photos, megapixels: [$0]) } ?? photos
         defer {
             if megapixels != nil { try? FileManager.default.removeItem(atPath: (photos[0] as NSString).deletingLastPathComponent) }
@@ -34,7 +40,7 @@ public enum DetectBenchmark {
                             median(find), median(keypoints), totals.reduce(0, +) / Double(totals.count))
         let batch = Array(repeating: photos, count: max(1, passes - 1)).flatMap { $0 }
         let started = Date()
-        let results = try PhotoBatch.analyze(batch, makeAnalyzer: { try ModelFiles.analyzer(folder: models, manualBoxes: nil) },
+        let results = try PhotoBatch.analyze(batch, makeAnalyzer: makeAnalyzer,
                                              progress: nil) { analyzer, photo in try analyzer.analyze(photo, mode: .grey).faces.count }
         let failures = results.filter { if case .failure = $0 { true } else { false } }.count
         let all = String(format: "batch of %d on %d cores: %.1f ms per photo (wall time / photos)%@", batch.count,

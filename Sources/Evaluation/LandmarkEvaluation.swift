@@ -76,7 +76,7 @@ public enum LandmarkEvaluation {
     }
 
     /// `morph eval landmarks`: `model`'s points for every example from the boxes of `source` (the
-    /// pipeline re-crops as `morph detect` does, ignoring `refine` and `flip`), measured and drawn into `folder`.
+    /// pipeline re-crops as `morph detect` does, ignoring `refine`, and flips as the analyser is set), measured and drawn into `folder`.
     public static func run(model: TrainedModel, examples: [TrainingExample], from source: BoxSource, refine: Int, flip: Bool,
                            folder: URL, progress: ProgressReporter) throws -> LandmarkEvaluationReport {
         switch source {
@@ -89,7 +89,7 @@ public enum LandmarkEvaluation {
             }, refine: refine, flip: flip, folder: folder, progress: progress)
         case .pipeline(let analyzer):
             return try run(examples: examples, scheme: model.spec.scheme, boxes: source.name, refine: FaceAnalyzer.refinePasses,
-                           flip: false, folder: folder, progress: progress) { example in
+                           flip: analyzer.flipAverage, folder: folder, progress: progress) { example in
                 FaceFinderEvaluation.hit(analyzer.faces(in: example.image).faces, truth: example.landmarkBox)?.points
             }
         }

@@ -102,6 +102,8 @@ public final class FaceAnalyzer {
     public var nestedShare = defaultNestedShare
     /// The default share for `nestedShare`.
     public static let defaultNestedShare = 0.5
+    /// The last keypoint pass also predicts on the mirrored crop and averages (one more network pass).
+    public var flipAverage = false
 
     /// An analyser; without a finder only sidecars and manual boxes yield faces, without a keypoint model
     /// only sidecars. A `verifier` drops the finder's boxes that are not faces before keypoints are placed;
@@ -194,7 +196,7 @@ public final class FaceAnalyzer {
             else { [] }
         let find = 1000 * Date().timeIntervalSince(clock)
         clock = Date()
-        let keypoints = FaceAnalyzer.keypoints(predictor, grey, boxes: boxes.map(\.box))
+        let keypoints = FaceAnalyzer.keypoints(predictor, grey, boxes: boxes.map(\.box), flipAverage: flipAverage)
         let candidates = zip(boxes, keypoints).map { candidate, found in
             AnalyzedFace(box: candidate.box, score: candidate.score, points: found.points,
                          confidence: found.confidence, origin: candidate.origin)
@@ -242,10 +244,11 @@ public final class FaceAnalyzer {
     /// The finder's box is looser than the landmark boxes the model was trained on: re-crop twice
     /// around the prediction (all faces of the photo in one batch); the last re-crop's shift,
     /// relative to the inter-ocular distance, is the confidence: 1 for no shift, 0 for 10% or more.
-    public static func keypoints(_ predictor: KeypointPredictor, _ grey: Image,
-                                 boxes: [Box]) -> [(points: [Point], confidence: Double)] {
+    /// With `flipAverage` the last re-crop is also predicted mirrored and the two are averaged.
+    public static func keypoints(_ predictor: KeypointPredictor, _ grey: Image, boxes: [Box],
+                                 flipAverage: Bool = false) -> [(points: [Point], confidence: Double)] {
         let settling = predictor.predict(grey, boxes: boxes, refine: refinePasses - 1)
-        let settled = predictor.predict(grey, boxes: settling.map { Box(enclosing: $0) })
+        let settled = predictor.predict(grey, boxes: settling.map { Box(enclosing: $0) }, flipAverage: flipAverage)
         return zip(settling, settled).map { before, points in
             let interocular = max(LandmarkScheme.ibug68.interocularDistance(points), 1)
             let shift = LandmarkMetrics.meanPointError(before, points) / interocular

@@ -66,6 +66,7 @@ extension MorphCommand.Bench {
         @Option(help: "Passes over the photos (the first is a warm-up and not counted).") var passes = 3
         @Option(help: "Enlarge each photo to about this many megapixels first (a 4:3 JPEG, quality 90, in a temporary folder).")
         var megapixels: Double?
+        @Flag(help: "Flip-average the last keypoint pass, as `morph detect --flip`.") var flip = false
 
         func validate() throws {
             guard !photos.isEmpty else { throw ValidationError("give at least one photo") }
@@ -75,7 +76,7 @@ extension MorphCommand.Bench {
 
         func run() throws {
             try DetectBenchmark.lines(photos: photos, models: ModelFiles.folder(explicit: models), passes: passes,
-                                      megapixels: megapixels).forEach { print($0) }
+                                      megapixels: megapixels, flip: flip).forEach { print($0) }
         }
     }
 }

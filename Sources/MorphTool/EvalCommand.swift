@@ -65,7 +65,7 @@ extension MorphCommand.Eval {
         var model: String?
         @Option(help: "Which faces: validation (the fixed 10% split) or all.") var split = "validation"
         @Option(help: "Refinement passes, each on a crop made from the previous prediction.") var refine = 0
-        @Flag(help: "Average with the prediction on the mirrored crop.") var flip = false
+        @Flag(help: "Average with the prediction on the mirrored crop (with --boxes pipeline: in the last re-crop).") var flip = false
         @Option(help: "Folder for the CED curve and the worst faces.") var output = "output/eval-landmarks"
         @Option(help: ArgumentHelp(
             "Face boxes from the ground-truth landmarks (truth), the face finder (detector), or all of `morph detect` (pipeline).",
@@ -89,8 +89,8 @@ extension MorphCommand.Eval {
             guard ["truth", "detector", "pipeline"].contains(boxes) else {
                 throw ValidationError("--boxes must be truth, detector or pipeline")
             }
-            if boxes == "pipeline" && (refine != 0 || flip) {
-                throw ValidationError("--boxes pipeline re-crops as `morph detect` does: leave out --refine and --flip")
+            if boxes == "pipeline" && refine != 0 {
+                throw ValidationError("--boxes pipeline re-crops as `morph detect` does: leave out --refine")
             }
         }
 
@@ -106,6 +106,7 @@ extension MorphCommand.Eval {
                                             verifier: try faceVerifier(verifier), landmarks: trained)
                 analyzer.minimumConfidence = minimumConfidence
                 analyzer.nestedShare = nestedShare
+                analyzer.flipAverage = flip
                 source = .pipeline(analyzer)
             }
             let report = try LandmarkEvaluation.run(model: trained, examples: split == "all" ? train + validation : validation,
@@ -120,9 +121,9 @@ extension MorphCommand.Eval {
     /// `morph eval faces`: the face finder's hit rate and false boxes at several thresholds.
     struct Faces: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Face finder on the validation photos of IMM and 300-W: hit rate and boxes per photo by threshold.")
+            abstract: "Face finder: recall on whole photos with every face annotated (AFW, by face size, missed faces in output/missed-faces.jpg), then hit rate and boxes per photo on the IMM and 300-W validation photos by threshold.")
 
-        @Option(help: "The folder holding imm_face_db and 300w.") var data: String
+        @Option(help: "The folder holding imm_face_db, 300w and afw-photos.") var data: String
         @Option(help: "Model file (default: faces.safetensors in the models folder, found as `morph` finds it).")
         var model: String?
         @Option(help: "Drop a box lying inside a stronger one by more than this share of its area (1: keep it).")
