@@ -93,9 +93,11 @@ public struct DetectJob {
         }
         let overlays = options.overlays
         let people = options.people
-        let threshold = people ? try makeAnalyzer().identityThreshold : nil
+        let analyzers = try PhotoBatch.analyzers(max(1, min(ProcessInfo.processInfo.activeProcessorCount, photos.count)),
+                                                 makeAnalyzer: makeAnalyzer)
+        let threshold = people ? analyzers[0].identityThreshold : nil
         if people && threshold == nil { throw PipelineError.noIdentityModel(option: "--people") }
-        let results = try PhotoBatch.analyze(photos, makeAnalyzer: makeAnalyzer, progress: progress) { analyzer, path in
+        let results = PhotoBatch.analyze(photos, analyzers: analyzers, progress: progress) { analyzer, path in
             let analysis = try analyzer.analyze(path, mode: overlays || people ? .rgb : .grey)
             for output in outputs(name: names[path]!, faces: analysis.faces.count) { try protected.check(output, owner: path) }
             if overlays {

@@ -21,11 +21,20 @@ public enum PhotoBatch {
     public static func analyze<T>(_ paths: [String], workers: Int = ProcessInfo.processInfo.activeProcessorCount,
                                   makeAnalyzer: () throws -> FaceAnalyzer, progress: ProgressReporter?,
                                   _ analyze: @escaping (FaceAnalyzer, String) throws -> T) throws -> [Result<T, PhotoProblem>] {
-        let count = max(1, min(workers, paths.count))
-        // Building an analyser reads and converts its model files: build them side by side.
-        let analyzers = try WorkerPool.map(count, states: [Void](repeating: (), count: count)) { _, _ in
+        let analyzers = try self.analyzers(max(1, min(workers, paths.count)), makeAnalyzer: makeAnalyzer)
+        return PhotoBatch.analyze(paths, analyzers: analyzers, progress: progress, analyze)
+    }
+
+    /// `count` analysers from `makeAnalyzer`, built side by side (each reads and converts its model files).
+    public static func analyzers(_ count: Int, makeAnalyzer: () throws -> FaceAnalyzer) throws -> [FaceAnalyzer] {
+        try WorkerPool.map(count, states: [Void](repeating: (), count: count)) { _, _ in
             Result { try makeAnalyzer() }
         }.map { try $0.get() }
+    }
+
+    /// Runs `analyze` over `paths`, one worker per analyser of `analyzers` (at least one), in input order.
+    public static func analyze<T>(_ paths: [String], analyzers: [FaceAnalyzer], progress: ProgressReporter?,
+                                  _ analyze: @escaping (FaceAnalyzer, String) throws -> T) -> [Result<T, PhotoProblem>] {
         let started = Date()
         return WorkerPool.map(paths.count, states: analyzers, finished: {
             progress?.update("analysing photos", done: $0, total: paths.count, detail: "", stepStart: started)
