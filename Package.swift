@@ -100,7 +100,7 @@ let package = Package(
         // workloads, morph rendering, detection, the whole video job. Checked: the timed work runs in the
         // targets it measures, with their own flags.
         .target(name: "Benchmarks",
-                dependencies: ["CBLAS", "NeuralNet", "ConvNet", "Imaging", "Morph", "FaceAnalysis", "Pipeline"],
+                dependencies: ["CBLAS", "NeuralNet", "ConvNet", "Imaging", "Morph", "FaceAnalysis", "Pipeline", "Plumbing"],
                 swiftSettings: checked),
         // Engine speed on the NeuralNet issue's workloads, one per run (tools/bench-neuralnet.sh).
         .executableTarget(name: "nnbench", dependencies: ["Benchmarks", "NeuralNet"], swiftSettings: unchecked),

@@ -1,6 +1,7 @@
 import CBLAS
 import Foundation
 import NeuralNet
+import Plumbing
 
 /// A timing of OpenBLAS's single-precision matrix product, to show which kernels are in use.
 public enum BLASBenchmark {
@@ -23,7 +24,7 @@ public enum BLASBenchmark {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             rates.append(2 * Double(size * size * size) / seconds / 1e9)
         }
-        return rates.sorted()[repeats / 2]
+        return rates.median
     }
 
     /// `morph bench sgemm`: one line per thread count (1 and 2) with the kernels in use.

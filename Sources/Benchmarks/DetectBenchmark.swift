@@ -2,6 +2,7 @@ import FaceAnalysis
 import Foundation
 import Imaging
 import Pipeline
+import Plumbing
 
 /// `morph bench detect`: decode, face finding and keypoints per photo, one photo at a time (both cores
 /// inside the networks), then a batch on all cores as `morph detect` runs it (one photo per core).
@@ -33,11 +34,10 @@ public enum DetectBenchmark {
                 keypoints.append(analysis.timings.keypoints)
             }
         }
-        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
         let sizes = try photos.map { try ImageFile.size(of: $0) }.map { Double($0.width * $0.height) / 1e6 }
         let single = String(format: "detect (%d photos of %.1f-%.1f MP): %.1f ms per photo (median of %d; decode %.1f, find %.1f, keypoints %.1f ms; mean %.1f ms)",
-                            photos.count, sizes.min()!, sizes.max()!, median(totals), totals.count, median(decode),
-                            median(find), median(keypoints), totals.reduce(0, +) / Double(totals.count))
+                            photos.count, sizes.min()!, sizes.max()!, totals.median, totals.count, decode.median,
+                            find.median, keypoints.median, totals.reduce(0, +) / Double(totals.count))
         let batch = Array(repeating: photos, count: max(1, passes - 1)).flatMap { $0 }
         let started = Date()
         let results = try PhotoBatch.analyze(batch, makeAnalyzer: makeAnalyzer,

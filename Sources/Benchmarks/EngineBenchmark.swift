@@ -1,6 +1,7 @@
 import ConvNet
 import Foundation
 import NeuralNet
+import Plumbing
 
 /// Speed of the NeuralNet engine on the NeuralNet issue's workloads, as machine-readable `key value`
 /// lines (tools/bench-neuralnet.sh compares them with tools/torch/bench.py; `nnbench` prints them).
@@ -67,12 +68,11 @@ public enum EngineBenchmark {
     /// Median of the durations of `repeats` calls of `body` after `warmup` untimed calls.
     static func medianSeconds(warmup: Int, repeats: Int, _ body: () -> Void) -> Double {
         for _ in 0..<warmup { body() }
-        let times = (0..<repeats).map { _ -> Double in
+        return (0..<repeats).map { _ -> Double in
             let start = now()
             body()
             return now() - start
-        }
-        return times.sorted()[repeats / 2]
+        }.median
     }
 
     /// Peak resident memory of this process in MiB.

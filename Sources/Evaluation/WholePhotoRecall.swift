@@ -76,7 +76,7 @@ public enum WholePhotoRecall {
             progress?.update("whole photos", done: done + 1, total: entries.count,
                              detail: "\(report.found) of \(report.annotated) faces found", stepStart: started)
         }
-        report.medianMilliseconds = times.isEmpty ? 0 : times.sorted()[times.count / 2]
+        report.medianMilliseconds = times.median
         return report
     }
 

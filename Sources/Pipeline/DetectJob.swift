@@ -93,8 +93,7 @@ public struct DetectJob {
         }
         let overlays = options.overlays
         let people = options.people
-        let analyzers = try PhotoBatch.analyzers(max(1, min(ProcessInfo.processInfo.activeProcessorCount, photos.count)),
-                                                 makeAnalyzer: makeAnalyzer)
+        let analyzers = try PhotoBatch.analyzers(forPhotos: photos.count, makeAnalyzer: makeAnalyzer)
         let threshold = people ? analyzers[0].identityThreshold : nil
         if people && threshold == nil { throw PipelineError.noIdentityModel(option: "--people") }
         let results = PhotoBatch.analyze(photos, analyzers: analyzers, progress: progress) { analyzer, path in
@@ -146,8 +145,7 @@ public struct DetectJob {
             report.contactSheet = path
         }
         let timings = results.compactMap { try? $0.get().timings }
-        func median(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.sorted()[values.count / 2] }
-        report.medianTimings = (median(timings.map(\.decode)), median(timings.map(\.find)), median(timings.map(\.keypoints)))
+        report.medianTimings = (timings.map(\.decode).median, timings.map(\.find).median, timings.map(\.keypoints).median)
         return report
     }
 

@@ -21,13 +21,16 @@ public enum PhotoBatch {
     public static func analyze<T>(_ paths: [String], workers: Int = ProcessInfo.processInfo.activeProcessorCount,
                                   makeAnalyzer: () throws -> FaceAnalyzer, progress: ProgressReporter?,
                                   _ analyze: @escaping (FaceAnalyzer, String) throws -> T) throws -> [Result<T, PhotoProblem>] {
-        let analyzers = try self.analyzers(max(1, min(workers, paths.count)), makeAnalyzer: makeAnalyzer)
+        let analyzers = try self.analyzers(forPhotos: paths.count, workers: workers, makeAnalyzer: makeAnalyzer)
         return PhotoBatch.analyze(paths, analyzers: analyzers, progress: progress, analyze)
     }
 
-    /// `count` analysers from `makeAnalyzer`, built side by side (each reads and converts its model files).
-    public static func analyzers(_ count: Int, makeAnalyzer: () throws -> FaceAnalyzer) throws -> [FaceAnalyzer] {
-        try WorkerPool.map(count, states: [Void](repeating: (), count: count)) { _, _ in
+    /// One analyser from `makeAnalyzer` per worker that `photos` photos keep busy (at most `workers`, at
+    /// least one), built side by side (each reads and converts its model files).
+    public static func analyzers(forPhotos photos: Int, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+                                 makeAnalyzer: () throws -> FaceAnalyzer) throws -> [FaceAnalyzer] {
+        let count = max(1, min(workers, photos))
+        return try WorkerPool.map(count, states: [Void](repeating: (), count: count)) { _, _ in
             Result { try makeAnalyzer() }
         }.map { try $0.get() }
     }
