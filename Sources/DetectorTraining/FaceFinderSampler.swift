@@ -8,7 +8,8 @@ import Training
 /// Synthesises training canvases for the face finder on a background cut from a photo away from its
 /// faces: either a real scene (a whole photo with every face known in it) zoomed so that one of its
 /// faces takes a random size, or zero to two faces pasted as feathered discs; each at a random place,
-/// rotation and mirroring; then brightness, contrast and blur changes. Targets are the landmark boxes
+/// rotation and mirroring; a quarter of the faces to find then get partly hidden (`occlude`); then
+/// brightness, contrast and blur changes. Targets are the landmark boxes
 /// of the faces of 12-100 px; faces a little outside that range, and the scenes' unsure faces, are
 /// left out of the loss; much larger faces are shown unlabelled.
 struct FaceFinderSampler {
@@ -21,6 +22,8 @@ struct FaceFinderSampler {
     var minFace = 12.0, maxFace = 100.0, maxRotation = 30.0, maxSceneRotation = 15.0
     /// Faces up to this many times `maxFace` are left out of the loss rather than shown as background.
     var ignoredOversize = 1.5
+    /// Share of the faces to find that get partly hidden (`occlude`).
+    var occludedShare = 0.25
 
     /// A sampler pasting `faces` and showing the scenes of `sceneGroups` (by default each face's own photo).
     init(canvas: Int, faces: [TrainingExample], sceneGroups: [(weight: Double, scenes: [FaceScene])]? = nil) {
@@ -66,8 +69,19 @@ struct FaceFinderSampler {
                 boxes.append(pasteRandomFace(size: size, onto: &image, &rng))
             }
         }
+        for box in boxes where rng.nextFloat() < Float(occludedShare) { occlude(box, onto: &image, &rng) }
         if rng.nextFloat() < 0.2 { image = image.gaussianBlurred3x3() }
         return (image, boxes, ignored)
+    }
+
+    /// Hides part of the face in `face` behind a feathered disc of another background, as a head, a
+    /// shoulder or a hand in front of it in a group photo: centred on a random point of the box's
+    /// edge, with a radius of 0.25-0.5 of the box's longer side (at most about 40% of the face hidden).
+    func occlude(_ face: Box, onto image: inout Image, _ rng: inout SplitMix64) {
+        let cover = background(&rng)
+        let angle = Double(rng.uniform(0, 2 * .pi)), radius = max(face.width, face.height) * Double(rng.uniform(0.25, 0.5))
+        let centre = Point(x: face.center.x + cos(angle) * face.width / 2, y: face.center.y + sin(angle) * face.height / 2)
+        paste(cover, canvasFromPhoto: .identity, disc: (centre, radius), onto: &image)
     }
 
     /// A random scene of a random group.

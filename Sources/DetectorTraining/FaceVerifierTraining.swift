@@ -19,14 +19,18 @@ public struct VerifierSample: Codable, Sendable, Equatable {
 
 /// The verifier's labels: what the finder found on annotated photos, and what the pipeline made of it.
 public enum VerifierLabeling {
-    /// A box that hits an annotated face (`FaceFinderEvaluation.hits`) is a face. A box whose keypoints
-    /// do not settle (`confidence` below `minimumConfidence`: the pipeline drops it anyway), or whose
-    /// centre lies on an annotated face without hitting it (part of the face, or far too large), is
-    /// not. Any other box is left out (nil): it settles on something away from the annotated faces,
-    /// perhaps a face nobody annotated.
-    public static func label(_ box: Box, faces: [Box], confidence: Double, minimumConfidence: Double) -> Bool? {
-        if faces.contains(where: { FaceFinderEvaluation.hits(box, truth: $0) }) { return true }
-        return confidence < minimumConfidence || faces.contains { $0.contains(box.center) } ? false : nil
+    /// A box is a face when it hits an annotated face (`FaceFinderEvaluation.hits`), or when its keypoints
+    /// settle (`confidence` at least `minimumConfidence`) into a box (`keypointBox`) that hits one: a
+    /// loose or off-centre box from which the pipeline still places the face's keypoints. A box whose
+    /// keypoints do not settle (the pipeline drops it anyway), or whose centre lies on an annotated face
+    /// without either hitting it (part of the face, or far too large), is not. Any other box is left out
+    /// (nil): it settles on something away from the annotated faces, perhaps a face nobody annotated.
+    public static func label(_ box: Box, keypointBox: Box, faces: [Box], confidence: Double, minimumConfidence: Double) -> Bool? {
+        let settled = confidence >= minimumConfidence
+        if faces.contains(where: { FaceFinderEvaluation.hits(box, truth: $0) || settled && FaceFinderEvaluation.hits(keypointBox, truth: $0) }) {
+            return true
+        }
+        return !settled || faces.contains { $0.contains(box.center) } ? false : nil
     }
 
     /// Runs the finder and the 68-point model on each photo and labels every box (plus the annotated
@@ -38,7 +42,8 @@ public enum VerifierLabeling {
         for (index, scene) in scenes.enumerated() {
             let boxes = finder.detect(scene.image).map(\.box)
             for (box, found) in zip(boxes, FaceAnalyzer.keypoints(predictor, scene.image, boxes: boxes)) {
-                if let isFace = VerifierLabeling.label(box, faces: scene.faces, confidence: found.confidence,
+                if let isFace = VerifierLabeling.label(box, keypointBox: Box(enclosing: found.points), faces: scene.faces,
+                                                       confidence: found.confidence,
                                                        minimumConfidence: FaceAnalyzer.defaultMinimumConfidence) {
                     samples.append(VerifierSample(example: index, box: box, isFace: isFace))
                 }

@@ -46,7 +46,7 @@ final class FaceFinderTrainingTests: XCTestCase {
                 XCTAssertGreaterThanOrEqual(max(box.width, box.height), sampler.minFace * 0.99)
             }
         }
-        XCTAssertTrue(counts.allSatisfy { $0 > 20 }, "scenes with 0, 1 and 2 faces, got \(counts)")
+        XCTAssertTrue(counts.allSatisfy { $0 > 10 }, "scenes with 0, 1 and 2 faces (2 in about 10%), got \(counts)")
     }
 
     func testHitNeedsTheCentreInsideAndASimilarSize() {
@@ -157,5 +157,29 @@ final class FaceFinderTrainingTests: XCTestCase {
         }
         XCTAssertGreaterThan(taught, 100)
         XCTAssertGreaterThan(ignored, 100)
+    }
+
+    func testOcclusionHidesAnEdgeOfTheFaceAndLeavesItsCentreAndFarPixels() {
+        // A flat 255 canvas; the covers come from a flat black photo without faces (or made-up clutter).
+        let photo = Image(width: 300, height: 300, channels: 1, fill: 0)
+        let paste = TrainingExample(name: "flat", subset: "", image: photo, points: [Point(x: 10, y: 10), Point(x: 40, y: 40)],
+                                    landmarkBox: Box(x: 10, y: 10, width: 30, height: 30))
+        let sampler = FaceFinderSampler(canvas: 128, faces: [paste],
+                                        sceneGroups: [(1, [FaceScene(name: "flat", image: photo, faces: [], unsure: [])])])
+        let face = Box(x: 44, y: 44, width: 40, height: 40)
+        var rng = SplitMix64(seed: 3), hidden = [Double]()
+        for _ in 0..<50 {
+            var image = Image(width: 128, height: 128, channels: 1, fill: 255)
+            sampler.occlude(face, onto: &image, &rng)
+            XCTAssertEqual(image[64, 64, 0], 255, "the face's centre stays visible")
+            for (x, y) in [(0, 0), (127, 0), (0, 127), (127, 127), (10, 64), (118, 64)] {
+                XCTAssertEqual(image[x, y, 0], 255, "pixels beyond the cover's reach do not change")
+            }
+            var changed = 0
+            for y in 44..<84 { for x in 44..<84 where image[x, y, 0] != 255 { changed += 1 } }
+            hidden.append(Double(changed) / 1600)
+        }
+        XCTAssertGreaterThan(hidden.min()!, 0.02)
+        XCTAssertLessThan(hidden.max()!, 0.45)
     }
 }

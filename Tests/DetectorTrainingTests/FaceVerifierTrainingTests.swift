@@ -10,14 +10,19 @@ import XCTest
 final class FaceVerifierTrainingTests: XCTestCase {
     func testLabelsFacesPartsOfFacesUnsettledBoxesAndLeavesOtherSettledBoxesOut() {
         let truth = Box(x: 100, y: 100, width: 100, height: 100)
-        let label = { (box: Box, confidence: Double) in
-            VerifierLabeling.label(box, faces: [truth], confidence: confidence, minimumConfidence: 0.5)
+        let onTheFace = Box(x: 102, y: 98, width: 96, height: 104), elsewhere = Box(x: 400, y: 80, width: 90, height: 90)
+        let label = { (box: Box, keypoints: Box, confidence: Double) in
+            VerifierLabeling.label(box, keypointBox: keypoints, faces: [truth], confidence: confidence, minimumConfidence: 0.5)
         }
-        XCTAssertEqual(label(Box(x: 95, y: 90, width: 110, height: 120), 0.1), true)    // the face, however it settles
-        XCTAssertEqual(label(Box(x: 130, y: 160, width: 40, height: 35), 0.9), false)  // the mouth: part of the face
-        XCTAssertEqual(label(Box(x: 0, y: 0, width: 400, height: 400), 0.9), false)    // centred on it, far too large
-        XCTAssertEqual(label(Box(x: 400, y: 80, width: 90, height: 90), 0.2), false)   // elsewhere, does not settle
-        XCTAssertNil(label(Box(x: 400, y: 80, width: 90, height: 90), 0.8))            // elsewhere, settles: unknown
+        XCTAssertEqual(label(Box(x: 95, y: 90, width: 110, height: 120), elsewhere, 0.1), true)  // the face, however it settles
+        XCTAssertEqual(label(Box(x: 130, y: 160, width: 40, height: 35), elsewhere, 0.9), false)  // the mouth: part of the face
+        XCTAssertEqual(label(Box(x: 0, y: 0, width: 400, height: 400), elsewhere, 0.9), false)    // centred on it, far too large
+        XCTAssertEqual(label(elsewhere, elsewhere, 0.2), false)                                   // elsewhere, does not settle
+        XCTAssertNil(label(elsewhere, elsewhere, 0.8))                                            // elsewhere, settles: unknown
+        // Too loose and off-centre to hit, but its keypoints settle on the face: the pipeline gets the face from it.
+        let loose = Box(x: 60, y: 20, width: 210, height: 210)
+        XCTAssertEqual(label(loose, onTheFace, 0.8), true)
+        XCTAssertEqual(label(loose, onTheFace, 0.3), false)  // the same box when its keypoints do not settle
     }
 
     func testThresholdKeepsTheRequiredShareOfFacesAndIsAtMostOneHalf() {
