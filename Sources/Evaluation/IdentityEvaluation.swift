@@ -18,7 +18,7 @@ public enum IdentityEvaluation {
             index[photo] = photos.count
             photos.append(photo)
         }
-        let faces = try LFWFaces.load(photos, root: root, landmarks: landmarks, cache: cache,
+        let faces = try LFWFaces.load(photos, root: root, landmarks: [landmarks], cache: cache,
                                       label: "keypoints of the pairs' photos", progress: progress)
         let started = Date()
         let embeddings = faces.map { model.embeddings($0.image, faces: [$0.points])[0] ?? [] }

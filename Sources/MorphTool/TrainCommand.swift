@@ -114,12 +114,18 @@ struct TrainingArguments: ParsableArguments {
         print("run folder: \(run.folder.path)\nmodel: \(model.path)")
     }
 
-    /// Trains `spec` with `recipe` and prints where the results are.
-    func train(_ spec: KeypointModelSpec, recipe: TrainingOptions, modelName: String) throws {
+    /// Trains `spec` with `recipe` (with the LFW photos of `unlabelled` mixed in, labelled by its
+    /// teachers; see `PseudoLabelledFaces.lfw`) and prints where the results are.
+    func train(_ spec: KeypointModelSpec, recipe: TrainingOptions, modelName: String,
+               unlabelled: (root: URL, teachers: [URL], ratio: Double)? = nil) throws {
         let (trainingRun, progress) = try prepareRun(modelName)
+        let pseudoLabelled = try unlabelled.map {
+            try PseudoLabelledFaces.lfw(root: $0.root, teachers: $0.teachers, ratio: $0.ratio,
+                                        cache: trainingRun.folder.appendingPathComponent("pseudo-labels.json"), progress: progress)
+        }
         let report = try KeypointTraining.run(
             spec: spec, options: options(over: recipe), data: URL(fileURLWithPath: data), run: trainingRun,
-            modelURL: modelURL(modelName), resume: resume, initialWeights: initialURL,
+            modelURL: modelURL(modelName), resume: resume, initialWeights: initialURL, pseudoLabelled: pseudoLabelled,
             limit: limit, command: command, progress: progress)
         finish([report.line], run: trainingRun, model: modelURL(modelName))
     }
@@ -181,9 +187,32 @@ extension MorphCommand.Train {
         @Option(help: ArgumentHelp("Integral head: weight of a cross-entropy that teaches each point's cell scores to peak at its cell (0: none; default: 1 for the integral head).",
                                    discussion: "The target splits each point over the 4 nearest cell centres (bilinear weights), so the scores learn where the point is and each cell's offset learns the rest."))
         var cellLossWeight: Float?
+        @Option(help: ArgumentHelp("An LFW folder: its peopleDevTrain.txt photos join the training faces, keypoints placed by --teachers (distillation).",
+                                   discussion: "The teachers' keypoints are averaged over the models and a mirrored pass, and cached in the run folder (pseudo-labels.json); faces whose teachers do not settle or disagree are left out. The validation stays 300-W's."))
+        var unlabelled: String?
+        @Option(help: "Comma-separated 68-point models that label the --unlabelled photos (default: the models folder's landmarks68).")
+        var teachers: String?
+        @Option(parsing: .unconditional, help: "Unlabelled faces drawn afresh each epoch, per annotated training face (0.05 to 20).")
+        var unlabelledRatio = 1.0
+
+        /// The teachers' model files.
+        var teacherURLs: [URL] {
+            teachers.map { $0.split(separator: ",").map { URL(fileURLWithPath: String($0)) } }
+                ?? [ModelFiles.file("landmarks68.safetensors", explicit: nil)]
+        }
 
         func validate() throws {
             try OptionCheck.require(inputSize, in: TrainingArguments.squareInputSizes, "--input-size")
+            try OptionCheck.require(unlabelledRatio, in: 0.05...20, "--unlabelled-ratio")
+            if unlabelled == nil, teachers != nil || unlabelledRatio != 1 {
+                throw ValidationError("--teachers and --unlabelled-ratio need --unlabelled")
+            }
+            if let unlabelled, !FileManager.default.fileExists(atPath: unlabelled + "/peopleDevTrain.txt") {
+                throw ValidationError("--unlabelled \(unlabelled): no peopleDevTrain.txt there (an LFW folder is expected)")
+            }
+            if unlabelled != nil, let missing = teacherURLs.first(where: { !FileManager.default.fileExists(atPath: $0.path) }) {
+                throw ValidationError("--teachers: no such file \(missing.path)")
+            }
             if let featureStride, !ResNet18.outputStrides.contains(featureStride) {
                 throw ValidationError("--feature-stride must be \(ResNet18.outputStridesText), not \(featureStride)")
             }
@@ -199,7 +228,8 @@ extension MorphCommand.Train {
             spec.featureStride = featureStride ?? (head == .integral ? 16 : 32)
             var recipe = TrainingOptions.landmarksRecipe
             recipe.cellLossWeight = cellLossWeight ?? (head == .integral ? 1 : 0)
-            try arguments.train(spec, recipe: recipe, modelName: "landmarks68")
+            try arguments.train(spec, recipe: recipe, modelName: "landmarks68",
+                                unlabelled: unlabelled.map { (URL(fileURLWithPath: $0), teacherURLs, unlabelledRatio) })
         }
     }
 }

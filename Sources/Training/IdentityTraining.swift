@@ -145,9 +145,9 @@ public enum IdentityTraining {
         let split = IdentityTraining.split(people)
         let photos = { (group: [LFWProtocol.Person]) in group.flatMap { p in (1...p.count).map { LFWProtocol.Photo(name: p.name, number: $0) } } }
         let cache = run.folder.appendingPathComponent("keypoints.json")
-        let train = try LFWFaces.load(photos(split.train), root: root, landmarks: landmarksURL, cache: cache,
+        let train = try LFWFaces.load(photos(split.train), root: root, landmarks: [landmarksURL], cache: cache,
                                       label: "keypoints of the training photos", progress: progress)
-        let validation = try LFWFaces.load(photos(split.validation), root: root, landmarks: landmarksURL, cache: cache,
+        let validation = try LFWFaces.load(photos(split.validation), root: root, landmarks: [landmarksURL], cache: cache,
                                            label: "keypoints of the validation photos", progress: progress)
         let classOf = Dictionary(uniqueKeysWithValues: split.train.enumerated().map { ($1.name, $0) })
         let pairs = validationPairs(validation.map(\.photo.name), seed: options.seed)

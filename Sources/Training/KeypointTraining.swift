@@ -48,16 +48,19 @@ public enum KeypointTraining {
 
     /// Trains `spec` on the dataset at `data` and writes everything into `run`; the final weights go
     /// to `modelURL` (F16) with the report in their metadata. `initialWeights`, a model file with the
-    /// same layers, replaces the random initialisation (fine-tuning).
+    /// same layers, replaces the random initialisation (fine-tuning). `pseudoLabelled` faces, if any,
+    /// are mixed into the training examples (never into the validation).
     public static func run(spec: KeypointModelSpec, options: TrainingOptions, data: URL, run: TrainingRun,
-                           modelURL: URL, resume: Bool, initialWeights: URL? = nil, limit: Int?, command: String,
-                           progress: ProgressReporter) throws -> TrainingReport {
+                           modelURL: URL, resume: Bool, initialWeights: URL? = nil, pseudoLabelled: PseudoLabelledFaces? = nil,
+                           limit: Int?, command: String, progress: ProgressReporter) throws -> TrainingReport {
         progress.log("loading \(data.path)")
         let (train, validation) = try LandmarkDataset.load(spec.scheme, root: data, limit: limit)
         guard train.count >= options.batchSize else {
             throw TrainingError.emptyDataset(folder: data.path, reason: "\(train.count) training examples, fewer than one batch")
         }
-        let trainer = KeypointTrainingTask(spec: spec, options: options, train: train, validation: validation)
+        let trainer = KeypointTrainingTask(spec: spec, options: options, train: train, validation: validation,
+                                           pseudoLabelled: pseudoLabelled)
+        if let pseudoLabelled { progress.log("mixed in: \(pseudoLabelled.provenance)") }
         progress.log("training \(spec.task.rawValue): \(train.count) train / \(validation.count) validation, "
                      + "\(trainer.network.parameterCount) parameters, input \(spec.inputWidth)x\(spec.inputHeight)")
         try TrainingLoop(task: trainer, options: options, run: run, identity: spec.metadata)
@@ -75,11 +78,14 @@ public enum KeypointTraining {
             runFolder: run.folder.path, model: modelURL.path)
         try run.writeSummary(report)
         let reportJSON = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
-        try TrainedModel(spec: spec, network: trainer.network).save(to: modelURL, extra: options.provenance([
+        var extra = [
             "validation_nme": String(format: "%.5f", plain.summary.meanNME),
             "validation_pixel_error": String(format: "%.3f", plain.summary.meanPixelError),
             "report": reportJSON,
-        ], command: command, data: data))
+        ]
+        extra["pseudo_labelled"] = pseudoLabelled?.provenance
+        try TrainedModel(spec: spec, network: trainer.network).save(to: modelURL, extra: options.provenance(
+            extra, command: command, data: data))
         progress.log(String(format: "validation: NME %.2f%%, error %.2f px; perturbed: NME %.2f%% (%+.0f%%); model %@",
                             100 * plain.summary.meanNME, plain.summary.meanPixelError, 100 * perturbed.summary.meanNME,
                             100 * report.perturbationIncrease, modelURL.path))

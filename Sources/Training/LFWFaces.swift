@@ -12,6 +12,16 @@ public struct LFWFace: Sendable {
     public var image: Image
     /// The face's 68 iBUG keypoints, photo pixels.
     public var points: [Point]
+    /// How sure the keypoints are, 0...1 (`LFWFaces.keypoints`).
+    public var confidence: Double
+
+    /// A face from its parts.
+    public init(photo: LFWProtocol.Photo, image: Image, points: [Point], confidence: Double = 1) {
+        self.photo = photo
+        self.image = image
+        self.points = points
+        self.confidence = confidence
+    }
 }
 
 /// Reads LFW photos and places keypoints on their face: LFW's photos are centred on one face, so the
@@ -21,41 +31,65 @@ public enum LFWFaces {
     /// face fills about the middle 60-70% of the photo).
     static let startBox = (x: 0.2, y: 0.22, side: 0.6)
 
-    /// The keypoints of the face in the middle of the grey LFW photo `image`, and how settled they are.
-    public static func keypoints(_ image: Image, predictor: KeypointPredictor) -> (points: [Point], confidence: Double) {
+    /// The keypoints of the face in the middle of the grey LFW photo `image`, as `morph detect` places
+    /// them with each of `predictors` (`flipAverage`: the last pass also on the mirrored crop), averaged
+    /// over the predictors; and how sure they are: the least settled predictor's confidence
+    /// (`FaceAnalyzer.keypoints`), lowered by the predictors' disagreement (0 at `disagreementLimit` of
+    /// the inter-ocular distance, mean point distance from the average).
+    public static func keypoints(_ image: Image, predictors: [KeypointPredictor],
+                                 flipAverage: Bool = false) -> (points: [Point], confidence: Double) {
         let w = Double(image.width), h = Double(image.height)
         let box = Box(x: startBox.x * w, y: startBox.y * h, width: startBox.side * w, height: startBox.side * h)
-        return FaceAnalyzer.keypoints(predictor, image, boxes: [box])[0]
+        let placed = predictors.map { FaceAnalyzer.keypoints($0, image, boxes: [box], flipAverage: flipAverage)[0] }
+        let mean = placed[0].points.indices.map { k in
+            Point(x: placed.map { $0.points[k].x }.reduce(0, +) / Double(placed.count),
+                  y: placed.map { $0.points[k].y }.reduce(0, +) / Double(placed.count))
+        }
+        let interocular = max(LandmarkScheme.ibug68.interocularDistance(mean), 1)
+        let spread = placed.map { LandmarkMetrics.meanPointError($0.points, mean) }.max()! / interocular
+        return (mean, min(placed.map(\.confidence).min()!, max(0, 1 - spread / disagreementLimit)))
     }
 
-    /// Loads `photos` from `root` and places keypoints with `landmarks` on two threads. Keypoints
-    /// already in `cache` (a JSON file written by an earlier call with the same model) are reused.
-    public static func load(_ photos: [LFWProtocol.Photo], root: URL, landmarks: URL, cache: URL?, label: String,
-                            progress: ProgressReporter?) throws -> [LFWFace] {
-        let labeller = try TrainingRun.fingerprint(landmarks)
-        var known = [String: [Point]]()
+    /// The predictors' disagreement at which `keypoints` gives no confidence.
+    public static let disagreementLimit = 0.1
+
+    /// Loads `photos` from `root` and places keypoints with the models at `landmarks` (averaged, see
+    /// `keypoints`) on two threads. Keypoints already in `cache` (a JSON file written by an earlier
+    /// call with the same models and `flipAverage`) are reused.
+    public static func load(_ photos: [LFWProtocol.Photo], root: URL, landmarks: [URL], flipAverage: Bool = false,
+                            cache: URL?, label: String, progress: ProgressReporter?) throws -> [LFWFace] {
+        let labeller = try landmarks.map(TrainingRun.fingerprint).joined(separator: "; ") + (flipAverage ? "; flip-averaged" : "")
+        var known = KeypointCache(labeller: labeller, points: [:], confidence: [:])
         if let cache, let data = try? Data(contentsOf: cache),
            let saved = try? JSONDecoder().decode(KeypointCache.self, from: data), saved.labeller == labeller {
-            known = saved.points
+            known = saved
         }
-        // Each worker with its own network: a network's buffers serve one thread.
-        let predictors = try (0..<2).map { _ in KeypointPredictor(model: try TrainedModel(contentsOf: landmarks)) }
+        // Each worker with its own networks: a network's buffers serve one thread.
+        let predictors = try (0..<2).map { _ in try landmarks.map { KeypointPredictor(model: try TrainedModel(contentsOf: $0)) } }
         let started = Date()
         let faces = WorkerPool.map(photos.count, states: predictors, finished: {
             progress?.update(label, done: $0, total: photos.count, detail: "", stepStart: started)
-        }) { predictor, index in
+        }) { predictors, index in
             Result { () throws -> LFWFace in
-                let photo = photos[index]
+                let photo = photos[index], key = "\(photo.name)/\(photo.number)"
                 let image = try ImageFile.read(photo.url(root: root).path, mode: .grey).image
-                let points = known["\(photo.name)/\(photo.number)"] ?? keypoints(image, predictor: predictor).points
-                return LFWFace(photo: photo, image: image, points: points)
+                if let points = known.points[key] {
+                    return LFWFace(photo: photo, image: image, points: points, confidence: known.confidence?[key] ?? 1)
+                }
+                let placed = keypoints(image, predictors: predictors, flipAverage: flipAverage)
+                return LFWFace(photo: photo, image: image, points: placed.points, confidence: placed.confidence)
             }
         }
         let loaded = try faces.map { try $0.get() }
         if let cache {
-            var points = known
-            for face in loaded { points["\(face.photo.name)/\(face.photo.number)"] = face.points }
-            try AtomicFile.write(try JSONEncoder().encode(KeypointCache(labeller: labeller, points: points)), to: cache.path)
+            var saved = known, confidence = known.confidence ?? [:]
+            for face in loaded {
+                let key = "\(face.photo.name)/\(face.photo.number)"
+                saved.points[key] = face.points
+                confidence[key] = face.confidence
+            }
+            saved.confidence = confidence
+            try AtomicFile.write(try JSONEncoder().encode(saved), to: cache.path)
         }
         return loaded
     }
@@ -64,5 +98,7 @@ public enum LFWFaces {
     struct KeypointCache: Codable {
         var labeller: String
         var points: [String: [Point]]
+        /// Absent in caches written before confidences were kept (read as 1).
+        var confidence: [String: Double]?
     }
 }

@@ -53,6 +53,34 @@ final class TrainingLoopTests: XCTestCase {
         }
     }
 
+    func testPseudoLabelledFacesJoinEachEpochDrawnAfreshPerBatch() {
+        let spec = KeypointModelSpec.standard(.nose, inputSize: 80)
+        let annotated = examples(8, seed: 6)
+        // Pseudo-labelled photos told apart by their brightness (annotated photos are 60 with a 230 square).
+        let pseudo = examples(40, seed: 7).enumerated().map { index, example in
+            var example = example
+            example.image = Image(width: 160, height: 120, channels: 1, fill: UInt8(100 + 3 * index))
+            return example
+        }
+        let task = KeypointTrainingTask(spec: spec, options: options(epochs: 1), train: annotated, validation: annotated,
+                                        pseudoLabelled: PseudoLabelledFaces(examples: pseudo, ratio: 0.5, provenance: ""))
+        XCTAssertEqual(task.trainCount, 12)
+        let input = Tensor(shape: [0]), target = Tensor(shape: [0])
+        let plane = spec.inputWidth * spec.inputHeight
+        let firstPixels = { (seed: UInt64) -> [Float] in
+            task.fillTrainingBatch([0, 8, 9, 10, 11], seed: seed, input: input, target: target)
+            return (0..<5).map { input.data[$0 * plane] }
+        }
+        var drawn = Set<Float>()
+        for seed in 0..<10 as Range<UInt64> {
+            let pixels = firstPixels(seed)
+            XCTAssertEqual(pixels[0], firstPixels(0)[0], "an annotated face is itself whatever the seed")
+            XCTAssertTrue(pixels[1...].allSatisfy { $0 > pixels[0] }, "indices past the annotated faces are pseudo-labelled ones")
+            drawn.formUnion(pixels[1...])
+        }
+        XCTAssertGreaterThan(drawn.count, 10, "each batch draws its pseudo-labelled faces afresh")
+    }
+
     func testResumeContinuesExactly() throws {
         let spec = KeypointModelSpec.standard(.nose, inputSize: 80)
         let train = examples(24, seed: 4), validation = examples(8, seed: 5)
