@@ -38,7 +38,7 @@ public struct PseudoLabelledFaces: Sendable {
                             points: face.points, landmarkBox: Box(enclosing: face.points))
         }
         let provenance = "\(examples.count) of \(faces.count) LFW photos of peopleDevTrain.txt, keypoints by "
-            + teachers.map(\.lastPathComponent).joined(separator: " + ") + " (averaged, mirrored passes), "
+            + teachers.map(\.path).joined(separator: " + ") + " (averaged, mirrored passes), "
             + String(format: "%.2f per annotated example per epoch", ratio)
         return PseudoLabelledFaces(examples: examples, ratio: ratio, provenance: provenance)
     }
