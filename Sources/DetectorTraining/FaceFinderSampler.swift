@@ -8,7 +8,8 @@ import Training
 /// Synthesises training canvases for the face finder on a background cut from a photo away from its
 /// faces: either a real scene (a whole photo with every face known in it) zoomed so that one of its
 /// faces takes a random size, or zero to two faces pasted as feathered discs; each at a random place,
-/// rotation and mirroring; a quarter of the faces to find then get partly hidden (`occlude`); then
+/// rotation and mirroring; a quarter of the faces to find then get partly hidden (`occlude`: behind
+/// another face or a patch of background); then
 /// brightness, contrast and blur changes. Targets are the landmark boxes
 /// of the faces of 12-100 px; faces a little outside that range, and the scenes' unsure faces, are
 /// left out of the loss; much larger faces are shown unlabelled.
@@ -69,20 +70,39 @@ struct FaceFinderSampler {
                 boxes.append(pasteRandomFace(size: size, onto: &image, &rng))
             }
         }
-        for box in boxes where rng.nextFloat() < Float(occludedShare) { occlude(box, onto: &image, &rng) }
+        for box in boxes where rng.nextFloat() < Float(occludedShare) {
+            occlude(box, onto: &image, faces: &boxes, ignored: &ignored, &rng)
+        }
         if rng.nextFloat() < 0.2 { image = image.gaussianBlurred3x3() }
         return (image, boxes, ignored)
     }
 
-    /// Hides part of the face in `face` behind a feathered disc of another background, as a head, a
-    /// shoulder or a hand in front of it in a group photo: centred on a random point of the box's
-    /// edge, with a radius of 0.25-0.5 of the box's longer side (at most about 40% of the face hidden).
-    func occlude(_ face: Box, onto image: inout Image, _ rng: inout SplitMix64) {
-        let cover = background(&rng)
-        let angle = Double(rng.uniform(0, 2 * .pi)), radius = max(face.width, face.height) * Double(rng.uniform(0.25, 0.5))
-        let centre = Point(x: face.center.x + cos(angle) * face.width / 2, y: face.center.y + sin(angle) * face.height / 2)
-        paste(cover, canvasFromPhoto: .identity, disc: (centre, radius), onto: &image)
+    /// Hides 20-50% of the depth of the face in `face` from a random side, as in a group photo: half
+    /// the time behind another face of about its size pasted in front (added to `faces` when the
+    /// finder should find it, else to `ignored`), else behind a feathered disc of another background
+    /// (a shoulder, a hand). The hidden face's centre stays visible.
+    func occlude(_ face: Box, onto image: inout Image, faces: inout [Box], ignored: inout [Box], _ rng: inout SplitMix64) {
+        let side = max(face.width, face.height), angle = Double(rng.uniform(0, 2 * .pi))
+        let depth = side * Double(rng.uniform(0.2, 0.5))
+        // The cover's disc reaches `depth` into the face from the edge of its box: its centre lies
+        // radius + side / 2 - depth away, at least a radius, so the face's centre stays out of it.
+        let place = { (radius: Double) in
+            Point(x: face.center.x + cos(angle) * (radius + side / 2 - depth), y: face.center.y + sin(angle) * (radius + side / 2 - depth))
+        }
+        if rng.nextFloat() < 0.5 {
+            let size = side * Double(rng.uniform(0.8, 1.25)), radius = FaceFinderSampler.frontFaceDisc * size
+            let front = pasteRandomFace(size: size, at: place(radius), disc: FaceFinderSampler.frontFaceDisc, onto: &image, &rng)
+            let inside = front.center.x >= 0 && front.center.y >= 0 && front.center.x < Double(canvas) && front.center.y < Double(canvas)
+            if inside && (minFace...maxFace).contains(max(front.width, front.height)) { faces.append(front) } else { ignored.append(front) }
+        } else {
+            let radius = side * Double(rng.uniform(0.25, 0.5))
+            paste(background(&rng), canvasFromPhoto: .identity, disc: (place(radius), radius), onto: &image)
+        }
     }
+
+    /// The disc of a face pasted in front of another, in units of its landmark box's longer side:
+    /// the face without much of its surroundings.
+    static let frontFaceDisc = 0.65
 
     /// A random scene of a random group.
     func randomScene(_ rng: inout SplitMix64) -> FaceScene {
@@ -137,16 +157,18 @@ struct FaceFinderSampler {
         return AffineTransform(a: -1, b: 0, c: 0, d: 1, tx: 2 * centre.x, ty: 0).concatenating(after: transform)
     }
 
-    /// Pastes a random face whose landmark box's longer side becomes `size` pixels as a feathered disc,
-    /// at a random place, rotation and mirroring. Returns the face's landmark box on the canvas.
-    func pasteRandomFace(size: Double, onto image: inout Image, _ rng: inout SplitMix64) -> Box {
+    /// Pastes a random face whose landmark box's longer side becomes `size` pixels as a feathered disc
+    /// (radius `disc` times that side) centred at `centre` (random when nil), at a random rotation and
+    /// mirroring. Returns the face's landmark box on the canvas.
+    func pasteRandomFace(size: Double, at centre: Point? = nil, disc: Double = 0.95, onto image: inout Image,
+                         _ rng: inout SplitMix64) -> Box {
         let face = faces[Int(rng.next() % UInt64(faces.count))]
         let angle = Double(rng.uniform(Float(-maxRotation), Float(maxRotation))) * .pi / 180
-        let centre = Point(x: Double(rng.uniform(0.1, 0.9)) * Double(canvas), y: Double(rng.uniform(0.1, 0.9)) * Double(canvas))
+        let centre = centre ?? Point(x: Double(rng.uniform(0.1, 0.9)) * Double(canvas), y: Double(rng.uniform(0.1, 0.9)) * Double(canvas))
         let side = max(face.landmarkBox.width, face.landmarkBox.height)
         let canvasFromPhoto = placement(centre: centre, angle: angle, scale: size / side, from: face.landmarkBox.center,
                                         mirrored: rng.nextFloat() < 0.5)
-        paste(face.image, canvasFromPhoto: canvasFromPhoto, disc: (face.landmarkBox.center, 0.95 * side), onto: &image)
+        paste(face.image, canvasFromPhoto: canvasFromPhoto, disc: (face.landmarkBox.center, disc * side), onto: &image)
         return Box(enclosing: face.points.map { canvasFromPhoto.apply($0) })
     }
 
