@@ -46,6 +46,10 @@ final class MorphToolTests: XCTestCase {
         try assertRefused(["train", "landmarks", "--data", folder.path, "--input-size", "100000"], mentions: "--input-size must be between 32 and 1024")
         try assertRefused(["train", "nose", "--data", folder.path, "--epochs", "-1"], mentions: "--epochs must be between 1 and 10000, not -1")
         try assertRefused(["train", "imm", "--data", folder.path, "--batch-size", "0"], mentions: "--batch-size must be between 2 and 4096, not 0")
+        try assertRefused(["train", "landmarks", "--data", folder.path, "--unlabelled", folder.path, "--unlabelled-ratio", "0"],
+                          mentions: "--unlabelled-ratio must be between 0.05 and 20.0, not 0.0")
+        try assertRefused(["train", "landmarks", "--data", folder.path, "--unlabelled-ratio", "2"], mentions: "--teachers and --unlabelled-ratio need --unlabelled")
+        try assertRefused(["train", "landmarks", "--data", folder.path, "--unlabelled", folder.path], mentions: "no peopleDevTrain.txt there")
         try assertRefused(["bench", "detect", photo, "--passes", "1"], mentions: "--passes must be between 2 and 100, not 1")
         try assertRefused(["detect", photo, "--min-confidence", "-1"], mentions: "--min-confidence must be between 0.0 and 1.0, not -1.0")
         XCTAssertEqual(names, [])
