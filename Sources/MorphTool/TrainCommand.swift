@@ -239,7 +239,7 @@ extension MorphCommand.Train {
     struct Faces: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Face finder on scenes made from real photos and pasted faces (--data: the folder holding imm_face_db, 300w, afw-photos and lfw).",
-            discussion: "The scenes are the IMM and 300-W training photos, the whole AFW training photos and every 4th LFW photo, zoomed so that one face takes 12-250 px, and IMM and 300-W faces pasted onto backgrounds. The faces nobody annotated are found first by the current models (scene-labels.json in the run folder, reused by later runs on the same photos with the same models): taught as faces when their keypoints settle surely, else left out of the loss.")
+            discussion: "The scenes are the IMM and 300-W training photos, the whole AFW training photos and every 4th LFW photo, zoomed so that one face takes 12-250 px, and IMM and 300-W faces pasted onto backgrounds; a quarter of the faces are partly hidden behind another face or background. The faces nobody annotated are found first by the current models (scene-labels.json in the run folder, reused by later runs on the same photos with the same models): taught as faces when their keypoints settle surely, else left out of the loss.")
         @OptionGroup var arguments: TrainingArguments
         @Option(parsing: .unconditional, help: "Training canvases per epoch (1 to 1000000).") var scenes = 4800
         @Option(help: "The threshold written into the model file, which morph uses (0 to 1).") var threshold = 0.25
@@ -288,7 +288,7 @@ extension MorphCommand.Train {
     struct Verifier: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Face verifier: a small classifier that drops the face finder's boxes that are not faces (--data: the folder holding imm_face_db, 300w and afw-photos).",
-            discussion: "Runs the finder and the 68-point model on every IMM, 300-W and whole AFW photo first and labels each box: a face when it hits an annotated face, not a face when its keypoints do not settle or it lies on part of a face, left out otherwise (boxes.json in the run folder, reused by later runs in that folder on the same photos).")
+            discussion: "Runs the finder and the 68-point model on every IMM, 300-W and whole AFW photo first and labels each box: a face when it or the box of its settled keypoints hits an annotated face, not a face when its keypoints do not settle or it lies on part of a face, left out otherwise (boxes.json in the run folder, reused by later runs in that folder on the same photos).")
         @OptionGroup var arguments: TrainingArguments
         @Option(help: "The face finder whose boxes are checked (default: the models folder's, found as `morph` finds it).")
         var finder: String?

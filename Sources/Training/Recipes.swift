@@ -23,6 +23,6 @@ extension TrainingOptions {
                                    blurProbability: 0.2))
 
     /// The face finder's recipe.
-    public static let faceFinderRecipe = TrainingOptions(epochs: 30, batchSize: 32, learningRate: 2e-3, weightDecay: 1e-4,
+    public static let faceFinderRecipe = TrainingOptions(epochs: 50, batchSize: 32, learningRate: 2e-3, weightDecay: 1e-4,
                                                          adamW: true, cosineWarmupEpochs: 1)
 }
