@@ -92,12 +92,19 @@ struct FaceFinderSampler {
         if rng.nextFloat() < 0.5 {
             let size = side * Double(rng.uniform(0.8, 1.25)), radius = FaceFinderSampler.frontFaceDisc * size
             let front = pasteRandomFace(size: size, at: place(radius), disc: FaceFinderSampler.frontFaceDisc, onto: &image, &rng)
-            let inside = front.center.x >= 0 && front.center.y >= 0 && front.center.x < Double(canvas) && front.center.y < Double(canvas)
-            if inside && (minFace...maxFace).contains(max(front.width, front.height)) { faces.append(front) } else { ignored.append(front) }
+            if teaches(front) { faces.append(front) } else { ignored.append(front) }
         } else {
             let radius = side * Double(rng.uniform(0.25, 0.5))
             paste(background(&rng), canvasFromPhoto: .identity, disc: (place(radius), radius), onto: &image)
         }
+    }
+
+    /// Whether a face placed at `box` is one to find: its centre on the canvas, its longer side from
+    /// `minFace` to `maxFace`.
+    func teaches(_ box: Box) -> Bool {
+        let centre = box.center, side = max(box.width, box.height)
+        return centre.x >= 0 && centre.y >= 0 && centre.x < Double(canvas) && centre.y < Double(canvas)
+            && side >= minFace && side <= maxFace
     }
 
     /// The disc of a face pasted in front of another, in units of its landmark box's longer side:
@@ -129,10 +136,7 @@ struct FaceFinderSampler {
         let limit = maxFace * ignoredOversize
         for box in scene.faces {
             let placed = FaceFinderSampler.place(box, transform, scale: scale)
-            let side = max(placed.width, placed.height)
-            let inside = placed.center.x >= 0 && placed.center.y >= 0
-                && placed.center.x < Double(canvas) && placed.center.y < Double(canvas)
-            if inside && side >= minFace && side <= maxFace { faces.append(placed) } else if side <= limit { ignored.append(placed) }
+            if teaches(placed) { faces.append(placed) } else if max(placed.width, placed.height) <= limit { ignored.append(placed) }
         }
         for box in scene.unsure {
             let placed = FaceFinderSampler.place(box, transform, scale: scale)

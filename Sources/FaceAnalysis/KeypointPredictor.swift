@@ -51,17 +51,11 @@ public final class KeypointPredictor {
         for (row, crop) in crops.enumerated() { GreyInput.normalise(crop.image.pixels[...], into: input.data + row * plane) }
         let output = model.network.forward(input, training: false)
         return regions.indices.map { face in
-            var sum = [Point](repeating: Point(x: 0, y: 0), count: spec.targetIndices.count)
-            for row in (face * flips.count)..<((face + 1) * flips.count) {
+            Point.mean(of: ((face * flips.count)..<((face + 1) * flips.count)).map { row in
                 let crop = crops[row], photoFromCrop = crop.cropFromPhoto.inverted!
-                var points = spec.decode(output.data + row * spec.outputCount).map { photoFromCrop.apply($0) }
-                if crop.flipped && points.count == spec.scheme.pointCount {
-                    points = spec.scheme.flipPermutation.map { points[$0] }
-                }
-                for k in sum.indices { sum[k] = Point(x: sum[k].x + points[k].x, y: sum[k].y + points[k].y) }
-            }
-            let n = Double(flips.count)
-            return sum.map { Point(x: $0.x / n, y: $0.y / n) }
+                let points = spec.decode(output.data + row * spec.outputCount).map { photoFromCrop.apply($0) }
+                return crop.flipped && points.count == spec.scheme.pointCount ? spec.scheme.flipPermutation.map { points[$0] } : points
+            })
         }
     }
 }

@@ -13,6 +13,16 @@ public struct Point: Equatable, Hashable, Sendable, Codable {
         self.y = y
     }
 
+    /// The point-by-point mean of `sets`, each as long as the first (summed in order, then divided).
+    public static func mean(of sets: [[Point]]) -> [Point] {
+        var sum = [Point](repeating: Point(x: 0, y: 0), count: sets.first?.count ?? 0)
+        for points in sets {
+            for k in sum.indices { sum[k] = Point(x: sum[k].x + points[k].x, y: sum[k].y + points[k].y) }
+        }
+        let n = Double(sets.count)
+        return sum.map { Point(x: $0.x / n, y: $0.y / n) }
+    }
+
     /// The point halfway between `self` and `other`, or at fraction `t` from `self` to `other`.
     public func interpolated(to other: Point, t: Double = 0.5) -> Point {
         Point(x: x + (other.x - x) * t, y: y + (other.y - y) * t)

@@ -12,7 +12,7 @@ final class KeypointTrainingTask: TrainingTask {
     let validation: [TrainingExample]
     /// The annotated faces, then the pseudo-labelled ones.
     private let pool: [TrainingExample]
-    private let pseudoCount: Int, pseudoPerEpoch: Int
+    private let pseudoPerEpoch: Int
     let lossKind: LossKind
     let cellLossWeight: Float
     private let builder: BatchBuilder
@@ -23,8 +23,7 @@ final class KeypointTrainingTask: TrainingTask {
         self.train = train
         self.validation = validation
         pool = train + (pseudoLabelled?.examples ?? [])
-        pseudoCount = pseudoLabelled?.examples.count ?? 0
-        pseudoPerEpoch = pseudoCount == 0 ? 0 : Int((Double(train.count) * pseudoLabelled!.ratio).rounded())
+        pseudoPerEpoch = pool.count == train.count ? 0 : Int((Double(train.count) * pseudoLabelled!.ratio).rounded())
         lossKind = options.loss
         cellLossWeight = options.cellLossWeight
         network = spec.makeNetwork(seed: options.seed)
@@ -39,7 +38,7 @@ final class KeypointTrainingTask: TrainingTask {
         let drawn = indices.map { index in
             guard index >= train.count else { return index }
             var rng = SplitMix64(seed: seed ^ (UInt64(index) &* 0xD1B5_4A32_D192_ED03))
-            return train.count + Int(rng.next() % UInt64(pseudoCount))
+            return train.count + Int(rng.next() % UInt64(pool.count - train.count))
         }
         _ = builder.fill(pool, indices: drawn, seed: seed, input: input, target: target)
     }

@@ -41,10 +41,7 @@ public enum LFWFaces {
         let w = Double(image.width), h = Double(image.height)
         let box = Box(x: startBox.x * w, y: startBox.y * h, width: startBox.side * w, height: startBox.side * h)
         let placed = predictors.map { FaceAnalyzer.keypoints($0, image, boxes: [box], flipAverage: flipAverage)[0] }
-        let mean = placed[0].points.indices.map { k in
-            Point(x: placed.map { $0.points[k].x }.reduce(0, +) / Double(placed.count),
-                  y: placed.map { $0.points[k].y }.reduce(0, +) / Double(placed.count))
-        }
+        let mean = Point.mean(of: placed.map(\.points))
         let interocular = max(LandmarkScheme.ibug68.interocularDistance(mean), 1)
         let spread = placed.map { LandmarkMetrics.meanPointError($0.points, mean) }.max()! / interocular
         return (mean, min(placed.map(\.confidence).min()!, max(0, 1 - spread / disagreementLimit)))

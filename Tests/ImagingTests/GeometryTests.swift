@@ -20,4 +20,10 @@ final class GeometryTests: XCTestCase {
         XCTAssertEqual(fitted.b, -fitted.c, accuracy: 1e-12)
         XCTAssertNil(AffineTransform.similarity(fitting: [Point(x: 1, y: 1), Point(x: 1, y: 1)], to: [Point(x: 0, y: 0), Point(x: 3, y: 3)]))
     }
+
+    func testMeanOfPointSetsIsPointByPoint() {
+        let sets = [[Point(x: 0, y: 2), Point(x: 4, y: 4)], [Point(x: 2, y: 0), Point(x: 8, y: 2)], [Point(x: 1, y: 1), Point(x: 0, y: 0)]]
+        XCTAssertEqual(Point.mean(of: sets), [Point(x: 1, y: 1), Point(x: 4, y: 2)])
+        XCTAssertEqual(Point.mean(of: []), [])
+    }
 }
