@@ -123,7 +123,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"]),
         // Runs the built `morph` executable: exit codes, messages, refusals, interrupted renders.
-        .testTarget(name: "MorphToolTests", dependencies: ["Imaging"]),
+        .testTarget(name: "MorphToolTests", dependencies: ["Imaging", "FaceData", "FaceAnalysis", "Pipeline"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,4 +1,4 @@
-/* Temporary files removed when SIGINT, SIGTERM or SIGHUP ends the process. The handler only calls
+/* Temporary files removed when SIGINT, SIGTERM, SIGHUP or SIGPIPE ends the process. The handler only calls
  * async-signal-safe functions (unlink, sigaction, raise) on paths copied into static slots. */
 #include "CPlatform.h"
 
@@ -48,7 +48,7 @@ static void cs_cleanup_handler(int signal_number) {
 }
 
 void cs_cleanup_install(void) {
-    static const int signals[] = {SIGINT, SIGTERM, SIGHUP};
+    static const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
     for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
         struct sigaction action;
         memset(&action, 0, sizeof action);

@@ -65,12 +65,17 @@ public struct Sidecar: Equatable, Sendable {
         }
     }
 
-    /// Another photo in `photo`'s folder with the same stem (`b.png` for `b.jpg`), if any.
+    /// Another photo in `photo`'s folder with the same stem (`b.png` or `b.JPG` for `b.jpg`), if any: a
+    /// file, not `photo` itself under another spelling (on a case-insensitive file system).
     private static func photoSharingStem(with photo: URL) -> String? {
-        let own = photo.pathExtension.lowercased(), stem = photo.deletingPathExtension()
-        return ["jpg", "jpeg", "png", "JPG", "JPEG", "PNG"].lazy.filter { $0.lowercased() != own }
+        let stem = photo.deletingPathExtension()
+        let own = (try? FileManager.default.attributesOfItem(atPath: photo.path))?[.systemFileNumber] as? Int
+        return ["jpg", "jpeg", "png", "JPG", "JPEG", "PNG"].lazy.filter { $0 != photo.pathExtension }
             .map { stem.appendingPathExtension($0) }
-            .first { FileManager.default.fileExists(atPath: $0.path) }?.lastPathComponent
+            .first { other in
+                guard let attributes = try? FileManager.default.attributesOfItem(atPath: other.path) else { return false }
+                return own == nil || attributes[.systemFileNumber] as? Int != own
+            }?.lastPathComponent
     }
 
     /// Throws unless every face in `faces` has `pointCount` points.

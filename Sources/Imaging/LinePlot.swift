@@ -48,14 +48,13 @@ public struct LinePlot {
         var image = Image(width: width, height: height, channels: 3, fill: 255)
         let left = 80, right = width - 20, top = 40, bottom = height - 60
         let ink = Color(r: 30, g: 30, b: 30), grid = Color(r: 225, g: 225, b: 225)
-        let all = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite && (!logY || $0.y > 0) }
+        let all = series.flatMap(\.points).filter(plottable)
         guard !all.isEmpty else { return image }
         let transform: (Double) -> Double = logY ? { log10($0) } : { $0 }
         let xs = all.map(\.x), ys = all.map { transform($0.y) }
-        let xMin = xs.min()!, xMax = max(xs.max()!, xs.min()! + 1e-9)
-        var yMin = yRange.map { transform($0.lowerBound) } ?? ys.min()!
-        var yMax = yRange.map { transform($0.upperBound) } ?? ys.max()!
-        if yMax - yMin < 1e-12 { yMin -= 0.5; yMax += 0.5 }
+        let (xMin, xMax) = LinePlot.span(xs.min()!, xs.max()!)
+        let (yMin, yMax) = LinePlot.span(yRange.map { transform($0.lowerBound) } ?? ys.min()!,
+                                         yRange.map { transform($0.upperBound) } ?? ys.max()!)
         let px = { (x: Double) in Double(left) + (x - xMin) / (xMax - xMin) * Double(right - left) }
         let py = { (y: Double) in Double(bottom) - (transform(y) - yMin) / (yMax - yMin) * Double(bottom - top) }
 
@@ -75,7 +74,7 @@ public struct LinePlot {
         image.drawBox(Box(x: Double(left), y: Double(top), width: Double(right - left), height: Double(bottom - top)),
                       color: ink, thickness: 1)
         for curve in series {
-            let points = curve.points.filter { $0.x.isFinite && $0.y.isFinite && (!logY || $0.y > 0) }
+            let points = curve.points.filter(plottable)
             for (a, b) in zip(points, points.dropFirst()) {
                 image.drawLine(from: Point(x: px(a.x), y: py(a.y)), to: Point(x: px(b.x), y: py(b.y)),
                                color: curve.color, thickness: 2)
@@ -98,7 +97,8 @@ public struct LinePlot {
     /// About five round tick values between `low` and `high`.
     static func ticks(from low: Double, to high: Double) -> [Double] {
         let span = high - low
-        guard span > 0, span.isFinite else { return [low] }
+        // A step below the values' resolution would never move from `low`.
+        guard span > 0, span.isFinite, span > max(abs(low), abs(high)) * 1e-9 else { return [low] }
         let rough = span / 5, magnitude = pow(10, floor(log10(rough)))
         let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= rough } ?? 10 * magnitude
         var tick = ceil(low / step) * step, result = [Double]()
@@ -107,6 +107,21 @@ public struct LinePlot {
             tick += step
         }
         return result
+    }
+
+    /// The axis range from `low` to `high`, widened around a single value: by 0.5, or by 5% of the value
+    /// where 0.5 is below its resolution (a diverged run's 4e16 + 0.5 is still 4e16).
+    static func span(_ low: Double, _ high: Double) -> (Double, Double) {
+        let magnitude = max(abs(low), abs(high))
+        guard !(high - low > magnitude * 1e-9) else { return (low, high) }
+        let pad = max(0.5, magnitude * 0.05)
+        return (low - pad, high + pad)
+    }
+
+    /// Whether a point can be drawn: finite, within 1e300 (so that the range's margins stay finite),
+    /// positive on a log scale.
+    func plottable(_ point: (x: Double, y: Double)) -> Bool {
+        point.x.isFinite && point.y.isFinite && abs(point.x) < 1e300 && abs(point.y) < 1e300 && (!logY || point.y > 0)
     }
 
     /// A short label for `value`.

@@ -17,10 +17,10 @@ extension MorphCommand.Bench {
     struct Sgemm: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "sgemm GFLOP/s at NxNxN on 1 and 2 threads.")
 
-        @Option(help: "Matrix size N.")
+        @Option(parsing: .unconditional, help: "Matrix size N (1 to 8192).")
         var size = 1024
 
-        @Option(help: "Timed runs per thread count (the median is printed).")
+        @Option(parsing: .unconditional, help: "Timed runs per thread count, 1 to 1000 (the median is printed).")
         var repeats = 7
 
         func validate() throws {
@@ -39,9 +39,9 @@ extension MorphCommand.Bench {
     struct Render: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Frames per second of morph rendering at SIZE x SIZE (median of runs).")
 
-        @Option(help: "Frame side in pixels.") var size = 720
-        @Option(help: "Frames per run.") var frames = 120
-        @Option(help: "Runs (the median is printed).") var runs = 5
+        @Option(parsing: .unconditional, help: "Frame side in pixels (16 to 4096).") var size = 720
+        @Option(parsing: .unconditional, help: "Frames per run (1 to 100000).") var frames = 120
+        @Option(parsing: .unconditional, help: "Runs, 1 to 1000 (the median is printed).") var runs = 5
 
         func validate() throws {
             try OptionCheck.require(size, in: 16...4096, "--size")
@@ -63,8 +63,8 @@ extension MorphCommand.Bench {
 
         @Argument(help: "Photos to time.") var photos: [String]
         @Option(help: "Model folder (default: the shipped models/).") var models: String?
-        @Option(help: "Passes over the photos (the first is a warm-up and not counted).") var passes = 3
-        @Option(help: "Enlarge each photo to about this many megapixels first (a 4:3 JPEG, quality 90, in a temporary folder).")
+        @Option(parsing: .unconditional, help: "Passes over the photos, 2 to 100 (the first is a warm-up and not counted).") var passes = 3
+        @Option(parsing: .unconditional, help: "Enlarge each photo to about this many megapixels first, 0.01 to 100 (a 4:3 JPEG, quality 90, in a temporary folder).")
         var megapixels: Double?
         @Flag(help: "Flip-average the last keypoint pass, as `morph detect --flip`.") var flip = false
 
@@ -88,9 +88,9 @@ extension MorphCommand.Bench {
             abstract: "Time `morph PHOTOS -o video.mp4` end to end on COUNT photos enlarged to mixed sizes (up to 12 MP).")
 
         @Argument(help: "Photos to draw from (cycled).") var photos: [String]
-        @Option(help: "How many photos the collection has.") var count = 17
+        @Option(parsing: .unconditional, help: "How many photos the collection has (1 to 1000).") var count = 17
         @Option(help: "Model folder (default: the shipped models/).") var models: String?
-        @Option(help: "Which face: auto, largest, center or N, as for `morph`.") var face = "auto"
+        @Option(parsing: .unconditional, help: "Which face: auto, largest, center or N, as for `morph`.") var face = "auto"
         @OptionGroup var look: LookArguments
 
         func validate() throws {

@@ -136,9 +136,9 @@ extension MorphCommand.Eval {
         var verifier: String?
         @Option(help: "Whole photos (DATA/afw-photos, every face annotated): which of 300-W's sides to measure, validation, train or all; none to skip.")
         var wholePhotos = "validation"
-        @Option(help: "The finder's pyramid levels, longer sides in pixels, e.g. 512,256,128 (default: the model file's).")
+        @Option(parsing: .unconditional, help: "The finder's pyramid levels, longer sides in pixels, e.g. 512,256,128 (default: the model file's).")
         var levels: String?
-        @Option(help: "The finder's threshold for the whole photos (default: the model file's).")
+        @Option(parsing: .unconditional, help: "The finder's threshold for the whole photos, 0 to 1 (default: the model file's).")
         var threshold: Double?
 
         func validate() throws {

@@ -13,7 +13,7 @@ extension MorphCommand {
         static let configuration = CommandConfiguration(
             abstract: "Render a face-morph video from photos (the default subcommand).",
             discussion: """
-                Photos are ordered by capture date when every photo has one, else by file name; each face is aligned on its eyes and morphed into the next. A photo whose keypoints are wrong can be fixed by hand with a sidecar beside it: 300-W points (.pts) or a `morph detect` JSON (.json), named after the photo's full name (b.jpg.pts) or its stem (b.pts); the full name is looked up first, .pts before .json, and a stem shared by two photos (b.jpg and b.png) is refused rather than guessed. Interrupting the render (Ctrl-C, SIGTERM, SIGHUP) removes the partial video; a partial video of a killed run is removed by the next render into that folder.
+                Photos are ordered by capture date when every photo has one, else by file name; each face is aligned on its eyes and morphed into the next. A photo whose keypoints are wrong can be fixed by hand with a sidecar beside it: 300-W points (.pts) or a `morph detect` JSON (.json), named after the photo's full name (b.jpg.pts) or its stem (b.pts); the full name is looked up first, .pts before .json, and a stem shared by two photos (b.jpg and b.png) is refused rather than guessed. Interrupting the render (Ctrl-C, SIGTERM, SIGHUP, a closed output pipe) removes the partial video; a partial video of a killed run is removed by the next render into that folder.
                 """)
 
         @OptionGroup var input: PhotoArguments
@@ -40,7 +40,7 @@ extension MorphCommand {
         @Option(help: "Photo order: auto (date if every photo has one, else name), date, name or given.")
         var order = PhotoOrder.auto
 
-        @Option(help: ArgumentHelp(
+        @Option(parsing: .unconditional, help: ArgumentHelp(
             "Which face when a photo has several: auto (the person in the most photos), largest, center, or its number N (0 = largest).",
             discussion: "auto compares the faces of all photos with the identity model (identity.safetensors) and follows the person who appears in the most of them, matched through neighbouring photos so that a child is followed through the years. A photo where that person is not found is skipped with a warning, never replaced by someone else. Without an identity model, or when no person is found in two photos and a third of them (a collection of different people), auto uses the largest face of each photo."))
         var face = "auto"

@@ -37,7 +37,7 @@ struct TrainingArguments: ParsableArguments {
     @Option(help: "Loss function (default: the task's recipe).")
     var loss: LossKind?
 
-    @Option(help: "Seed of initialisation, data order and augmentation.")
+    @Option(parsing: .unconditional, help: "Seed of initialisation, data order and augmentation (0 or more).")
     var seed: UInt64 = 1
 
     @Option(help: "Run folder for logs, curves, pictures and the checkpoint (default: output/runs/TASK).")
@@ -52,8 +52,8 @@ struct TrainingArguments: ParsableArguments {
     @Option(parsing: .unconditional, help: "Use only the first N training photos (quick trials).")
     var limit: Int?
 
-    @Option(help: ArgumentHelp(
-        "Scale every range of the recipe's augmentation by this factor (1: the recipe's; 0: none).",
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Scale every range of the recipe's augmentation by this factor, 0 to 10 (1: the recipe's; 0: none).",
         discussion: "Jitter, rotation, brightness, contrast and blur probability are scaled; mirroring stays as it is. A light final fine-tuning stage (e.g. 0.5) brings training crops closer to the evaluation's."))
     var augmentationStrength = 1.0
 
@@ -190,7 +190,7 @@ extension MorphCommand.Train {
         @Option(help: ArgumentHelp("An LFW folder: its peopleDevTrain.txt photos join the training faces, keypoints placed by --teachers (distillation).",
                                    discussion: "The teachers' keypoints are averaged over the models and a mirrored pass, and cached in the run folder (pseudo-labels.json); faces whose teachers do not settle or disagree are left out. The validation stays 300-W's."))
         var unlabelled: String?
-        @Option(help: "Comma-separated 68-point models that label the --unlabelled photos (default: the models folder's landmarks68).")
+        @Option(parsing: .unconditional, help: "Comma-separated 68-point models that label the --unlabelled photos (default: the models folder's landmarks68).")
         var teachers: String?
         @Option(parsing: .unconditional, help: "Unlabelled faces drawn afresh each epoch, per annotated training face (0.05 to 20).")
         var unlabelledRatio = 1.0
@@ -242,8 +242,8 @@ extension MorphCommand.Train {
             discussion: "The scenes are the IMM and 300-W training photos, the whole AFW training photos and every 4th LFW photo, zoomed so that one face takes 12-250 px, and IMM and 300-W faces pasted onto backgrounds; a quarter of the faces are partly hidden behind another face or background. The faces nobody annotated are found first by the current models (scene-labels.json in the run folder, reused by later runs on the same photos with the same models): taught as faces when their keypoints settle surely, else left out of the loss.")
         @OptionGroup var arguments: TrainingArguments
         @Option(parsing: .unconditional, help: "Training canvases per epoch (1 to 1000000).") var scenes = 4800
-        @Option(help: "The threshold written into the model file, which morph uses (0 to 1).") var threshold = 0.25
-        @Option(help: "The pyramid levels written into the model file, which morph uses: longer sides in pixels, largest first.")
+        @Option(parsing: .unconditional, help: "The threshold written into the model file, which morph uses (0 to 1).") var threshold = 0.25
+        @Option(parsing: .unconditional, help: "The pyramid levels written into the model file, which morph uses: longer sides in pixels, largest first.")
         var levels = "384,160,96"
         @Option(help: "Folder of the models that find the faces nobody annotated (faces, face-verifier and landmarks68 .safetensors), or none: only annotated faces are known and LFW is left out. Default: the models morph uses.")
         var labellers: String?

@@ -46,7 +46,9 @@ public enum ModelFiles {
     /// models works without, only slower) and the 68-point model from `folder`, and the identity model
     /// at `identity` if given.
     public static func analyzer(folder: URL, manualBoxes: FaceBoxes?, identity: URL? = nil) throws -> FaceAnalyzer {
-        let finder = try FaceFinder(contentsOf: folder.appendingPathComponent("faces.safetensors"))
+        let finderURL = folder.appendingPathComponent("faces.safetensors")
+        guard FileManager.default.fileExists(atPath: finderURL.path) else { throw PipelineError.noModels(folder: folder.path) }
+        let finder = try FaceFinder(contentsOf: finderURL)
         let verifierURL = folder.appendingPathComponent("face-verifier.safetensors")
         let verifier = FileManager.default.fileExists(atPath: verifierURL.path) ? try FaceVerifier(contentsOf: verifierURL) : nil
         let landmarks = try TrainedModel(contentsOf: folder.appendingPathComponent("landmarks68.safetensors"))

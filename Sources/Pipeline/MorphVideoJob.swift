@@ -87,10 +87,16 @@ public struct MorphVideoJob {
         self.makeAnalyzer = makeAnalyzer
     }
 
-    /// Runs the job. The output path is checked before any photo is read; the video is written to a
-    /// temporary file renamed into place at the end.
+    /// Runs the job. The output and manifest paths are checked before any photo is read; the video is
+    /// written to a temporary file renamed into place at the end.
     public func run(progress: ProgressReporter?) throws -> MorphVideoReport {
         try OutputPath.check(output, inputs: photos)
+        if let manifest = options.manifest {
+            try OutputPath.check(manifest, inputs: photos)
+            if OutputPath.sameFile(manifest, output) {
+                throw VideoError.cannotWrite(path: manifest, reason: "it is the video's own path (-o): name another file for the manifest")
+            }
+        }
         FFmpegLogging.showErrorsOnly()
         let aligner = try FaceAligner(width: options.width, height: options.height, background: options.background)
         let ordered = options.order.sorted(photos) { try? ImageFile.exif(of: $0).dateTimeOriginal }
@@ -217,6 +223,8 @@ public enum PipelineError: Error, CustomStringConvertible {
     case outputCollides(output: String, what: String)
     /// The output folder cannot be made or written.
     case cannotWrite(path: String, reason: String)
+    /// The models folder does not hold the face finder.
+    case noModels(folder: String)
 
     /// A one-line explanation.
     public var description: String {
@@ -226,6 +234,8 @@ public enum PipelineError: Error, CustomStringConvertible {
         case let .badReference(path, reason): return "\(path): cannot be the reference of --person: \(reason)"
         case let .outputCollides(output, what): return "\(output): refusing to write there: it is \(what) (choose another output folder)"
         case let .cannotWrite(path, reason): return "\(path): cannot write: \(reason)"
+        case .noModels(let folder):
+            return "\(folder): no models here (faces.safetensors is missing): give the models folder with --models FOLDER or MORPH_MODELS=FOLDER"
         }
     }
 }

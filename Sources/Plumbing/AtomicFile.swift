@@ -6,7 +6,7 @@ public enum AtomicFile {
     ///
     /// Refuses a destination that is a device, pipe or socket (it would be replaced by a regular
     /// file) or a folder. The temporary file is removed when anything fails, and on SIGINT, SIGTERM
-    /// and SIGHUP once `TemporaryFile.removeOnSignals()` is installed.
+    /// SIGHUP and SIGPIPE once `TemporaryFile.removeOnSignals()` is installed.
     public static func write(_ data: Data, to path: String) throws {
         if RegularFile.isSpecial(path) {
             throw FileError.unwritable(file: path, reason: "not a regular file (a device, pipe or socket)")

@@ -2,7 +2,7 @@ import CPlatform
 import Foundation
 
 /// Hidden temporary files beside an output, `.NAME.partial-PID-RANDOM.EXT`: unique per write (the
-/// same output written twice at once does not share one), removed on SIGINT, SIGTERM and SIGHUP
+/// same output written twice at once does not share one), removed on SIGINT, SIGTERM, SIGHUP and SIGPIPE
 /// (after `removeOnSignals()`), and removed by a later run when the process that made them is gone.
 public enum TemporaryFile {
     /// A new temporary path in the same folder as `path`, keeping its extension. Long names are
@@ -25,7 +25,7 @@ public enum TemporaryFile {
         cs_cleanup_unregister(token)
     }
 
-    /// Installs the handler that removes the remembered files on SIGINT, SIGTERM and SIGHUP, then
+    /// Installs the handler that removes the remembered files on SIGINT, SIGTERM, SIGHUP and SIGPIPE, then
     /// lets the signal end the process as it would have.
     public static func removeOnSignals() {
         cs_cleanup_install()

@@ -5,17 +5,21 @@ import Plumbing
 public enum OutputPath {
     /// Throws `VideoError.outputIsInput` when `output` names the same file as any of `inputs`
     /// (same path after resolving symbolic links, or same device and inode), and
-    /// `VideoError.cannotWrite` when its directory is missing or not writable, or it is a directory,
-    /// a device, a pipe or a socket (renaming the video onto it would replace it).
+    /// `VideoError.cannotWrite` when its directory is missing or not writable, its name is over 255
+    /// bytes, or it is a directory, a device, a pipe or a socket (renaming the video onto it would
+    /// replace it).
     public static func check(_ output: String, inputs: [String]) throws {
         let resolved = canonical(output)
-        let outputID = fileID(output)
-        for input in inputs where canonical(input) == resolved || (outputID != nil && fileID(input) == outputID) {
+        for input in inputs where sameFile(input, output) {
             throw VideoError.outputIsInput(path: output)
         }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), isDirectory.boolValue {
             throw VideoError.cannotWrite(path: output, reason: "it is a directory")
+        }
+        let name = (output as NSString).lastPathComponent
+        guard name.utf8.count <= 255 else {
+            throw VideoError.cannotWrite(path: output, reason: "the file name is too long (\(name.utf8.count) bytes; at most 255)")
         }
         if RegularFile.isSpecial(output) {
             throw VideoError.cannotWrite(path: output, reason: "not a regular file (a device, pipe or socket)")
@@ -27,6 +31,14 @@ public enum OutputPath {
         guard access(directory, W_OK) == 0 else {
             throw VideoError.cannotWrite(path: output, reason: "directory \(directory) is not writable")
         }
+    }
+
+    /// Whether two paths name one file: the same path after resolving symbolic links, or the same
+    /// device and inode.
+    public static func sameFile(_ a: String, _ b: String) -> Bool {
+        if canonical(a) == canonical(b) { return true }
+        guard let id = fileID(a) else { return false }
+        return fileID(b) == id
     }
 
     private static func canonical(_ path: String) -> String {

@@ -40,7 +40,7 @@ public final class VideoEncoder {
     public private(set) var frameCount = 0
 
     /// The hidden sibling file being written until `finish()` renames it onto `path`; it is removed
-    /// on SIGINT, SIGTERM and SIGHUP (see `TemporaryFile.removeOnSignals()`), and a later encoder
+    /// on SIGINT, SIGTERM, SIGHUP and SIGPIPE (see `TemporaryFile.removeOnSignals()`), and a later encoder
     /// writing into the same folder removes it if this process was killed outright.
     public let temporaryPath: String
     private var cleanupToken: Int32 = -1

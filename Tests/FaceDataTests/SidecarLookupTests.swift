@@ -30,6 +30,20 @@ final class SidecarLookupTests: XCTestCase {
         XCTAssertNil(try Sidecar.resolve(for: png))
     }
 
+    func testAStemSharedWithAnExtensionInOtherCaseIsRefused() throws {
+        // b.jpg and b.JPG are two photos on a case-sensitive file system: b.pts belongs to neither surely.
+        let folder = try TemporaryFolder()
+        _ = try folder.write("one", to: "b.jpg")
+        let upper = try folder.write("two", to: "b.JPG")
+        let pts = folder.url.appendingPathComponent("b.pts")
+        try PTSFile.write(madeUpFace(), to: pts)
+        assertMalformed(try Sidecar.resolve(for: upper) as Any, name: pts.path, line: nil,
+                        mentions: "could be the sidecar of b.JPG or of b.jpg")
+        let alone = try TemporaryFolder(), only = try alone.write("one", to: "c.JPG")
+        try PTSFile.write(madeUpFace(), to: alone.url.appendingPathComponent("c.pts"))
+        XCTAssertEqual(try Sidecar.resolve(for: only)?.url.lastPathComponent, "c.pts", "a photo alone keeps its stem's sidecar")
+    }
+
     func testPointsFarOutsideThePhotoAreRefused() throws {
         let folder = try TemporaryFolder()
         let photo = try folder.write("", to: "far.jpg")

@@ -5,6 +5,24 @@ import XCTest
 /// Inputs that used to hang or crash the imaging code: far-away drawing, pipes and huge files given
 /// as photos, unwritable outputs.
 final class ReliabilityTests: XCTestCase {
+    func testPlotsOfDivergedRunsDrawWithoutTrapping() {
+        // A diverged run's flat 4e16 curve, values one apart at 1e16, huge and tiny values, one point.
+        let curves: [[(x: Double, y: Double)]] = [[(1, 3.9e16)], [(1, 1e16), (2, 1e16 + 2)], [(1, 1e-300), (2, 1e305), (3, 5)],
+                                                  [(1, .greatestFiniteMagnitude), (2, -.greatestFiniteMagnitude)], [(1e20, 1), (1e20, 2)]]
+        let started = Date()
+        for (index, points) in curves.enumerated() {
+            for logY in [false, true] {
+                let plot = LinePlot(title: "loss", xLabel: "epoch", yLabel: "NME",
+                                    series: [LinePlot.Series(name: "validation", color: .red, points: points)], logY: logY)
+                let image = plot.render(width: 200, height: 150)
+                XCTAssertEqual([image.width, image.height], [200, 150], "curve \(index)")
+            }
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(started), 2)
+        XCTAssertEqual(LinePlot.span(3.9e16, 3.9e16).1 - LinePlot.span(3.9e16, 3.9e16).0, 0.1 * 3.9e16, accuracy: 1e6)
+        XCTAssertEqual(LinePlot.ticks(from: 1e16, to: 1e16 + 2), [1e16], "no step below the values' resolution")
+    }
+
     func testDrawingFarOutsideTheImageCostsNothing() {
         var image = Image(width: 40, height: 30, channels: 3)
         let started = Date()

@@ -3,22 +3,7 @@ import Imaging
 import XCTest
 
 /// The `morph` command itself: exit codes, messages and refusals, and interrupted renders.
-final class MorphToolTests: XCTestCase {
-    private var folder: URL!
-
-    override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("morph-tool-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: folder)
-    }
-
-    private func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
-
-    private var names: [String] { ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted() }
-
+final class MorphToolTests: ToolTestCase {
     /// A small textured PNG photo at `name`.
     @discardableResult
     private func photo(_ name: String, seed: Int = 1) throws -> String {
@@ -52,6 +37,16 @@ final class MorphToolTests: XCTestCase {
         try assertRefused(["train", "landmarks", "--data", folder.path, "--unlabelled", folder.path], mentions: "no peopleDevTrain.txt there")
         try assertRefused(["bench", "detect", photo, "--passes", "1"], mentions: "--passes must be between 2 and 100, not 1")
         try assertRefused(["detect", photo, "--min-confidence", "-1"], mentions: "--min-confidence must be between 0.0 and 1.0, not -1.0")
+        // Negative numbers are values to check, not unknown options ("Missing value").
+        try assertRefused(["render", photo, "--face", "-1"], mentions: "--face must be auto, largest, center or a number")
+        try assertRefused(["bench", "render", "--frames", "-1"], mentions: "--frames must be between 1 and 100000, not -1")
+        try assertRefused(["bench", "video", photo, "--count", "-1"], mentions: "--count must be between 1 and 1000, not -1")
+        try assertRefused(["bench", "detect", photo, "--megapixels", "-1"], mentions: "--megapixels must be between 0.01 and 100.0, not -1.0")
+        try assertRefused(["train", "nose", "--data", folder.path, "--seed", "-1"], mentions: "'-1' is invalid for '--seed")
+        try assertRefused(["train", "nose", "--data", folder.path, "--augmentation-strength", "-1"],
+                          mentions: "--augmentation-strength must be between 0.0 and 10.0, not -1.0")
+        try assertRefused(["train", "faces", "--data", folder.path, "--threshold", "-1"], mentions: "--threshold must be between 0.0 and 1.0, not -1.0")
+        try assertRefused(["train", "faces", "--data", folder.path, "--levels", "-5"], mentions: "--levels: pyramid sides of 16 to 4096 pixels")
         XCTAssertEqual(names, [])
     }
 
@@ -107,7 +102,7 @@ final class MorphToolTests: XCTestCase {
 
     func testAnInterruptedRenderLeavesNoPartialVideo() throws {
         let photos = try sidecarPhotos()
-        for signal in [SIGINT, SIGTERM, SIGHUP] {
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] {
             let log = folder.appendingPathComponent("render.log")
             let process = try MorphTool.start(photos + ["-o", path("out.mp4"), "--size", "640x480", "--transition", "600",
                                                         "--preset", "ultrafast", "--models", MorphTool.models], errorLog: log)

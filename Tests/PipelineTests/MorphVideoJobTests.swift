@@ -81,4 +81,22 @@ final class MorphVideoJobTests: FolderTestCase {
         XCTAssertThrowsError(try overwrite.run(progress: nil))
         XCTAssertGreaterThan(try Data(contentsOf: URL(fileURLWithPath: good)).count, 100, "the input is untouched")
     }
+
+    func testAManifestOverAnInputOrTheVideoFailsBeforeAnyWork() throws {
+        let good = try photo("good.png", seed: 1, points: face(cx: 48, cy: 40, eye: 20))
+        let before = try Data(contentsOf: URL(fileURLWithPath: good))
+        let video = folder.appendingPathComponent("v.mp4").path
+        for manifest in [good, video, "/dev/null"] {
+            var options = MorphVideoOptions()
+            options.width = 64
+            options.height = 48
+            options.manifest = manifest
+            let run = MorphVideoJob(photos: [good], output: video, options: options) { FaceAnalyzer(finder: nil, landmarks: nil) }
+            XCTAssertThrowsError(try run.run(progress: nil)) { error in
+                XCTAssertTrue("\(error)".hasPrefix(manifest), "\(error) names the manifest")
+            }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: video), "no video is written when the manifest cannot be")
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: good)), before, "the photo is untouched")
+    }
 }

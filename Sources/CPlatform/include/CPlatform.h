@@ -3,7 +3,7 @@
 #ifndef CPLATFORM_H
 #define CPLATFORM_H
 
-/* ---- Temporary files removed on SIGINT, SIGTERM, SIGHUP ------------------------------------ */
+/* ---- Temporary files removed on SIGINT, SIGTERM, SIGHUP, SIGPIPE ------------------------------- */
 
 /** Remembers `path` for removal on those signals; returns its slot, or -1 when all 64 slots are taken
  *  or the path is too long (the file is then only cleaned up by the next run). */
@@ -12,7 +12,7 @@ int cs_cleanup_register(const char *path);
 void cs_cleanup_unregister(int slot);
 /** Removes every remembered file now (what the signal handler does before the signal ends the process). */
 void cs_cleanup_remove_all(void);
-/** Installs the handler for SIGINT, SIGTERM and SIGHUP: remove the files, then die of the signal. */
+/** Installs the handler for SIGINT, SIGTERM, SIGHUP and SIGPIPE: remove the files, then die of the signal. */
 void cs_cleanup_install(void);
 
 /* ---- CPU ------------------------------------------------------------------------------------ */

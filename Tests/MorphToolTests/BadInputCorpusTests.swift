@@ -8,9 +8,9 @@ import XCTest
 /// A deterministic corpus of bad inputs, made here: truncated and bit-flipped JPEGs and PNGs, files
 /// that are not photos (empty, text, a pipe, a folder, a huge sparse file), odd file names, malformed
 /// and lying sidecars, face-box XML and model files. Every one goes through the library entry points
-/// `morph detect` and `morph` use; none may crash, every refusal names its file with a reason in words,
-/// no input changes and no temporary file is left.
-final class BadInputCorpusTests: FolderTestCase {
+/// `morph detect` and `morph` use, then through the built `morph` itself; none may crash or hang, every
+/// refusal names its file with a reason in words, no input changes and no temporary file is left.
+final class BadInputCorpusTests: ToolTestCase {
     /// Every regular input file of the corpus, by path, with its bytes.
     private var inputs = [String: Data]()
 
@@ -104,6 +104,10 @@ final class BadInputCorpusTests: FolderTestCase {
 
     private func assertHumanReason(_ message: String, names file: String, line: UInt = #line) {
         XCTAssertTrue(message.contains(file), "'\(message)' does not name \(file)", line: line)
+        assertNoRawError(message, line: line)
+    }
+
+    private func assertNoRawError(_ message: String, line: UInt = #line) {
         for raw in ["NSCocoaErrorDomain", "Error Domain", "Code=", "libxml2 error", "EncodingError"] {
             XCTAssertFalse(message.contains(raw), "'\(message)' is a raw error, not a reason", line: line)
         }
@@ -149,6 +153,34 @@ final class BadInputCorpusTests: FolderTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: video))
         try assertInputsUnchangedAndNoTemporaryFiles()
         print("bad-input corpus: \(photos.count) photos, \(inputs.count) regular input files")
+    }
+
+    func testTheBuiltToolOverTheCorpus() throws {
+        let (photos, _) = try makePhotos()
+        let output = folder.appendingPathComponent("out").path
+        for arguments in [["detect"] + photos + ["-o", output, "--pts"],
+                          photos + ["-o", output + "/video.mp4", "--size", "64x48", "--order", "given", "--transition", "0.3"]] {
+            let log = folder.appendingPathComponent("tool.log")
+            let process = try MorphTool.start(arguments + ["--models", MorphTool.models], errorLog: log)
+            let deadline = Date().addingTimeInterval(180)
+            while process.isRunning && Date() < deadline { usleep(50_000) }
+            if process.isRunning { process.terminate() }
+            process.waitUntilExit()
+            let printed = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            XCTAssertLessThan(Date(), deadline, "\(arguments[0]) hangs over the corpus")
+            XCTAssertEqual(process.terminationReason, .exit, "\(arguments[0]) crashed: \(printed.suffix(2000))")
+            XCTAssertEqual(process.terminationStatus, 0, "some photos are usable: \(printed.suffix(2000))")
+            for name in ["cut-0.jpg", "empty.jpg", "notes.jpg", "pipe.jpg", "folder.jpg", "huge.jpg", "missing.jpg", "side-far.jpg",
+                         "esc\\u{1B}[31mred.jpg"] {
+                XCTAssertTrue(printed.contains(name), "\(arguments[0]) does not name \(name): \(printed.suffix(3000))")
+            }
+            XCTAssertFalse(printed.contains("\u{1B}"), "a raw terminal escape is printed")
+            assertNoRawError(printed)
+            try assertInputsUnchangedAndNoTemporaryFiles()
+            try FileManager.default.removeItem(at: log)
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: output + "/video.mp4"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: output + "/face-a.json"))
     }
 
     func testLyingModelAndFaceBoxFilesAreRefusedNamingTheFile() throws {
