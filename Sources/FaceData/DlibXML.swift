@@ -78,7 +78,7 @@ public struct DlibDataset: Equatable, Sendable {
     private static func explain(_ error: Error?) -> String {
         let code = (error as NSError?)?.code ?? 0
         let reasons = [
-            4: "no XML content", 5: "the document ends inside an element", 9: "a character that XML does not allow",
+            4: "no XML content", 5: "the document ends inside an element, or goes on after its end", 9: "a character that XML does not allow",
             23: "an entity reference lacks its ';'", 26: "an undefined entity such as &name;",
             38: "a '<' inside an attribute value", 39: "an attribute without a value", 40: "an attribute without a value",
             41: "an attribute without a value", 44: "an attribute value that is not closed", 46: "a malformed <? ?> instruction",

@@ -7,7 +7,7 @@ public enum SafeTensorsError: Error, CustomStringConvertible {
     case unwritable(file: String, reason: String)
     case malformedHeader(file: String, reason: String)
     case unsupportedType(file: String, key: String, dtype: String)
-    case badExtent(file: String, key: String)
+    case badExtent(file: String, key: String, reason: String)
     case nonFinite(file: String, key: String)
 
     /// A message naming the file and, where there is one, the key.
@@ -17,7 +17,7 @@ public enum SafeTensorsError: Error, CustomStringConvertible {
         case let .unwritable(file, reason): return "\(file): cannot write: \(reason)"
         case let .malformedHeader(file, reason): return "\(file): not a safetensors file: \(reason)"
         case let .unsupportedType(file, key, dtype): return "\(file): tensor '\(key)' has unsupported dtype \(dtype)"
-        case let .badExtent(file, key): return "\(file): tensor '\(key)' has offsets that do not match its shape"
+        case let .badExtent(file, key, reason): return "\(file): tensor '\(key)': \(reason)"
         case let .nonFinite(file, key):
             return "\(file): tensor '\(key)' holds NaN or infinite values (written by a training run that diverged?)"
         }
@@ -85,10 +85,22 @@ public enum SafeTensors {
             else { throw SafeTensorsError.malformedHeader(file: source, reason: "entry '\(key)' lacks dtype, shape or data_offsets") }
             let sizes = ["F32": 4, "F16": 2, "BF16": 2, "I64": 8]
             guard let size = sizes[dtype] else { throw SafeTensorsError.unsupportedType(file: source, key: key, dtype: dtype) }
-            guard let count = elementCount(shape), count <= (bytes.count - base) / size,
-                  offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= bytes.count - base,
-                  offsets[1] - offsets[0] == count * size
-            else { throw SafeTensorsError.badExtent(file: source, key: key) }
+            let available = bytes.count - base
+            guard let count = elementCount(shape) else {
+                throw SafeTensorsError.badExtent(file: source, key: key, reason: "its shape \(shape) has a negative or impossibly large size")
+            }
+            guard count <= available / size else {
+                throw SafeTensorsError.badExtent(file: source, key: key,
+                                                 reason: "its shape \(shape) needs more than the file's \(available) bytes of data")
+            }
+            guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= available else {
+                throw SafeTensorsError.badExtent(file: source, key: key,
+                                                 reason: "its data offsets \(offsets) lie outside the file's \(available) bytes of data")
+            }
+            guard offsets[1] - offsets[0] == count * size else {
+                throw SafeTensorsError.badExtent(file: source, key: key,
+                                                 reason: "its data offsets \(offsets) hold \(offsets[1] - offsets[0]) bytes, its shape \(shape) needs \(count * size)")
+            }
             let tensor = Tensor(shape: shape)
             bytes.withUnsafeBytes { raw in
                 let start = raw.baseAddress! + base + offsets[0], out = tensor.data

@@ -6,7 +6,7 @@ public enum OutputPath {
     /// Throws `VideoError.outputIsInput` when `output` names the same file as any of `inputs`
     /// (same path after resolving symbolic links, or same device and inode), and
     /// `VideoError.cannotWrite` when its directory is missing or not writable, its name is over 255
-    /// bytes, or it is a directory, a device, a pipe or a socket (renaming the video onto it would
+    /// bytes or not UTF-8, or it is a directory, a device, a pipe or a socket (renaming the video onto it would
     /// replace it).
     public static func check(_ output: String, inputs: [String]) throws {
         let resolved = canonical(output)
@@ -18,6 +18,11 @@ public enum OutputPath {
             throw VideoError.cannotWrite(path: output, reason: "it is a directory")
         }
         let name = (output as NSString).lastPathComponent
+        guard !output.contains("\u{FFFD}") else {
+            // Arguments reach Swift decoded as UTF-8, with U+FFFD for bytes that are not: the file
+            // written would not be the one named.
+            throw VideoError.cannotWrite(path: output, reason: "the name is not valid UTF-8 (rename it)")
+        }
         guard name.utf8.count <= 255 else {
             throw VideoError.cannotWrite(path: output, reason: "the file name is too long (\(name.utf8.count) bytes; at most 255)")
         }

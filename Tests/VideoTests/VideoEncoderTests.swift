@@ -127,6 +127,17 @@ final class VideoEncoderTests: VideoFolderTestCase {
         XCTAssertEqual(try contents(), [])
     }
 
+    func testOutputNamesTooLongOrNotUTF8AreRefusedBeforeAnyWork() {
+        let long = path(String(repeating: "v", count: 252) + ".mp4")
+        XCTAssertThrowsError(try OutputPath.check(long, inputs: [])) {
+            XCTAssertTrue("\($0)".hasSuffix("cannot write: the file name is too long (256 bytes; at most 255)"), "\($0)")
+        }
+        XCTAssertNoThrow(try OutputPath.check(path(String(repeating: "v", count: 251) + ".mp4"), inputs: []))
+        XCTAssertThrowsError(try OutputPath.check(path("v\u{FFFD}.mp4"), inputs: [])) {
+            XCTAssertTrue("\($0)".contains("not valid UTF-8"), "\($0)")
+        }
+    }
+
     func testGifOutputHasEveryFrameAndTheDuration() throws {
         let output = path("loop.gif")
         let encoder = try VideoEncoder(path: output, settings: VideoSettings(width: 64, height: 48, fps: 10))
