@@ -25,11 +25,6 @@ struct FaceFinderSampler {
     var ignoredOversize = 1.5
     /// Share of the faces to find that get partly hidden (`occlude`).
     var occludedShare = 0.25
-    /// How much of a hidden face's depth the cover takes: up to 60%, past the face's centre, as the
-    /// faces half behind a neighbour's head in group photos.
-    var occludedDepth = 0.2...0.6
-    /// The size of a face pasted in front of a hidden one, relative to it (a nearer head is larger).
-    var frontFaceSize = 0.8...1.5
 
     /// A sampler pasting `faces` and showing the scenes of `sceneGroups` (by default each face's own photo).
     init(canvas: Int, faces: [TrainingExample], sceneGroups: [(weight: Double, scenes: [FaceScene])]? = nil) {
@@ -82,23 +77,22 @@ struct FaceFinderSampler {
         return (image, boxes, ignored)
     }
 
-    /// Hides `occludedDepth` of the depth of the face in `face` from a random side, as in a group photo:
-    /// half the time behind another face pasted in front (`frontFaceSize` times its size; added to
-    /// `faces` when the finder should find it, else to `ignored`), else behind a feathered disc of
-    /// another background (a shoulder, a hand).
+    /// Hides 20-50% of the depth of the face in `face` from a random side, as in a group photo: half
+    /// the time behind another face of about its size pasted in front (added to `faces` when the
+    /// finder should find it, else to `ignored`), else behind a feathered disc of another background
+    /// (a shoulder, a hand). The hidden face's centre stays visible.
     func occlude(_ face: Box, onto image: inout Image, faces: inout [Box], ignored: inout [Box], _ rng: inout SplitMix64) {
         let side = max(face.width, face.height), angle = Double(rng.uniform(0, 2 * .pi))
-        let depth = side * Double(rng.uniform(Float(occludedDepth.lowerBound), Float(occludedDepth.upperBound)))
+        let depth = side * Double(rng.uniform(0.2, 0.5))
         // The cover's disc reaches `depth` into the face from the edge of its box: its centre lies
-        // radius + side / 2 - depth away.
+        // radius + side / 2 - depth away, at least a radius, so the face's centre stays out of it.
         let place = { (radius: Double) in
             Point(x: face.center.x + cos(angle) * (radius + side / 2 - depth), y: face.center.y + sin(angle) * (radius + side / 2 - depth))
         }
         if rng.nextFloat() < 0.5 {
-            let size = side * Double(rng.uniform(Float(frontFaceSize.lowerBound), Float(frontFaceSize.upperBound)))
-            let radius = FaceFinderSampler.frontFaceDisc * size
+            let size = side * Double(rng.uniform(0.8, 1.25)), radius = FaceFinderSampler.frontFaceDisc * size
             let front = pasteRandomFace(size: size, at: place(radius), disc: FaceFinderSampler.frontFaceDisc, onto: &image, &rng)
-            sort(front, faces: &faces, ignored: &ignored)
+            if teaches(front) { faces.append(front) } else { ignored.append(front) }
         } else {
             let radius = side * Double(rng.uniform(0.25, 0.5))
             paste(background(&rng), canvasFromPhoto: .identity, disc: (place(radius), radius), onto: &image)
@@ -113,16 +107,6 @@ struct FaceFinderSampler {
             && side >= minFace && side <= maxFace
     }
 
-    /// Adds a face placed at `box` to the faces to find when the finder `teaches` it, else to those the
-    /// loss leaves out unless it is over `ignoredOversize` times `maxFace` (shown as background then).
-    func sort(_ box: Box, faces: inout [Box], ignored: inout [Box]) {
-        if teaches(box) {
-            faces.append(box)
-        } else if max(box.width, box.height) <= maxFace * ignoredOversize {
-            ignored.append(box)
-        }
-    }
-
     /// The disc of a face pasted in front of another, in units of its landmark box's longer side:
     /// the face without much of its surroundings.
     static let frontFaceDisc = 0.65
@@ -135,12 +119,11 @@ struct FaceFinderSampler {
         return group.scenes[Int(rng.next() % UInt64(group.scenes.count))]
     }
 
-    /// Draws a random scene over `image`, one of its faces (one of its `focus` when it has one; any of
-    /// them when none is sure) given a random size between `minFace` and 2.5 `maxFace`, and sorts its
-    /// faces into those to find and to ignore.
+    /// Draws a random scene over `image`, one of its faces (any of them when none is sure) given a random
+    /// size between `minFace` and 2.5 `maxFace`, and sorts its faces into those to find and to ignore.
     func showScene(onto image: inout Image, faces: inout [Box], ignored: inout [Box], _ rng: inout SplitMix64) {
         let scene = randomScene(&rng)
-        let candidates = !scene.focus.isEmpty ? scene.focus : scene.faces.isEmpty ? scene.unsure : scene.faces
+        let candidates = scene.faces.isEmpty ? scene.unsure : scene.faces
         let side = Double(min(scene.image.width, scene.image.height))
         let reference = candidates.isEmpty ? Box(x: 0, y: 0, width: side / 4, height: side / 4)
             : candidates[Int(rng.next() % UInt64(candidates.count))]
@@ -150,12 +133,14 @@ struct FaceFinderSampler {
         let centre = Point(x: Double(rng.uniform(0.1, 0.9)) * Double(canvas), y: Double(rng.uniform(0.1, 0.9)) * Double(canvas))
         let transform = placement(centre: centre, angle: angle, scale: scale, from: reference.center, mirrored: rng.nextFloat() < 0.5)
         paste(scene.image, canvasFromPhoto: transform, disc: nil, onto: &image)
+        let limit = maxFace * ignoredOversize
         for box in scene.faces {
-            sort(FaceFinderSampler.place(box, transform, scale: scale), faces: &faces, ignored: &ignored)
+            let placed = FaceFinderSampler.place(box, transform, scale: scale)
+            if teaches(placed) { faces.append(placed) } else if max(placed.width, placed.height) <= limit { ignored.append(placed) }
         }
         for box in scene.unsure {
             let placed = FaceFinderSampler.place(box, transform, scale: scale)
-            if max(placed.width, placed.height) <= maxFace * ignoredOversize { ignored.append(placed) }
+            if max(placed.width, placed.height) <= limit { ignored.append(placed) }
         }
     }
 

@@ -80,11 +80,9 @@ final class FaceFinderTrainingTask: TrainingTask {
 
 /// One complete face-finder training job over the IMM, 300-W, whole AFW and LFW photos of a data root.
 public enum FaceFinderTraining {
-    /// Relative shares of the canvases showing a real scene drawn from each source: the 300-W and IMM
-    /// training photos, the whole AFW training photos (group photos with every face annotated), LFW's
-    /// photos, and the annotated training photos again, shown around the faces the labellers miss
-    /// (hard examples).
-    static let sceneWeights = (faces: 0.45, afw: 0.35, lfw: 0.2, missed: 0.1)
+    /// Shares of the canvases showing a real scene drawn from each source: the 300-W and IMM training
+    /// photos, the whole AFW training photos (group photos with every face annotated), LFW's photos.
+    static let sceneWeights = (faces: 0.45, afw: 0.35, lfw: 0.2)
     /// Every how many LFW photos one is used (13,233 photos: about 3,300).
     static let lfwStep = 4
 
@@ -108,15 +106,10 @@ public enum FaceFinderTraining {
             FaceScene(name: scene.name, image: scene.image, annotated: scene.faces, found: found?[index] ?? [],
                       sure: labellers?.sure ?? 1)
         }
-        let annotatedCount = train.count + afwTrain.count
-        let missed = found.map { found in
-            (0..<annotatedCount).compactMap { scenes[$0].focusedOnMissed(annotated: unlabelled[$0].faces, found: found[$0]) }
-        } ?? []
         let groups: [(weight: Double, scenes: [FaceScene])] = [
             (sceneWeights.faces, Array(scenes[..<train.count])),
-            (sceneWeights.afw, Array(scenes[train.count..<annotatedCount])),
-            (sceneWeights.lfw, Array(scenes[annotatedCount...])),
-            (sceneWeights.missed, missed),
+            (sceneWeights.afw, Array(scenes[train.count..<(train.count + afwTrain.count)])),
+            (sceneWeights.lfw, Array(scenes[(train.count + afwTrain.count)...])),
         ]
         let validation = (imm.validation + w300.validation).map(FaceScene.init) + afwValidation
         let task = FaceFinderTrainingTask(sampler: FaceFinderSampler(canvas: 128, faces: train, sceneGroups: groups),
@@ -124,7 +117,6 @@ public enum FaceFinderTraining {
         let sure = scenes.reduce(0) { $0 + $1.faces.count }, unsure = scenes.reduce(0) { $0 + $1.unsure.count }
         progress.log("training the face finder: \(train.count) faces to paste; scenes: \(train.count) 300-W and IMM, "
                      + "\(afwTrain.count) AFW, \(lfw.count) LFW, with \(sure) faces to find and \(unsure) unsure; "
-                     + "\(missed.count) scenes shown around the annotated faces the labellers miss; "
                      + "\(canvasesPerEpoch) canvases per epoch, \(task.network.parameterCount) parameters")
         let identity = ["task": FaceFinder.task, "canvas": "128", "scenes": "real",
                         "widths": FaceFinderNetwork.standardWidths.map(String.init).joined(separator: ",")]

@@ -16,8 +16,6 @@ struct FaceScene: Sendable {
     var faces: [Box]
     /// Faces left out of the loss: found by the current models, but not surely.
     var unsure: [Box]
-    /// Faces to show the scene around, when only some should be (hard examples); empty: any face.
-    var focus: [Box] = []
 
     /// The scene of an annotated training photo with no other labels.
     init(_ example: TrainingExample) {
@@ -41,16 +39,6 @@ struct FaceScene: Sendable {
             if face.confidence >= sure { faces.append(face.box) } else { unsure.append(face.box) }
         }
         self.init(name: name, image: image, faces: faces, unsure: unsure)
-    }
-
-    /// The same scene shown around its `annotated` faces that no face in `found` frames (the faces the
-    /// current models miss); nil when they miss none.
-    func focusedOnMissed(annotated: [Box], found: [FoundFace]) -> FaceScene? {
-        let missed = annotated.filter { face in !found.contains { FaceScene.sameFace($0.box, face) } }
-        guard !missed.isEmpty else { return nil }
-        var scene = self
-        scene.focus = missed
-        return scene
     }
 
     /// Whether two boxes frame one face: either hits the other (`FaceFinderEvaluation.hits`) or they

@@ -129,35 +129,6 @@ final class FaceFinderTrainingTests: XCTestCase {
         XCTAssertEqual(scene.unsure, [found[2].box])
     }
 
-    func testScenesAreShownAroundTheAnnotatedFacesTheLabellersMiss() {
-        // Two annotated faces; the labellers find the first one (and a face nobody annotated).
-        let photo = Image(width: 300, height: 300, channels: 1, fill: 128)
-        let annotated = [Box(x: 10, y: 10, width: 60, height: 60), Box(x: 200, y: 200, width: 50, height: 50)]
-        let found = [FoundFace(box: Box(x: 14, y: 12, width: 58, height: 62), confidence: 0.9),
-                     FoundFace(box: Box(x: 120, y: 20, width: 40, height: 40), confidence: 0.95)]
-        let scene = FaceScene(name: "group", image: photo, annotated: annotated, found: found, sure: 0.8)
-        XCTAssertEqual(scene.focusedOnMissed(annotated: annotated, found: found)?.focus, [annotated[1]])
-        XCTAssertNil(scene.focusedOnMissed(annotated: [annotated[0]], found: found), "nothing missed, no hard scene")
-
-        // The sampler shows a focused scene around its missed face only: a lone face on the canvas,
-        // the found one (340 px away in the photo, at least 0.2x that on the canvas) never on it.
-        var wide = Image(width: 400, height: 100, channels: 1, fill: 128)
-        for x in 0..<30 { for y in 35..<65 { wide[x + 10, y, 0] = 20; wide[x + 360, y, 0] = 20 } }
-        let faces = [Box(x: 10, y: 35, width: 30, height: 30), Box(x: 360, y: 35, width: 30, height: 30)]
-        let focused = FaceScene(name: "wide", image: wide, faces: faces, unsure: [])
-            .focusedOnMissed(annotated: faces, found: [FoundFace(box: faces[0], confidence: 1)])!
-        let sampler = FaceFinderSampler(canvas: 128, faces: [], sceneGroups: [(1, [focused])])
-        var rng = SplitMix64(seed: 5), shown = 0
-        for _ in 0..<100 {
-            var image = Image(width: 128, height: 128, channels: 1, fill: 0), taught = [Box](), ignored = [Box]()
-            sampler.showScene(onto: &image, faces: &taught, ignored: &ignored, &rng)
-            let onCanvas = (taught + ignored).filter { $0.center.x >= 0 && $0.center.x < 128 && $0.center.y >= 0 && $0.center.y < 128 }
-            XCTAssertLessThanOrEqual(onCanvas.count, 1, "only the missed face is on the canvas (none when too large to label)")
-            shown += taught.count
-        }
-        XCTAssertGreaterThan(shown, 30, "the missed face is taught when it is of a finder size")
-    }
-
     func testScenesTeachTheirFacesOfFinderSizesAndIgnoreTheUnsure() {
         // A 400-pixel "group photo": two dark 40-pixel squares taught as faces, a third one unsure.
         var photo = Image(width: 400, height: 400, channels: 1, fill: 128)
@@ -188,7 +159,7 @@ final class FaceFinderTrainingTests: XCTestCase {
         XCTAssertGreaterThan(ignored, 100)
     }
 
-    func testOcclusionHidesPartOfTheFaceAndTeachesAFaceInFrontThatDoesNotSuppressIt() {
+    func testOcclusionHidesPartOfTheFaceButItsCentreAndTeachesAFaceInFront() {
         // A flat 255 canvas; the covers come from a flat black photo without faces (or made-up clutter),
         // the faces in front are a black 30-pixel square.
         let photo = Image(width: 300, height: 300, channels: 1, fill: 0)
@@ -202,6 +173,7 @@ final class FaceFinderTrainingTests: XCTestCase {
             var image = Image(width: 128, height: 128, channels: 1, fill: 255)
             var faces = [face], ignored = [Box]()
             sampler.occlude(face, onto: &image, faces: &faces, ignored: &ignored, &rng)
+            XCTAssertEqual(image[64, 64, 0], 255, "the face's centre stays visible")
             XCTAssertEqual(faces.count + ignored.count, faces.count == 1 && ignored.isEmpty ? 1 : 2)
             for front in faces.dropFirst() + ignored {
                 facesInFront += 1
@@ -213,8 +185,7 @@ final class FaceFinderTrainingTests: XCTestCase {
             hidden.append(Double(changed) / 1600)
         }
         XCTAssertGreaterThan(hidden.min()!, 0.02)
-        XCTAssertLessThan(hidden.max()!, 0.7, "at least 30% of the face stays visible")
-        XCTAssertGreaterThan(hidden.max()!, 0.45, "some faces are hidden past their centre")
+        XCTAssertLessThan(hidden.max()!, 0.6)
         XCTAssertTrue((15...45).contains(facesInFront), "\(facesInFront) of 60 behind a face")
     }
 }
