@@ -6,11 +6,11 @@ public enum OutputPath {
     /// Throws `VideoError.outputIsInput` when `output` names the same file as any of `inputs`
     /// (same path after resolving symbolic links, or same device and inode), and
     /// `VideoError.cannotWrite` when its directory is missing or not writable, its name is over 255
-    /// bytes or not UTF-8, or it is a directory, a device, a pipe or a socket (renaming the video onto it would
-    /// replace it).
+    /// bytes or not UTF-8, or it is a directory, a device, a pipe or a socket (renaming the video onto
+    /// it would replace it).
     public static func check(_ output: String, inputs: [String]) throws {
-        let resolved = canonical(output)
-        for input in inputs where sameFile(input, output) {
+        let target = FileIdentity(output)
+        if inputs.contains(where: { FileIdentity($0).isSame(as: target) }) {
             throw VideoError.outputIsInput(path: output)
         }
         var isDirectory: ObjCBool = false
@@ -21,7 +21,7 @@ public enum OutputPath {
         guard !output.contains("\u{FFFD}") else {
             // Arguments reach Swift decoded as UTF-8, with U+FFFD for bytes that are not: the file
             // written would not be the one named.
-            throw VideoError.cannotWrite(path: output, reason: "the name is not valid UTF-8 (rename it)")
+            throw VideoError.cannotWrite(path: output, reason: "the name is not valid UTF-8 (choose a UTF-8 name)")
         }
         guard name.utf8.count <= 255 else {
             throw VideoError.cannotWrite(path: output, reason: "the file name is too long (\(name.utf8.count) bytes; at most 255)")
@@ -29,7 +29,7 @@ public enum OutputPath {
         if RegularFile.isSpecial(output) {
             throw VideoError.cannotWrite(path: output, reason: "not a regular file (a device, pipe or socket)")
         }
-        let directory = (resolved as NSString).deletingLastPathComponent
+        let directory = (target.path as NSString).deletingLastPathComponent
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw VideoError.cannotWrite(path: output, reason: "directory \(directory) does not exist")
         }
@@ -41,18 +41,24 @@ public enum OutputPath {
     /// Whether two paths name one file: the same path after resolving symbolic links, or the same
     /// device and inode.
     public static func sameFile(_ a: String, _ b: String) -> Bool {
-        if canonical(a) == canonical(b) { return true }
-        guard let id = fileID(a) else { return false }
-        return fileID(b) == id
+        FileIdentity(a).isSame(as: FileIdentity(b))
     }
+}
 
-    private static func canonical(_ path: String) -> String {
-        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
-    }
+/// A path resolved once: its canonical form (symbolic links resolved) and, when it exists, its
+/// device and inode.
+private struct FileIdentity {
+    let path: String
+    let id: [UInt64]?
 
-    private static func fileID(_ path: String) -> [UInt64]? {
+    init(_ path: String) {
+        self.path = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
         var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return [UInt64(info.st_dev), UInt64(info.st_ino)]
+        id = stat(path, &info) == 0 ? [UInt64(info.st_dev), UInt64(info.st_ino)] : nil
+    }
+
+    /// Whether both name one file: the same canonical path, or the same device and inode.
+    func isSame(as other: FileIdentity) -> Bool {
+        path == other.path || (id != nil && id == other.id)
     }
 }
