@@ -13,12 +13,15 @@ public enum EngineBenchmark {
     public static var headerLines: [String] { ["engine neuralnet", "blas_core \(BLASRuntime.coreName)"] }
 
     /// The `key value` lines of the workload `name`, or nil for a name not in `workloads`. With
-    /// `profile`, `resnet18-train` runs `steps` profiled steps on `batch` images instead (see
-    /// `profileLines`).
+    /// `profile`, `resnet18-train` runs `steps` profiled steps on `batch` images instead, and
+    /// `resnet18-latency` `steps` profiled inference passes on one image (see `profileLines`).
     public static func lines(_ name: String, profile: Bool = false, batch size: Int = 32, steps: Int = 3) -> [String]? {
         switch name {
         case "resnet18-train" where profile:
             return profileLines(ResNet18(inputChannels: 1, outputs: 136), input: [size, 1, 160, 160], outputs: 136, steps: steps)
+        case "resnet18-latency" where profile:
+            return profileLines(ResNet18(inputChannels: 1, outputs: 136), input: [1, 1, 160, 160], outputs: 136, steps: steps,
+                                training: false)
         case "resnet18-train":
             let model = ResNet18(inputChannels: 1, outputs: 136)
             let rate = trainingRate(model, input: [32, 1, 160, 160], outputs: 136, repeats: 5)

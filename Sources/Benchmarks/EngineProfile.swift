@@ -51,8 +51,9 @@ extension EngineBenchmark {
 
     /// The lines of `steps` profiled training steps (after two warm-up steps) of `model` on a batch of
     /// `input`, per image: each layer's forward and backward CPU and wall milliseconds, sums by
-    /// kind of layer and by stage, and the loss and optimiser; then the convolutions' GFLOP/s.
-    static func profileLines(_ model: ResNet18, input: [Int], outputs: Int, steps: Int) -> [String] {
+    /// kind of layer and by stage, and the loss and optimiser; then the convolutions' GFLOP/s. With
+    /// `training` false, `steps` inference passes (forward only, after five warm-up passes) instead.
+    static func profileLines(_ model: ResNet18, input: [Int], outputs: Int, steps: Int, training: Bool = true) -> [String] {
         var lines: [String] = []
         let (x, y) = batch(input, outputs: outputs)
         let optimizer = Adam(parameters: model.parameters.map(\.parameter), learningRate: 1e-4)
@@ -65,8 +66,10 @@ extension EngineBenchmark {
             phases[name, default: (0, 0)].wall += now() - wall
             return result
         }
-        for step in 0..<(steps + 2) {
-            if step == 2 { profiler.reset(); phases = [:]; LayerProfiler.active = profiler }
+        let warmup = training ? 2 : 5
+        for step in 0..<(steps + warmup) {
+            if step == warmup { profiler.reset(); phases = [:]; LayerProfiler.active = profiler }
+            guard training else { _ = phase("forward") { model.forward(x, training: false) }; continue }
             phase("zero_grad") { model.zeroGrad() }
             let prediction = phase("forward") { model.forward(x, training: true) }
             let (_, gradient) = phase("loss") { Loss.mse(prediction, y) }
@@ -111,13 +114,15 @@ extension EngineBenchmark {
         var work: [String: (flop: Double, cpu: Double)] = [:]
         for site in sites.values {
             let f = profiler.forward[site.path]?.cpuSeconds ?? 0, b = profiler.backward[site.path]?.cpuSeconds ?? 0
-            let flop = 2 * Double(site.forwardMACs * (site.conv.computesInputGradient ? 3 : 2) * input[0] * steps)
+            let passes = training ? (site.conv.computesInputGradient ? 3 : 2) : 1
+            let flop = 2 * Double(site.forwardMACs * passes * input[0] * steps)
             work[site.kind, default: (0, 0)].flop += flop
             work[site.kind, default: (0, 0)].cpu += f + b
         }
         for (kind, w) in work.sorted(by: { $0.key < $1.key }) {
             lines.append("conv_gflop_per_cpu_s " + pad(kind, 6) + String(format: " %7.1f", w.flop / w.cpu / 1e9))
         }
+        guard training else { return lines }
         lines.append("training_gflop_per_img \(trainingFLOP(of: model, side: input[2], outputs: outputs, batch: input[0]) / 1e9)")
         lines.append("training_product_gflop_per_img \(trainingFLOP(of: model, side: input[2], outputs: outputs, batch: input[0], products: true) / 1e9)")
         return lines

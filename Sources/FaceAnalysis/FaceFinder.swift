@@ -17,7 +17,7 @@ public struct FaceDetection: Equatable, Sendable {
 }
 
 /// Finds every face in a photo of any size: an image pyramid through `FaceFinderNetwork`,
-/// peak picking on the centre heat map, then non-maximum suppression.
+/// every cell of the centre heat map above the threshold, then non-maximum suppression.
 ///
 /// A finder owns its network's buffers: use one finder per thread.
 public final class FaceFinder {
@@ -75,7 +75,7 @@ public final class FaceFinder {
         FaceFinder.suppress(candidates(photo), overlap: overlap, containment: containment)
     }
 
-    /// Every heat-map peak above `threshold` at every pyramid level, before suppression (photo pixels).
+    /// Every heat-map cell above `threshold` at every pyramid level, before suppression (photo pixels).
     public func candidates(_ photo: Image) -> [FaceDetection] {
         let grey = photo.channels == 1 ? photo : photo.converted(to: .grey)
         var found = [FaceDetection]()
@@ -116,7 +116,12 @@ public final class FaceFinder {
         }
     }
 
-    /// Boxes at local maxima of the heat map above `threshold`, from one image's output planes.
+    /// Boxes of every heat-map cell above `threshold`, from one image's output planes.
+    ///
+    /// Every such cell is a candidate, not only the heat map's local maxima: at stride 16, two faces
+    /// side by side (one half behind the other) have their centres in neighbouring cells, and a 3x3
+    /// peak rule kept only the stronger. The neighbouring cells of one face give boxes that overlap,
+    /// which `suppress` merges.
     static func decode(_ planes: UnsafePointer<Float>, gridWidth: Int, gridHeight: Int, threshold: Double) -> [FaceDetection] {
         let cells = gridWidth * gridHeight, stride = Double(FaceFinderNetwork.stride)
         let logitThreshold = Float(log(threshold / (1 - threshold)))
@@ -125,13 +130,6 @@ public final class FaceFinder {
             for gx in 0..<gridWidth {
                 let cell = gy * gridWidth + gx, logit = planes[cell]
                 guard logit > logitThreshold else { continue }
-                var isPeak = true
-                for ny in max(0, gy - 1)...min(gridHeight - 1, gy + 1) {
-                    for nx in max(0, gx - 1)...min(gridWidth - 1, gx + 1) where planes[ny * gridWidth + nx] > logit {
-                        isPeak = false
-                    }
-                }
-                guard isPeak else { continue }
                 let cx = (Double(gx) + Double(planes[cells + cell])) * stride
                 let cy = (Double(gy) + Double(planes[2 * cells + cell])) * stride
                 let w = exp(Double(min(planes[3 * cells + cell], 6))) * stride

@@ -1,10 +1,11 @@
 // nnbench: speed of the NeuralNet engine on the workloads, one per invocation, printed as
 // machine-readable `key value` lines (tools/bench-neuralnet.sh compares them with tools/torch/bench.py).
 //
-//   nnbench resnet18-train [--profile] | resnet18-infer | resnet18-latency | cnn58-train | sgemm
+//   nnbench resnet18-train [--profile] | resnet18-infer | resnet18-latency [--profile] | cnn58-train | sgemm
 //     --profile: CPU and wall time of every layer's forward and backward pass, of the loss and of
 //                the optimiser, per image; --batch N (32) and --steps N (3) change the workload
-//                (a small one for valgrind --tool=callgrind)
+//                (a small one for valgrind --tool=callgrind). With resnet18-latency: forward passes
+//                on one image, --steps of them
 //   nnbench roundtrip IN OUT   (tools/torch/interop.py: load a PyTorch ResNet18 state dict strictly,
 //                               write the engine's state dict and its eval output on a fixed input)
 import Benchmarks
