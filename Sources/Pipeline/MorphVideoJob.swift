@@ -90,9 +90,11 @@ public struct MorphVideoJob {
     /// Runs the job. The output and manifest paths are checked before any photo is read; the video is
     /// written to a temporary file renamed into place at the end.
     public func run(progress: ProgressReporter?) throws -> MorphVideoReport {
-        try OutputPath.check(output, inputs: photos)
+        // The reference photo of --person is read too: neither output may replace it.
+        let inputs = photos + (options.reference.map { [$0.path] } ?? [])
+        try OutputPath.check(output, inputs: inputs)
         if let manifest = options.manifest {
-            try OutputPath.check(manifest, inputs: photos)
+            try OutputPath.check(manifest, inputs: inputs)
             if OutputPath.sameFile(manifest, output) {
                 throw VideoError.cannotWrite(path: manifest, reason: "it is the video's own path (-o): name another file for the manifest")
             }

@@ -99,4 +99,25 @@ final class MorphVideoJobTests: FolderTestCase {
         }
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: good)), before, "the photo is untouched")
     }
+
+    func testNeitherOutputMayReplaceTheReferencePhotoOfPerson() throws {
+        let good = try photo("good.png", seed: 1, points: face(cx: 48, cy: 40, eye: 20))
+        let reference = try photo("reference.png", seed: 3, points: face(cx: 48, cy: 40, eye: 20))
+        let before = try Data(contentsOf: URL(fileURLWithPath: reference))
+        let video = folder.appendingPathComponent("v.mp4").path
+        for (output, manifest) in [(reference, nil), (video, reference)] as [(String, String?)] {
+            var options = MorphVideoOptions()
+            options.width = 64
+            options.height = 48
+            options.face = .person
+            options.reference = (reference, 1)
+            options.manifest = manifest
+            let run = MorphVideoJob(photos: [good], output: output, options: options) { FaceAnalyzer(finder: nil, landmarks: nil) }
+            XCTAssertThrowsError(try run.run(progress: nil)) { error in
+                XCTAssertTrue("\(error)".hasPrefix(reference), "\(error) names the reference photo")
+            }
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: video))
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: reference)), before, "the reference photo is untouched")
+    }
 }
