@@ -102,9 +102,13 @@ public enum WholePhotoRecall {
     }
 
     /// Writes the contact sheet of the missed faces (`missedSheet`) as a JPEG at `path`, creating its
-    /// folder; false when no face was missed (nothing written).
+    /// folder; false when no face was missed (nothing written, and a sheet an earlier run left at
+    /// `path` is removed, so that it is not taken for this run's).
     public static func writeMissedSheet(_ missed: [(path: String, box: Box)], to path: String) throws -> Bool {
-        guard let sheet = try missedSheet(missed) else { return false }
+        guard let sheet = try missedSheet(missed) else {
+            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+            return false
+        }
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
                                                 withIntermediateDirectories: true)
         try ImageFile.write(sheet, to: path, quality: 88)

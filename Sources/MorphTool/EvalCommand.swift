@@ -184,7 +184,7 @@ extension MorphCommand.Eval {
                                                        progress: ProgressReporter())
             report.lines(file: xml.path, split: wholePhotos).forEach { print($0) }
             let sheet = "output/missed-faces.jpg"
-            if try WholePhotoRecall.writeMissedSheet(report.missed, to: sheet) { print("  missed faces: \(sheet)") }
+            print("  missed faces: " + (try WholePhotoRecall.writeMissedSheet(report.missed, to: sheet) ? sheet : "none"))
         }
     }
 }

@@ -18,7 +18,7 @@ final class ReportLinesTests: XCTestCase {
         XCTAssertEqual(lines[6], "CED curve and worst faces: out")
     }
 
-    func testWholePhotoRecallReadsAsSharesOfTheAnnotatedFaces() {
+    func testWholePhotoRecallReadsAsSharesOfTheAnnotatedFaces() throws {
         let report = WholePhotoRecallReport(photos: 2, annotated: 4, found: 3, reported: 5, unmatched: 1,
                                             bins: [.init(label: "< 48 px", annotated: 0, found: 0),
                                                    .init(label: "48-96 px", annotated: 4, found: 3)],
@@ -32,6 +32,9 @@ final class ReportLinesTests: XCTestCase {
         let sheet = FileManager.default.temporaryDirectory.appendingPathComponent("missed-\(UUID().uuidString).jpg").path
         XCTAssertFalse(try WholePhotoRecall.writeMissedSheet([], to: sheet), "nothing missed, nothing written")
         XCTAssertFalse(FileManager.default.fileExists(atPath: sheet))
+        try Data("an earlier run's sheet".utf8).write(to: URL(fileURLWithPath: sheet))
+        XCTAssertFalse(try WholePhotoRecall.writeMissedSheet([], to: sheet))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: sheet), "an earlier run's sheet is not left to be taken for this one's")
     }
 
     func testIdentityFiguresNameTheModelAndMarkItsThreshold() {
