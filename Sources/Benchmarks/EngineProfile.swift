@@ -56,7 +56,7 @@ extension EngineBenchmark {
     static func profileLines(_ model: ResNet18, input: [Int], outputs: Int, steps: Int, training: Bool = true) -> [String] {
         var lines: [String] = []
         let (x, y) = batch(input, outputs: outputs)
-        let optimizer = Adam(parameters: model.parameters.map(\.parameter), learningRate: 1e-4)
+        let optimizer = training ? Adam(parameters: model.parameters.map(\.parameter), learningRate: 1e-4) : nil
         let profiler = LayerProfiler()
         var phases: [String: (cpu: Double, wall: Double)] = [:]
         func phase<T>(_ name: String, _ body: () -> T) -> T {
@@ -74,7 +74,7 @@ extension EngineBenchmark {
             let prediction = phase("forward") { model.forward(x, training: true) }
             let (_, gradient) = phase("loss") { Loss.mse(prediction, y) }
             _ = phase("backward") { model.backward(gradient) }
-            phase("optimizer") { optimizer.step() }
+            phase("optimizer") { optimizer?.step() }
         }
         LayerProfiler.active = nil
         let perImage = 1000 / Double(steps * input[0])  // seconds per step summed -> ms per image
