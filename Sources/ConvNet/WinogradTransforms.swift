@@ -1,3 +1,5 @@
+import CPlatform
+import CWinograd
 import NeuralNet
 import Plumbing
 
@@ -82,47 +84,99 @@ enum TileSource {
     case outputGradient
 }
 
+/// Whether the F(4x4, 3x3) transforms go to the AVX2 kernels of CWinograd, 16 tiles at a time,
+/// rather than the portable path's lane-by-lane gathers: on CPUs with AVX2 and FMA. Tests turn it
+/// off to check the portable path on the same machine.
+nonisolated(unsafe) var vectorTileKernels = cs_cpu_has_avx2() != 0
+
 /// Transforms the tiles of `images` images of `channels` planes each (image i's [channels, H, W] at
 /// `planes + i * channels * H * W`) into the product domain, reading zeros outside the plane. The result
 /// is `product` [a^2, channels, ld], column t the tile t = image * tilesPerImage + row * tileColumns
 /// + column; `ld` is a multiple of 16 at least the tile count, and `product` 64-byte aligned.
 func transformTiles<Tile: WinogradTile>(_ tile: Tile.Type, _ source: TileSource, _ grid: TileGrid, images: Int, channels: Int,
                                         planes: UnsafePointer<Float>, into product: UnsafeMutablePointer<Float>, ld: Int) {
-    let a = Tile.inputSide, m = grid.side, tiles = images * grid.perImage
-    let window = source == .input ? a : m, border = source == .input ? 1 : 0
+    let a = Tile.inputSide, tiles = images * grid.perImage
+    let window = source == .input ? a : grid.side
     precondition(ld % 16 == 0 && ld >= tiles && Int(bitPattern: product) % 64 == 0, "unaligned tile rows")
-    let paddedWidth = grid.columns * m + window - m, paddedHeight = grid.rows * m + window - m
-    let planeSize = grid.height * grid.width
+    let vector = Tile.self == WinogradF4.self && vectorTileKernels, stride = channels * ld
     Parallel.forEach(channels, grain: 1) { channelRange in
         let space = Workspace.current
-        let padded = space.buffer(21, count: paddedWidth * paddedHeight)
-        let scratch = space.lanes(20, count: window * window + a * window)
+        let padded = PaddedPlanes(grid, window: window, border: source == .input ? 1 : 0, images: images, storage: space)
+        let scratch = space.lanes(20, count: window * window + a * window + 2)
         let block = scratch, middle = block + window * window
         let blockFloats = UnsafeMutableRawPointer(block).assumingMemoryBound(to: Float.self)  // [window^2, 16]
+        let corners = UnsafeMutableRawPointer(middle + a * window).assumingMemoryBound(to: UnsafePointer<Float>?.self)  // [16]
         for channel in channelRange {
-            var cursor = TileCursor(grid), loaded = -1
-            for t in 0..<tiles {
-                if cursor.image != loaded {  // a new plane: copy it inside its zero border
-                    loaded = cursor.image
-                    pad(planes + (loaded * channels + channel) * planeSize, grid, border: border, into: padded, width: paddedWidth,
-                        height: paddedHeight)
-                }
-                let lane = t & 15, corner = padded + cursor.row * m * paddedWidth + cursor.column * m
-                // Constant windows, so that the gathers unroll.
-                switch source {
-                case .input: gatherTile(corner, rowLength: paddedWidth, window: Tile.inputSide, lane: lane, into: blockFloats)
-                case .outputGradient: gatherTile(corner, rowLength: paddedWidth, window: Tile.outputSide, lane: lane, into: blockFloats)
-                }
-                if lane == 15 || t == tiles - 1 {  // straight into the product rows: 64-byte aligned, ld % 16 == 0
-                    let target = lanes(product + channel * ld + t - lane), stride = channels * ld / 16
+            let row = product + channel * ld  // 64-byte aligned, ld % 16 == 0
+            if vector {
+                padded.forEachWindow(channel: channel, of: channels, images: images, planes: planes) { t, corner in
+                    let lane = t & 15
+                    corners[lane] = corner
+                    guard lane == 15 || t == tiles - 1 else { return }
+                    for unused in lane + 1 ..< 16 { corners[unused] = corner }
                     switch source {
-                    case .input: transform2D(Tile.self, .input, n: Tile.inputSide, p: a, block, scratch: middle, target, ys: stride)
-                    case .outputGradient:
-                        transform2D(Tile.self, .outputTransposed, n: Tile.outputSide, p: a, block, scratch: middle, target, ys: stride)
+                    case .input: cw_f4_input16(corners, padded.width, row + t - lane, stride)
+                    case .outputGradient: cw_f4_output_gradient16(corners, padded.width, row + t - lane, stride)
                     }
                 }
-                cursor.advance()
+                continue
             }
+            padded.forEachWindow(channel: channel, of: channels, images: images, planes: planes) { t, corner in
+                let lane = t & 15
+                // Constant windows, so that the gathers unroll.
+                switch source {
+                case .input: gatherTile(corner, rowLength: padded.width, window: Tile.inputSide, lane: lane, into: blockFloats)
+                case .outputGradient: gatherTile(corner, rowLength: padded.width, window: Tile.outputSide, lane: lane, into: blockFloats)
+                }
+                guard lane == 15 || t == tiles - 1 else { return }
+                switch source {
+                case .input: transform2D(Tile.self, .input, n: Tile.inputSide, p: a, block, scratch: middle, lanes(row + t - lane), ys: stride / 16)
+                case .outputGradient:
+                    transform2D(Tile.self, .outputTransposed, n: Tile.outputSide, p: a, block, scratch: middle, lanes(row + t - lane),
+                                ys: stride / 16)
+                }
+            }
+        }
+    }
+}
+
+/// Zero-bordered copies of one channel's planes, from which `transformTiles` reads its windows:
+/// copies of consecutive images in turn, as many as a group of 16 tiles of the vector kernels can
+/// span, each 8 floats longer than the padded plane, as the kernels read a window's rows 8 floats wide.
+struct PaddedPlanes {
+    let grid: TileGrid
+    /// Zero rows and columns before the plane.
+    let border: Int
+    /// The padded plane's row length and rows, the floats between copies, and the copies.
+    let width: Int, height: Int, size: Int, copies: Int
+    let storage: UnsafeMutablePointer<Float>
+
+    /// Copies for windows of `window` x `window` floats, m (the tile side) apart, of `images` images,
+    /// in workspace `space`.
+    init(_ grid: TileGrid, window: Int, border: Int, images: Int, storage space: Workspace) {
+        self.grid = grid; self.border = border
+        width = grid.columns * grid.side + window - grid.side
+        height = grid.rows * grid.side + window - grid.side
+        size = width * height + 8
+        copies = min(images, 16 / grid.perImage + 2)  // 16 consecutive tiles meet at most ceil(15 / perImage) + 1 images
+        storage = space.buffer(21, count: copies * size)
+    }
+
+    /// Calls `body(t, corner)` for the tiles t of `channel` in `images` images of `channels` planes in
+    /// order (see `TileCursor`), `corner` the top-left of the tile's window in the padded plane.
+    @inline(__always)
+    func forEachWindow(channel: Int, of channels: Int, images: Int, planes: UnsafePointer<Float>,
+                       _ body: (Int, UnsafePointer<Float>) -> Void) {
+        let m = grid.side, planeSize = grid.height * grid.width
+        var cursor = TileCursor(grid), loaded = -1, padded = storage
+        for t in 0..<images * grid.perImage {
+            if cursor.image != loaded {  // a new plane: copy it inside its zero border
+                loaded = cursor.image
+                padded = storage + loaded % copies * size
+                pad(planes + (loaded * channels + channel) * planeSize, grid, border: border, into: padded, width: width, height: height)
+            }
+            body(t, padded + cursor.row * m * width + cursor.column * m)
+            cursor.advance()
         }
     }
 }
@@ -137,30 +191,52 @@ func untransformTiles<Tile: WinogradTile>(_ tile: Tile.Type, _ grid: TileGrid, i
     let a = Tile.inputSide, m = Tile.outputSide, tiles = images * grid.perImage
     let planeSize = grid.height * grid.width, width = grid.width
     precondition(ld % 16 == 0 && ld >= tiles && Int(bitPattern: product) % 64 == 0, "unaligned tile rows")
+    let vector = Tile.self == WinogradF4.self && vectorTileKernels
     Parallel.forEach(channels, grain: 1) { channelRange in
         let scratch = Workspace.current.lanes(20, count: m * a + m * m)
         let middle = scratch, result = middle + m * a
-        let resultFloats = UnsafeRawPointer(result).assumingMemoryBound(to: Float.self)  // [m^2, 16]
+        // [m^2, 16] (lane l's element (i, j) at (i * m + j) * 16 + l); from the vector kernels [16, m^2]
+        let resultFloats = UnsafeMutableRawPointer(result).assumingMemoryBound(to: Float.self)
         for channel in channelRange {
             let offset = bias?[channel] ?? 0
             var cursor = TileCursor(grid)
             for first in Swift.stride(from: 0, to: tiles, by: 16) {
                 // Straight from the product rows: 64-byte aligned, ld % 16 == 0.
-                transform2D(Tile.self, .output, n: a, p: m, lanes(product + channel * ld + first), xs: channels * ld / 16,
-                            scratch: middle, result)
+                if vector {
+                    cw_f4_output16(product + channel * ld + first, channels * ld, offset, resultFloats)
+                } else {
+                    transform2D(Tile.self, .output, n: a, p: m, lanes(product + channel * ld + first), xs: channels * ld / 16,
+                                scratch: middle, result)
+                }
                 for lane in 0..<min(16, tiles - first) {
                     let y0 = cursor.row * m, x0 = cursor.column * m
                     let target = planes + (cursor.image * channels + channel) * planeSize + y0 * width + x0
                     let rows = min(m, grid.height - y0), columns = min(m, width - x0)
-                    if rows == m && columns == m {  // inside the plane: constant loops
+                    cursor.advance()
+                    if vector {
+                        storeTile(resultFloats + lane * 16, side: 4, rows: rows, columns: columns, to: target, width: width)
+                    } else if rows == m && columns == m {  // inside the plane: constant loops
                         for i in 0..<m { for j in 0..<m { target[i * width + j] = resultFloats[(i * m + j) * 16 + lane] + offset } }
                     } else {
                         for i in 0..<rows { for j in 0..<columns { target[i * width + j] = resultFloats[(i * m + j) * 16 + lane] + offset } }
                     }
-                    cursor.advance()
                 }
             }
         }
+    }
+}
+
+/// Copies the `rows` x `columns` top-left corner of the row-major `side` x `side` tile `values` to
+/// `target` (rows `width` apart); a whole 4x4 tile as four vector rows.
+@inline(__always)
+func storeTile(_ values: UnsafePointer<Float>, side: Int, rows: Int, columns: Int, to target: UnsafeMutablePointer<Float>, width: Int) {
+    if side == 4 && rows == 4 && columns == 4 {
+        for i in 0..<4 {
+            UnsafeMutableRawPointer(target + i * width).storeBytes(of: UnsafeRawPointer(values + 4 * i).loadUnaligned(as: SIMD4<Float>.self),
+                                                                    as: SIMD4<Float>.self)
+        }
+    } else {
+        for i in 0..<rows { for j in 0..<columns { target[i * width + j] = values[i * side + j] } }
     }
 }
 

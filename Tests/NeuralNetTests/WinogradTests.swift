@@ -20,7 +20,18 @@ final class WinogradTests: XCTestCase {
         return [y, dx, conv.weight.grad.array, conv.bias!.grad.array]
     }
 
-    /// Compares the two paths of Conv2d on `c` (Winograd with the layer's own tile choice).
+    /// Runs `body` with the portable tile transforms, then with the AVX2 kernels where the CPU has them.
+    func forEachTileKernel(_ body: (String) -> Void) {
+        let available = vectorTileKernels
+        defer { vectorTileKernels = available }
+        for vector in available ? [false, true] : [false] {
+            vectorTileKernels = vector
+            body(vector ? "AVX2 tile kernels" : "portable tile transforms")
+        }
+    }
+
+    /// Compares the two paths of Conv2d on `c` (Winograd with the layer's own tile choice, with each
+    /// kind of tile transform).
     func compare(_ c: Case, seed: UInt64, file: StaticString = #filePath, line: UInt = #line) {
         var generator = SplitMix64(seed: seed)
         let conv = Conv2d(inputChannels: c.cin, outputChannels: c.cout, kernelSize: 3, padding: 1, generator: &generator)
@@ -30,11 +41,13 @@ final class WinogradTests: XCTestCase {
         Conv2d.winogradPolicy = .never
         let reference = run(conv, x, dy)
         Conv2d.winogradPolicy = .always
-        let winograd = run(conv, x, dy)
-        for (index, name) in ["output", "input gradient", "weight gradient", "bias gradient"].enumerated() {
-            let scale = reference[index].map(abs).max()!
-            assertClose(winograd[index], reference[index], absolute: 1e-5 * scale, relative: 1e-4,
-                        "\(name) of \(c)", file: file, line: line)
+        forEachTileKernel { kernels in
+            let winograd = run(conv, x, dy)
+            for (index, name) in ["output", "input gradient", "weight gradient", "bias gradient"].enumerated() {
+                let scale = reference[index].map(abs).max()!
+                assertClose(winograd[index], reference[index], absolute: 1e-5 * scale, relative: 1e-4,
+                            "\(name) of \(c), \(kernels)", file: file, line: line)
+            }
         }
     }
 
@@ -65,6 +78,14 @@ final class WinogradTests: XCTestCase {
         }
     }
 
+    func testGroupsOfTilesAcrossManyImages() {
+        // One 4x4 tile per image: a group of 16 tiles spans 16 images (and 19 wrap the padded copies);
+        // 6 tiles per 8x11 image: a group spans 4 images.
+        XCTAssertEqual(WinogradConvolution.tileSide(height: 4, width: 4), 4)
+        compare(Case(images: 19, cin: 32, cout: 32, height: 4, width: 4), seed: 400)
+        compare(Case(images: 7, cin: 32, cout: 34, height: 8, width: 11), seed: 401)
+    }
+
     func testForcedTileSidesAndChunks() {
         let saved = WinogradConvolution.chunkBudget
         defer { WinogradConvolution.chunkBudget = saved }
@@ -78,15 +99,17 @@ final class WinogradTests: XCTestCase {
             let expectedOutput = conv.forward(x, training: true).copy()  // im2col: fewer than 32 channels
             let expectedInputGradient = conv.backward(dy).copy()
             let winograd = WinogradConvolution(inputChannels: cin, outputChannels: cout, height: height, width: width, tileSide: side)
-            let output = Tensor(shape: expectedOutput.shape), gradInput = Tensor(shape: x.shape)
-            let kernelGradient = Tensor(shape: conv.weight.value.shape)
-            winograd.forward(x.data, images: images, kernels: conv.weight.value.data, bias: nil, into: output.data)
-            winograd.backward(input: x.data, gradOutput: dy.data, images: images, kernels: conv.weight.value.data,
-                              kernelGradient: kernelGradient.data, gradInput: gradInput.data)
-            for (name, got, expected) in [("output", output, expectedOutput), ("input gradient", gradInput, expectedInputGradient),
-                                          ("kernel gradient", kernelGradient, conv.weight.grad)] {
-                let scale = expected.array.map(abs).max()!
-                assertClose(got.array, expected.array, absolute: 1e-5 * scale, relative: 1e-4, "F(\(side)) \(name)")
+            forEachTileKernel { kernels in
+                let output = Tensor(shape: expectedOutput.shape), gradInput = Tensor(shape: x.shape)
+                let kernelGradient = Tensor(shape: conv.weight.value.shape)
+                winograd.forward(x.data, images: images, kernels: conv.weight.value.data, bias: nil, into: output.data)
+                winograd.backward(input: x.data, gradOutput: dy.data, images: images, kernels: conv.weight.value.data,
+                                  kernelGradient: kernelGradient.data, gradInput: gradInput.data)
+                for (name, got, expected) in [("output", output, expectedOutput), ("input gradient", gradInput, expectedInputGradient),
+                                              ("kernel gradient", kernelGradient, conv.weight.grad)] {
+                    let scale = expected.array.map(abs).max()!
+                    assertClose(got.array, expected.array, absolute: 1e-5 * scale, relative: 1e-4, "F(\(side)) \(name), \(kernels)")
+                }
             }
         }
     }
