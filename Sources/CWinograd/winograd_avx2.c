@@ -76,27 +76,17 @@ static inline AVX2 void transpose4x4x2(__m256 *v) {
 }
 
 /* Applies input_map along the columns of the 6 row-mapped rows h[i][0..5] of 8 tiles and writes
- * the 36 products to staging[(p * 6 + q) * 16 + half * 8]. */
-static inline AVX2 void stage_columns_mapped(__m256 h[6][6], float *staging, int half) {
+ * the 36 products to out + (p * 6 + q) * stride. */
+static inline AVX2 void store_columns_mapped(__m256 h[6][6], float *out, long stride) {
     for (int q = 0; q < 6; q++) {
         __m256 column[6] = {h[0][q], h[1][q], h[2][q], h[3][q], h[4][q], h[5][q]}, y[6];
         input_map(column, y);
-        for (int p = 0; p < 6; p++) _mm256_store_ps(staging + (p * 6 + q) * 16 + half * 8, y[p]);
+        for (int p = 0; p < 6; p++) _mm256_store_ps(out + (p * 6 + q) * stride, y[p]);
     }
 }
 
-/* Streams the 36 staged rows of 16 products to out + k * stride, a whole cache line each, past the
- * caches: the product rows of a batch are far larger than the caches and are read back by sgemm. */
-static inline AVX2 void stream_staged(const float *staging, float *out, long stride) {
-    for (int k = 0; k < 36; k++) {
-        _mm256_stream_ps(out + k * stride, _mm256_load_ps(staging + k * 16));
-        _mm256_stream_ps(out + k * stride + 8, _mm256_load_ps(staging + k * 16 + 8));
-    }
-    _mm_sfence();
-}
-
-/* The 6x6 input windows of the 8 tiles at corners[0..7] -> staging half `half`. */
-static inline AVX2 void input_half(const float *const *corners, long row_length, float *staging, int half) {
+/* The input tiles of the 8 windows at corners[0..7] -> out. */
+static inline AVX2 void input8(const float *const *corners, long row_length, float *out, long stride) {
     __m256 h[6][6];  /* h[i]: window row i, mapped along the row */
     for (int i = 0; i < 6; i++) {
         __m256 r[8];
@@ -104,18 +94,18 @@ static inline AVX2 void input_half(const float *const *corners, long row_length,
         transpose8x8(r);
         input_map(r, h[i]);
     }
-    stage_columns_mapped(h, staging, half);
+    store_columns_mapped(h, out, stride);
 }
 
+/* Both halves of a group of 16 write the same 36 cache lines of product rows, so each line is
+ * whole before it leaves the core's cache. */
 AVX2 void cw_f4_input16(const float *const corners[16], long row_length, float *out, long stride) {
-    _Alignas(64) float staging[36 * 16];
-    input_half(corners, row_length, staging, 0);
-    input_half(corners + 8, row_length, staging, 1);
-    stream_staged(staging, out, stride);
+    input8(corners, row_length, out, stride);
+    input8(corners + 8, row_length, out + 8, stride);
 }
 
-/* The 4x4 output-gradient windows of the 8 tiles at corners[0..7] -> staging half `half`. */
-static inline AVX2 void output_gradient_half(const float *const *corners, long row_length, float *staging, int half) {
+/* The output-gradient tiles of the 8 windows at corners[0..7] -> out. */
+static inline AVX2 void output_gradient8(const float *const *corners, long row_length, float *out, long stride) {
     __m256 h[4][6];  /* h[i]: window row i mapped along the row (4 -> 6) */
     for (int i = 0; i < 4; i++) {
         __m256 v[4];
@@ -129,15 +119,13 @@ static inline AVX2 void output_gradient_half(const float *const *corners, long r
     for (int q = 0; q < 6; q++) {
         __m256 column[4] = {h[0][q], h[1][q], h[2][q], h[3][q]}, y[6];
         output_transposed_map(column, y);
-        for (int p = 0; p < 6; p++) _mm256_store_ps(staging + (p * 6 + q) * 16 + half * 8, y[p]);
+        for (int p = 0; p < 6; p++) _mm256_store_ps(out + (p * 6 + q) * stride, y[p]);
     }
 }
 
 AVX2 void cw_f4_output_gradient16(const float *const corners[16], long row_length, float *out, long stride) {
-    _Alignas(64) float staging[36 * 16];
-    output_gradient_half(corners, row_length, staging, 0);
-    output_gradient_half(corners + 8, row_length, staging, 1);
-    stream_staged(staging, out, stride);
+    output_gradient8(corners, row_length, out, stride);
+    output_gradient8(corners + 8, row_length, out + 8, stride);
 }
 
 /* Output tiles of the 8 product columns at product (rows `stride` apart) -> tiles[16 * l], l < 8. */

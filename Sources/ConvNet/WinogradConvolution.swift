@@ -6,14 +6,14 @@ import Plumbing
 /// independent matrix products over channels (one per position of the a x a transformed tile),
 /// run side by side on the cores, between tile transforms that run channel by channel.
 ///
-/// Chunks of images bound the scratch memory. The tile side is F(4x4, 3x3)'s unless F(2x2, 3x3)
-/// needs no more multiplications on the plane (small planes, where 4x4 tiles would mostly pad).
+/// Chunks of images bound the scratch memory. The tile side (2, 4 or 5) is the one whose products
+/// and tile transforms cost least on the plane (see `tileSide`).
 struct WinogradConvolution {
     /// Channels in (C) and out (K).
     let inputChannels: Int, outputChannels: Int
     /// The plane size, the same in and out.
     let height: Int, width: Int
-    /// The output tile side m: 2 or 4.
+    /// The output tile side m: 2, 4 or 5.
     let tileSide: Int
 
     /// Floats of transformed tiles per chunk of images (per buffer): 32 MB, a whole batch of 32 at
@@ -22,18 +22,35 @@ struct WinogradConvolution {
     static var chunkBudget = 1 << 23
 
     /// A convolution between `inputChannels` and `outputChannels` planes of `height` x `width`, with
-    /// the given tile side (2 or 4) or the cheaper one.
+    /// the given tile side (2, 4 or 5) or the cheapest one.
     init(inputChannels: Int, outputChannels: Int, height: Int, width: Int, tileSide: Int? = nil) {
-        precondition(tileSide == nil || tileSide == 2 || tileSide == 4, "Winograd tiles are 2 or 4 wide, not \(tileSide!)")
+        precondition(tileSide == nil || [2, 4, 5].contains(tileSide!), "Winograd tiles are 2, 4 or 5 wide, not \(tileSide!)")
         self.inputChannels = inputChannels; self.outputChannels = outputChannels
         self.height = height; self.width = width
-        self.tileSide = tileSide ?? WinogradConvolution.tileSide(height: height, width: width)
+        self.tileSide = tileSide ?? WinogradConvolution.tileSide(height: height, width: width, inputChannels: inputChannels,
+                                                                 outputChannels: outputChannels)
     }
 
-    /// The tile side with the fewest multiplications per plane (tiles x a^2); 2 on a tie.
-    static func tileSide(height: Int, width: Int) -> Int {
-        func cost(_ m: Int) -> Int { TileGrid(height: height, width: width, side: m).perImage * (m + 2) * (m + 2) }
-        return cost(4) < cost(2) ? 4 : 2
+    /// Multiply-add equivalents of transforming one product-domain element of one channel, by tile
+    /// side: F(4x4)'s AVX2 kernels are cheap; the portable transforms gather tiles lane by lane, and
+    /// F(5x5)'s maps are dense.
+    static func transformCost(side: Int) -> Int {
+        switch side {
+        case 4: return vectorTileKernels ? 4 : 24
+        case 5: return 32
+        default: return 8
+        }
+    }
+
+    /// The tile side with the least work per plane: tiles x a^2 x (C K products + the transforms of
+    /// the C + K channels); the smaller side on a tie. F(5x5) wins on 10x10 and 5x5 planes of
+    /// ResNet18, F(4x4) on its 40x40 and 20x20 ones.
+    static func tileSide(height: Int, width: Int, inputChannels: Int, outputChannels: Int) -> Int {
+        func cost(_ m: Int) -> Int {
+            TileGrid(height: height, width: width, side: m).perImage * (m + 2) * (m + 2)
+                * (inputChannels * outputChannels + transformCost(side: m) * (inputChannels + outputChannels))
+        }
+        return [2, 4, 5].min { cost($0) < cost($1) }!
     }
 
     /// Multiply-adds per image of the a^2 products of one pass (forward, input gradient or kernel gradient).
@@ -56,10 +73,10 @@ struct WinogradConvolution {
     // input [N, C, H, W], kernels [K, C, 3, 3], bias [K] -> output [N, K, H, W]
     func forward(_ input: UnsafePointer<Float>, images: Int, kernels: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                  into output: UnsafeMutablePointer<Float>) {
-        if tileSide == 2 {
-            forward(WinogradF2.self, input, images: images, kernels: kernels, bias: bias, into: output)
-        } else {
-            forward(WinogradF4.self, input, images: images, kernels: kernels, bias: bias, into: output)
+        switch tileSide {
+        case 2: forward(WinogradF2.self, input, images: images, kernels: kernels, bias: bias, into: output)
+        case 4: forward(WinogradF4.self, input, images: images, kernels: kernels, bias: bias, into: output)
+        default: forward(WinogradF5.self, input, images: images, kernels: kernels, bias: bias, into: output)
         }
     }
 
@@ -67,11 +84,15 @@ struct WinogradConvolution {
     // gradInput [N, C, H, W] when given
     func backward(input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>, images: Int, kernels: UnsafePointer<Float>,
                   kernelGradient: UnsafeMutablePointer<Float>, gradInput: UnsafeMutablePointer<Float>?) {
-        if tileSide == 2 {
+        switch tileSide {
+        case 2:
             backward(WinogradF2.self, input: input, gradOutput: gradOutput, images: images, kernels: kernels,
                      kernelGradient: kernelGradient, gradInput: gradInput)
-        } else {
+        case 4:
             backward(WinogradF4.self, input: input, gradOutput: gradOutput, images: images, kernels: kernels,
+                     kernelGradient: kernelGradient, gradInput: gradInput)
+        default:
+            backward(WinogradF5.self, input: input, gradOutput: gradOutput, images: images, kernels: kernels,
                      kernelGradient: kernelGradient, gradInput: gradInput)
         }
     }

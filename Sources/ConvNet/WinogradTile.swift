@@ -125,6 +125,80 @@ enum WinogradF4: WinogradTile {
     }
 }
 
+/// F(5x5, 3x3) on the points 0, ±1, ±2, 1/2 and infinity: 7x7 input tiles, 4.6x fewer
+/// multiplications than direct convolution on planes whose side is a multiple of 5 (ResNet18's
+/// 10x10 and 5x5 at 160x160), at the cost of heavier transforms and about twice F(4x4)'s rounding
+/// error (still within the golden tests' tolerances). The maps were derived with exact fractions
+/// (Cook-Toom: A^T from the points' powers, G from the Lagrange denominators, B^T from the products
+/// of (x - p) over the other points) and checked against a direct correlation.
+enum WinogradF5: WinogradTile {
+    static var outputSide: Int { 5 }
+
+    /// B^T d: 7 -> 7.
+    @inline(__always)
+    static func input(_ x: UnsafePointer<Lanes>, _ xs: Int, _ y: UnsafeMutablePointer<Lanes>, _ ys: Int) {
+        let x0 = x[0], x1 = x[1 * xs], x2 = x[2 * xs], x3 = x[3 * xs], x4 = x[4 * xs], x5 = x[5 * xs], x6 = x[6 * xs]
+        var s: Lanes  // one sum at a time: long vector expressions defeat the type checker
+        s = x0 * -2; s += x1 * 4; s += x2 * 2.5; s -= x3 * 5; s -= x4 * 0.5; s += x5; y[0] = s
+        s = x1 * 2; s -= x2 * 2; s -= x3 * 4.5; s += x4 * 0.5; s += x5; y[1 * ys] = s
+        s = x1 * -2; s += x2 * 6; s -= x3 * 3.5; s -= x4 * 1.5; s += x5; y[2 * ys] = s
+        s = x1; s -= x2 * 1.5; s -= x3 * 2; s += x4 * 1.5; s += x5; y[3 * ys] = s
+        s = -x1; s += x2 * 2.5; s -= x4 * 2.5; s += x5; y[4 * ys] = s
+        s = x1 * 4; s -= x3 * 5; s += x5; y[5 * ys] = s
+        s = x1 * -2; s += x2 * 4; s += x3 * 2.5; s -= x4 * 5; s -= x5 * 0.5; s += x6; y[6 * ys] = s
+    }
+
+    /// A^T x: 7 -> 5.
+    @inline(__always)
+    static func output(_ x: UnsafePointer<Lanes>, _ xs: Int, _ y: UnsafeMutablePointer<Lanes>, _ ys: Int) {
+        let x0 = x[0], x1 = x[1 * xs], x2 = x[2 * xs], x3 = x[3 * xs], x4 = x[4 * xs], x5 = x[5 * xs], x6 = x[6 * xs]
+        var s: Lanes  // one sum at a time: long vector expressions defeat the type checker
+        s = x0; s += x1; s += x2; s += x3; s += x4; s += x5; y[0] = s
+        s = x1; s -= x2; s += x3 * 2; s -= x4 * 2; s += x5 * 0.5; y[1 * ys] = s
+        s = x1; s += x2; s += x3 * 4; s += x4 * 4; s += x5 * 0.25; y[2 * ys] = s
+        s = x1; s -= x2; s += x3 * 8; s -= x4 * 8; s += x5 * 0.125; y[3 * ys] = s
+        s = x1; s += x2; s += x3 * 16; s += x4 * 16; s += x5 * 0.0625; s += x6; y[4 * ys] = s
+    }
+
+    /// A y: 5 -> 7.
+    @inline(__always)
+    static func outputTransposed(_ x: UnsafePointer<Lanes>, _ xs: Int, _ y: UnsafeMutablePointer<Lanes>, _ ys: Int) {
+        let x0 = x[0], x1 = x[1 * xs], x2 = x[2 * xs], x3 = x[3 * xs], x4 = x[4 * xs]
+        var s: Lanes  // one sum at a time: long vector expressions defeat the type checker
+        y[0] = x0
+        s = x0; s += x1; s += x2; s += x3; s += x4; y[1 * ys] = s
+        s = x0; s -= x1; s += x2; s -= x3; s += x4; y[2 * ys] = s
+        s = x0; s += x1 * 2; s += x2 * 4; s += x3 * 8; s += x4 * 16; y[3 * ys] = s
+        s = x0; s -= x1 * 2; s += x2 * 4; s -= x3 * 8; s += x4 * 16; y[4 * ys] = s
+        s = x0; s += x1 * 0.5; s += x2 * 0.25; s += x3 * 0.125; s += x4 * 0.0625; y[5 * ys] = s
+        y[6 * ys] = x4
+    }
+
+    /// G g: 3 -> 7.
+    @inline(__always)
+    static func kernel(_ x: UnsafePointer<Lanes>, _ xs: Int, _ y: UnsafeMutablePointer<Lanes>, _ ys: Int) {
+        let x0 = x[0], x1 = x[1 * xs], x2 = x[2 * xs]
+        var s: Lanes  // one sum at a time: long vector expressions defeat the type checker
+        s = x0 * -0.5; y[0] = s
+        s = x0 * -(1 / 3 as Float); s -= x1 * (1 / 3 as Float); s -= x2 * (1 / 3 as Float); y[1 * ys] = s
+        s = x0 * (1 / 9 as Float); s -= x1 * (1 / 9 as Float); s += x2 * (1 / 9 as Float); y[2 * ys] = s
+        s = x0 * (1 / 36 as Float); s += x1 * (1 / 18 as Float); s += x2 * (1 / 9 as Float); y[3 * ys] = s
+        s = x0 * -(1 / 60 as Float); s += x1 * (1 / 30 as Float); s -= x2 * (1 / 15 as Float); y[4 * ys] = s
+        s = x0 * (32 / 45 as Float); s += x1 * (16 / 45 as Float); s += x2 * (8 / 45 as Float); y[5 * ys] = s
+        y[6 * ys] = x2
+    }
+
+    /// G^T u: 7 -> 3.
+    @inline(__always)
+    static func kernelTransposed(_ x: UnsafePointer<Lanes>, _ xs: Int, _ y: UnsafeMutablePointer<Lanes>, _ ys: Int) {
+        let x0 = x[0], x1 = x[1 * xs], x2 = x[2 * xs], x3 = x[3 * xs], x4 = x[4 * xs], x5 = x[5 * xs], x6 = x[6 * xs]
+        var s: Lanes  // one sum at a time: long vector expressions defeat the type checker
+        s = x0 * -0.5; s -= x1 * (1 / 3 as Float); s += x2 * (1 / 9 as Float); s += x3 * (1 / 36 as Float); s -= x4 * (1 / 60 as Float); s += x5 * (32 / 45 as Float); y[0] = s
+        s = x1 * -(1 / 3 as Float); s -= x2 * (1 / 9 as Float); s += x3 * (1 / 18 as Float); s += x4 * (1 / 30 as Float); s += x5 * (16 / 45 as Float); y[1 * ys] = s
+        s = x1 * -(1 / 3 as Float); s += x2 * (1 / 9 as Float); s += x3 * (1 / 9 as Float); s -= x4 * (1 / 15 as Float); s += x5 * (8 / 45 as Float); s += x6; y[2 * ys] = s
+    }
+}
+
 /// Applies the 1-D map `map` of `Tile` (n vectors -> p vectors; each map reads `x[0], x[xs], ...`
 /// and writes `y[0], y[ys], ...`) to the columns, then to the rows, of the n x n block `x`
 /// (row-major, vectors `xs` apart), giving the p x p block `y` = F x F^T (row-major, vectors `ys`

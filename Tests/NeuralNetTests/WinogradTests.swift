@@ -70,9 +70,13 @@ final class WinogradTests: XCTestCase {
     }
 
     func testOddPlanesAndBothTileSides() {
-        // 5x5 picks F(2x2) (as cheap as F(4x4) there), 12x12 and 11x9 pick F(4x4) with partial tiles.
-        XCTAssertEqual(WinogradConvolution.tileSide(height: 5, width: 5), 2)
-        XCTAssertEqual(WinogradConvolution.tileSide(height: 12, width: 12), 4)
+        // ResNet18's planes at 160x160: F(4x4) at 40x40 and 20x20, F(5x5) at 10x10 and 5x5; partial
+        // tiles on the odd planes.
+        for (side, channels, expected) in [(40, 64, 4), (20, 128, 4), (10, 256, 5), (5, 512, 5)] {
+            XCTAssertEqual(WinogradConvolution.tileSide(height: side, width: side, inputChannels: channels, outputChannels: channels),
+                           expected, "\(side)x\(side)")
+        }
+        XCTAssertEqual(WinogradConvolution.tileSide(height: 12, width: 12, inputChannels: 32, outputChannels: 33), 4)
         for (index, (height, width)) in [(5, 5), (12, 12), (11, 9), (3, 17), (1, 2)].enumerated() {
             compare(Case(images: 2, cin: 32, cout: 33, height: height, width: width), seed: 200 + UInt64(index))
         }
@@ -81,7 +85,7 @@ final class WinogradTests: XCTestCase {
     func testGroupsOfTilesAcrossManyImages() {
         // One 4x4 tile per image: a group of 16 tiles spans 16 images (and 19 wrap the padded copies);
         // 6 tiles per 8x11 image: a group spans 4 images.
-        XCTAssertEqual(WinogradConvolution.tileSide(height: 4, width: 4), 4)
+        XCTAssertEqual(WinogradConvolution.tileSide(height: 4, width: 4, inputChannels: 32, outputChannels: 32), 4)
         compare(Case(images: 19, cin: 32, cout: 32, height: 4, width: 4), seed: 400)
         compare(Case(images: 7, cin: 32, cout: 34, height: 8, width: 11), seed: 401)
     }
@@ -90,7 +94,7 @@ final class WinogradTests: XCTestCase {
         let saved = WinogradConvolution.chunkBudget
         defer { WinogradConvolution.chunkBudget = saved }
         WinogradConvolution.chunkBudget = 4096  // one image per chunk: gradients summed over chunks
-        for side in [2, 4] {
+        for side in [2, 4, 5] {
             let (images, cin, cout, height, width) = (3, 5, 7, 9, 10)
             let x = randomTensor([images, cin, height, width], seed: 300)
             let dy = randomTensor([images, cout, height, width], seed: 301)

@@ -8,8 +8,7 @@
 
 /** Input tiles B^T d B of 16 windows of 6x6 floats: window l starts at corners[l], its rows
  *  `row_length` floats apart, and each of its rows must be readable 8 floats wide. Writes the 36
- *  products, element (p, q) of the 16 tiles at out + (p * 6 + q) * stride (64-byte aligned), with
- *  non-temporal stores. */
+ *  products, element (p, q) of the 16 tiles at out + (p * 6 + q) * stride (64-byte aligned). */
 void cw_f4_input16(const float *const corners[16], long row_length, float *out, long stride);
 
 /** Output-gradient tiles A dy A^T of 16 windows of 4x4 floats (rows `row_length` apart), written
