@@ -97,6 +97,17 @@ struct WinogradConvolution {
         }
     }
 
+    /// Floats of transformed kernels per block when a pass makes them a block of channels at a time:
+    /// 4 MB. Layer4 of ResNet18 (512x512 kernels, 51 MB transformed by F(5x5)) measured its forward
+    /// pass 35% faster than with the whole set, which goes to memory and back.
+    nonisolated(unsafe) static var kernelBlockBudget = 1 << 20
+
+    /// Output channels per block of transformed kernels (all of them when they fit the budget).
+    static func kernelBlock(a2: Int, inputs: Int, outputs: Int) -> Int {
+        let blocks = max(1, (a2 * inputs * outputs + kernelBlockBudget - 1) / kernelBlockBudget)
+        return (outputs + blocks - 1) / blocks
+    }
+
     /// The pass's chunking and scratch: images per chunk, the row length `ld` of the tile buffers,
     /// the product-domain kernels [a^2, K, C] (or [a^2, C, K]), the tiles of the C-channel side
     /// [a^2, C, ld] and of the K-channel side [a^2, K, ld].
@@ -116,13 +127,20 @@ struct WinogradConvolution {
                                              into output: UnsafeMutablePointer<Float>) {
         let c = inputChannels, k = outputChannels, a2 = Tile.inputSide * Tile.inputSide, plane = height * width
         let (grid, chunk, ld, u, v, products) = scratch(images: images)  // U [a^2, K, C], V [a^2, C, ld], M [a^2, K, ld]
-        transformKernels(Tile.self, kernels, outputs: k, inputs: c, flipped: false, into: u)
+        // With one chunk, the kernels are transformed a block of output channels at a time, each block
+        // multiplied while it is still in the caches (layer4's U is 51 MB); otherwise once for all chunks.
+        let block = chunk >= images ? WinogradConvolution.kernelBlock(a2: a2, inputs: c, outputs: k) : k
+        if block == k { transformKernels(Tile.self, kernels, outputs: k, inputs: c, flipped: false, into: u) }
         for first in Swift.stride(from: 0, to: images, by: chunk) {
             let count = min(chunk, images - first)
             transformTiles(Tile.self, .input, grid, images: count, channels: c,
                            planes: input + first * c * plane, into: v, ld: ld)
-            multiplyEach(a2, m: k, n: count * grid.perImage, k: c, a: u, lda: c, strideA: k * c,
-                         b: v, ldb: ld, strideB: c * ld, beta: 0, c: products, ldc: ld, strideC: k * ld)
+            for k0 in Swift.stride(from: 0, to: k, by: block) {  // U's rows k0..<k0 + kb, as [a^2, kb, C]
+                let kb = min(block, k - k0)
+                if block < k { transformKernels(Tile.self, kernels + k0 * c * 9, outputs: kb, inputs: c, flipped: false, into: u) }
+                multiplyEach(a2, m: kb, n: count * grid.perImage, k: c, a: u, lda: c, strideA: kb * c,
+                             b: v, ldb: ld, strideB: c * ld, beta: 0, c: products + k0 * ld, ldc: ld, strideC: k * ld)
+            }
             untransformTiles(Tile.self, grid, images: count, channels: k, products, ld: ld, bias: bias,
                              into: output + first * k * plane)
         }
@@ -136,7 +154,12 @@ struct WinogradConvolution {
         // gradOutput's tiles [a^2, K, ld], as output-gradient tiles then as input tiles
         let (grid, chunk, ld, flippedKernels, inputTiles, gradientTiles) = scratch(images: images)
         let kernelProducts = Workspace.current.buffer(4, count: a2 * k * c)  // [a^2, K, C]
-        if gradInput != nil {
+        // With one chunk, the kernel gradient's products and the flipped kernels are made a block of
+        // channels at a time (see `forward`); otherwise whole, the products summed over the chunks.
+        let blocked = chunk >= images
+        let kBlock = blocked ? WinogradConvolution.kernelBlock(a2: a2, inputs: c, outputs: k) : k
+        let cBlock = blocked ? WinogradConvolution.kernelBlock(a2: a2, inputs: k, outputs: c) : c
+        if gradInput != nil && cBlock == c {
             transformKernels(Tile.self, kernels, outputs: k, inputs: c, flipped: true, into: flippedKernels)
         }
         for first in Swift.stride(from: 0, to: images, by: chunk) {
@@ -145,20 +168,33 @@ struct WinogradConvolution {
                            planes: input + first * c * plane, into: inputTiles, ld: ld)
             transformTiles(Tile.self, .outputGradient, grid, images: count, channels: k,
                            planes: gradOutput + first * k * plane, into: gradientTiles, ld: ld)
-            // dU [K, C] (+)= (A dy A^T) [K, tiles] x (B^T d B)^T [tiles, C], per tile position
-            multiplyEach(a2, transposeB: true, m: k, n: c, k: tiles, a: gradientTiles, lda: ld, strideA: k * ld,
-                         b: inputTiles, ldb: ld, strideB: c * ld, beta: first == 0 ? 0 : 1,
-                         c: kernelProducts, ldc: c, strideC: k * c)
+            // dU [K, C] (+)= (A dy A^T) [K, tiles] x (B^T d B)^T [tiles, C], per tile position; rows k0..<k0 + kb
+            for k0 in Swift.stride(from: 0, to: k, by: kBlock) {
+                let kb = min(kBlock, k - k0)
+                multiplyEach(a2, transposeB: true, m: kb, n: c, k: tiles, a: gradientTiles + k0 * ld, lda: ld, strideA: k * ld,
+                             b: inputTiles, ldb: ld, strideB: c * ld, beta: first == 0 ? 0 : 1,
+                             c: kernelProducts, ldc: c, strideC: kb * c)
+                if blocked {
+                    accumulateKernelGradient(Tile.self, kernelProducts, outputs: kb, inputs: c, into: kernelGradient + k0 * c * 9)
+                }
+            }
             guard let gradInput else { continue }
-            // The input gradient: gradOutput correlated with the flipped kernels, padding 1.
+            // The input gradient: gradOutput correlated with the flipped kernels, padding 1; rows c0..<c0 + cb.
             transformTiles(Tile.self, .input, grid, images: count, channels: k,
                            planes: gradOutput + first * k * plane, into: gradientTiles, ld: ld)
-            multiplyEach(a2, m: c, n: tiles, k: k, a: flippedKernels, lda: k, strideA: c * k,
-                         b: gradientTiles, ldb: ld, strideB: k * ld, beta: 0, c: inputTiles, ldc: ld, strideC: c * ld)
+            for c0 in Swift.stride(from: 0, to: c, by: cBlock) {
+                let cb = min(cBlock, c - c0)
+                if cBlock < c {
+                    transformKernels(Tile.self, kernels + c0 * 9, outputs: k, inputs: cb, inputStride: c, flipped: true,
+                                     into: flippedKernels)
+                }
+                multiplyEach(a2, m: cb, n: tiles, k: k, a: flippedKernels, lda: k, strideA: cb * k,
+                             b: gradientTiles, ldb: ld, strideB: k * ld, beta: 0, c: inputTiles + c0 * ld, ldc: ld, strideC: c * ld)
+            }
             untransformTiles(Tile.self, grid, images: count, channels: c, inputTiles, ld: ld, bias: nil,
                              into: gradInput + first * c * plane)
         }
-        accumulateKernelGradient(Tile.self, kernelProducts, outputs: k, inputs: c, into: kernelGradient)
+        if !blocked { accumulateKernelGradient(Tile.self, kernelProducts, outputs: k, inputs: c, into: kernelGradient) }
     }
 }
 

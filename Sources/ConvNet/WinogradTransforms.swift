@@ -25,9 +25,12 @@ struct TileGrid {
 /// Transforms kernels [K, C, 3, 3] into the product domain: `product` [a^2, K, C] holds G g G^T
 /// for each (k, c); with `flipped`, [a^2, C, K] holds it for the kernel turned by 180 degrees with
 /// k and c swapped (the kernels of the input gradient, a correlation of the output gradient).
+/// Flipped, `inputs` may be a block of the kernels' `inputStride` input channels (`kernels` then
+/// points at the block's first one).
 func transformKernels<Tile: WinogradTile>(_ tile: Tile.Type, _ kernels: UnsafePointer<Float>, outputs: Int, inputs: Int,
-                                          flipped: Bool, into product: UnsafeMutablePointer<Float>) {
-    let a = Tile.inputSide, pairs = outputs * inputs
+                                          inputStride: Int? = nil, flipped: Bool, into product: UnsafeMutablePointer<Float>) {
+    let a = Tile.inputSide, pairs = outputs * inputs, stride = inputStride ?? inputs
+    precondition(flipped || stride == inputs, "a block of input channels needs flipped kernels")
     Parallel.forEach((pairs + 15) / 16, grain: 16) { blocks in
         let scratch = Workspace.current.lanes(20, count: 9 + 3 * a + a * a)
         let taps = scratch, middle = scratch + 9, result = middle + 3 * a
@@ -40,7 +43,7 @@ func transformKernels<Tile: WinogradTile>(_ tile: Tile.Type, _ kernels: UnsafePo
             var row = first / columns, column = first % columns
             for lane in 0..<min(16, pairs - first) {
                 if flipped {
-                    let kernel = kernels + (column * inputs + row) * 9
+                    let kernel = kernels + (column * stride + row) * 9
                     for tap in 0..<9 { tapFloats[tap * 16 + lane] = kernel[8 - tap] }
                 } else {
                     let kernel = kernels + (first + lane) * 9

@@ -90,6 +90,16 @@ final class WinogradTests: XCTestCase {
         compare(Case(images: 7, cin: 32, cout: 34, height: 8, width: 11), seed: 401)
     }
 
+    func testKernelsTransformedInBlocksOfChannels() {
+        // A budget of 9 channels of 35: 37 output channels in 5 blocks of 8, 8, 8, 8 and 5.
+        let saved = WinogradConvolution.kernelBlockBudget
+        defer { WinogradConvolution.kernelBlockBudget = saved }
+        WinogradConvolution.kernelBlockBudget = 49 * 35 * 9
+        XCTAssertEqual(WinogradConvolution.kernelBlock(a2: 49, inputs: 35, outputs: 37), 8)
+        compare(Case(images: 3, cin: 35, cout: 37, height: 5, width: 5), seed: 500)
+        compare(Case(images: 2, cin: 33, cout: 34, height: 12, width: 9), seed: 501)
+    }
+
     func testForcedTileSidesAndChunks() {
         let saved = WinogradConvolution.chunkBudget
         defer { WinogradConvolution.chunkBudget = saved }
