@@ -103,19 +103,14 @@ public final class BatchNorm2d: Layer {
         gradInput.resize(to: x.shape)
         forEachChannel(images: images, area: area) { c, plane in
             let mu = mean[c], invStd = inverseStd[c]
-            // The fused rectifier's gradient: masked into gradInput, then used in place of gradOutput
-            // (each element of dx below reads only the same element of dy).
+            // The fused rectifier's gradient: masked into gradInput while summing, then used in place of
+            // gradOutput (each element of dx below reads only the same element of dy).
             let dyBase: UnsafeMutablePointer<Float> = fusedReLU ? gradInput.data : gradOutput.data
-            if fusedReLU {
-                for image in 0..<images {
-                    let y = output.data + plane(image), dy = gradOutput.data + plane(image)
-                    let target = gradInput.data + plane(image)
-                    for i in 0..<area { let g = dy[i]; target[i] = y[i] > 0 ? g : 0 }
-                }
-            }
             var sumDy: Float = 0, sumDyXhat: Float = 0
             for image in 0..<images {
-                let (a, b) = sumAndShiftedDot(dyBase + plane(image), x.data + plane(image), shift: mu, area)
+                let (a, b) = sumAndShiftedDot(gradOutput.data + plane(image), x.data + plane(image), shift: mu, area,
+                                              rectifiedBy: fusedReLU ? output.data + plane(image) : nil,
+                                              into: gradInput.data + plane(image))
                 sumDy += a; sumDyXhat += b * invStd
             }
             weight.grad[c] += sumDyXhat
@@ -151,19 +146,29 @@ func shiftedSums(_ x: UnsafePointer<Float>, _ count: Int, shift: Float) -> (Floa
     return (sum, square)
 }
 
-/// The sums of `a` and of `a * (b - shift)` over `count` floats, vectorised.
+/// The sums of `a` and of `a * (b - shift)` over `count` floats, vectorised. With `y`, `a` is first
+/// rectified (zero where `y` is not above 0) and written to `target`.
 @inline(__always)
-func sumAndShiftedDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, shift: Float, _ count: Int) -> (Float, Float) {
+func sumAndShiftedDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, shift: Float, _ count: Int,
+                      rectifiedBy y: UnsafePointer<Float>? = nil, into target: UnsafeMutablePointer<Float>? = nil) -> (Float, Float) {
     var sums = SIMD16<Float>(repeating: 0), dots = SIMD16<Float>(repeating: 0)
-    let shifts = SIMD16<Float>(repeating: shift)
+    let shifts = SIMD16<Float>(repeating: shift), zeros = SIMD16<Float>(repeating: 0)
     var i = 0
     while i + 16 <= count {
-        let x = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self)
+        var x = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self)
+        if let y, let target {
+            x.replace(with: 0, where: .!(UnsafeRawPointer(y + i).loadUnaligned(as: SIMD16<Float>.self) .> zeros))
+            UnsafeMutableRawPointer(target + i).storeBytes(of: x, as: SIMD16<Float>.self)
+        }
         sums += x
         dots += x * (UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<Float>.self) - shifts)
         i += 16
     }
     var sum = sums.sum(), dot = dots.sum()
-    while i < count { sum += a[i]; dot += a[i] * (b[i] - shift); i += 1 }
+    while i < count {
+        var x = a[i]
+        if let y, let target { x = y[i] > 0 ? x : 0; target[i] = x }
+        sum += x; dot += x * (b[i] - shift); i += 1
+    }
     return (sum, dot)
 }

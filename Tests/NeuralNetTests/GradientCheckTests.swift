@@ -94,6 +94,18 @@ final class GradientCheckTests: XCTestCase {
         XCTAssertTrue(y.array.contains(0) && y.array.contains { $0 > 0 })
     }
 
+    func testFusedReLUMatchesSeparateLayersOnWidePlanes() {
+        // 35 elements a plane: two vectors of 16 and a tail.
+        let x = randomTensor([2, 3, 5, 7], seed: 27), dy = randomTensor([2, 3, 5, 7], seed: 28)
+        let fused = BatchNorm2d(channels: 3, fusedReLU: true), plain = BatchNorm2d(channels: 3), relu = ReLU()
+        setFormulaWeights(fused)
+        setFormulaWeights(plain)
+        XCTAssertEqual(fused.forward(x, training: true).array, relu.forward(plain.forward(x, training: true), training: true).array)
+        assertClose(fused.backward(dy).array, plain.backward(relu.backward(dy)).array, absolute: 1e-6, relative: 1e-5, "input gradient")
+        assertClose(fused.weight.grad.array, plain.weight.grad.array, absolute: 1e-6, relative: 1e-5, "weight gradient")
+        assertClose(fused.bias.grad.array, plain.bias.grad.array, absolute: 1e-6, relative: 1e-5, "bias gradient")
+    }
+
     func testReLU() {
         check(ReLU(), input: randomTensor([2, 3, 4, 4], seed: 9), training: true)
     }
