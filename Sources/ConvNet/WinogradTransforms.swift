@@ -217,7 +217,7 @@ func untransformTiles<Tile: WinogradTile>(_ tile: Tile.Type, _ grid: TileGrid, i
                     let rows = min(m, grid.height - y0), columns = min(m, width - x0)
                     cursor.advance()
                     if vector {
-                        storeTile(resultFloats + lane * 16, side: 4, rows: rows, columns: columns, to: target, width: width)
+                        storeTile(resultFloats + lane * 16, rows: rows, columns: columns, to: target, width: width)
                     } else if rows == m && columns == m {  // inside the plane: constant loops
                         for i in 0..<m { for j in 0..<m { target[i * width + j] = resultFloats[(i * m + j) * 16 + lane] + offset } }
                     } else {
@@ -229,17 +229,17 @@ func untransformTiles<Tile: WinogradTile>(_ tile: Tile.Type, _ grid: TileGrid, i
     }
 }
 
-/// Copies the `rows` x `columns` top-left corner of the row-major `side` x `side` tile `values` to
-/// `target` (rows `width` apart); a whole 4x4 tile as four vector rows.
+/// Copies the `rows` x `columns` top-left corner of the row-major 4x4 tile `values` to `target` (rows
+/// `width` apart); a whole tile as four vector rows.
 @inline(__always)
-func storeTile(_ values: UnsafePointer<Float>, side: Int, rows: Int, columns: Int, to target: UnsafeMutablePointer<Float>, width: Int) {
-    if side == 4 && rows == 4 && columns == 4 {
+func storeTile(_ values: UnsafePointer<Float>, rows: Int, columns: Int, to target: UnsafeMutablePointer<Float>, width: Int) {
+    if rows == 4 && columns == 4 {
         for i in 0..<4 {
             UnsafeMutableRawPointer(target + i * width).storeBytes(of: UnsafeRawPointer(values + 4 * i).loadUnaligned(as: SIMD4<Float>.self),
                                                                     as: SIMD4<Float>.self)
         }
     } else {
-        for i in 0..<rows { for j in 0..<columns { target[i * width + j] = values[i * side + j] } }
+        for i in 0..<rows { for j in 0..<columns { target[i * width + j] = values[i * 4 + j] } }
     }
 }
 
