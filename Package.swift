@@ -37,8 +37,9 @@ let package = Package(
         .target(name: "CJPEGShim", dependencies: ["CJPEG"], cSettings: [.unsafeFlags(["-O2"])]),
         .target(name: "CFFmpegShim", dependencies: ["CFFmpeg"], cSettings: [.unsafeFlags(["-O2"])]),
         .target(name: "CPlatform", cSettings: [.unsafeFlags(["-O2"])]),
-        // Winograd F(4x4, 3x3) tile transforms in AVX2 registers, chosen at run time by ConvNet.
-        .target(name: "CWinograd", cSettings: [.unsafeFlags(["-O2"])]),
+        // ConvNet's AVX2 kernels (Winograd F(4x4, 3x3) tile transforms, narrow matrix products),
+        // chosen at run time.
+        .target(name: "CConvKernels", cSettings: [.unsafeFlags(["-O2"])]),
 
         // Shared plumbing, the one home of what every target needs: safe whole-file reads, atomic
         // writes, temporary names and their clean-up on signals, plain-word error reasons,
@@ -50,7 +51,7 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["CBLAS", "CPlatform", "Plumbing"], swiftSettings: unchecked),
         // The engine's convolutional layers on NeuralNet's core: Conv2d (im2col, Winograd), BatchNorm2d,
         // pooling, BlurPool, ResNet18.
-        .target(name: "ConvNet", dependencies: ["NeuralNet", "Plumbing", "CPlatform", "CWinograd"], swiftSettings: unchecked),
+        .target(name: "ConvNet", dependencies: ["NeuralNet", "Plumbing", "CPlatform", "CConvKernels"], swiftSettings: unchecked),
         // `Image` and what is done to pictures: JPEG and PNG codecs, EXIF, resampling, warping, drawing,
         // fonts, contact sheets and plots.
         .target(name: "Imaging", dependencies: ["CJPEGShim", "CPNG", "CFreeType", "Plumbing"], swiftSettings: checked),

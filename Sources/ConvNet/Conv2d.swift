@@ -2,8 +2,9 @@ import NeuralNet
 import Plumbing
 
 /// A 2-D convolution with square kernels, computed as im2col followed by one OpenBLAS sgemm per
-/// chunk of images, or for 3x3 kernels with stride 1 and padding 1 between enough channels, by
-/// Winograd's minimal filtering (`WinogradConvolution`). Parameters: `weight` [Cout, Cin, k, k]
+/// chunk of images (or, for a chunk of few output positions, `narrowProduct`), or for 3x3 kernels
+/// with stride 1 and padding 1 between enough channels, by Winograd's minimal filtering
+/// (`WinogradConvolution`). Parameters: `weight` [Cout, Cin, k, k]
 /// and optionally `bias` [Cout].
 public final class Conv2d: Layer {
     /// Channels in (Cin) and out (Cout).
@@ -149,8 +150,13 @@ public final class Conv2d: Layer {
             let columns = unfold(x.data + first * inPlane, images: count, g, into: space.buffer(0, count: rows * chunk * area))
             let direct = count == 1
             let target = direct ? output.data + first * outPlane : product  // [Cout, count * area]
-            gemm(m: outputChannels, n: count * area, k: rows, a: weight.value.data, lda: rows,
-                 b: columns, ldb: count * area, beta: 0, c: target, ldc: count * area)
+            if count * area <= narrowProductColumns {
+                narrowProduct(m: outputChannels, n: count * area, k: rows, a: weight.value.data, b: columns,
+                              scratch: space.buffer(2, count: rows * count * area), c: target)
+            } else {
+                gemm(m: outputChannels, n: count * area, k: rows, a: weight.value.data, lda: rows,
+                     b: columns, ldb: count * area, beta: 0, c: target, ldc: count * area)
+            }
             let biasData = bias?.value.data
             if direct && biasData == nil { continue }  // the product is already the output
             Parallel.forEach(count * outputChannels, grain: 8) { lines in

@@ -1,5 +1,4 @@
-import CPlatform
-import CWinograd
+import CConvKernels
 import NeuralNet
 import Plumbing
 
@@ -87,10 +86,10 @@ enum TileSource {
     case outputGradient
 }
 
-/// Whether the F(4x4, 3x3) transforms go to the AVX2 kernels of CWinograd, 16 tiles at a time,
+/// Whether the F(4x4, 3x3) transforms go to the AVX2 kernels of CConvKernels, 16 tiles at a time,
 /// rather than the portable path's lane-by-lane gathers: on CPUs with AVX2 and FMA. Tests turn it
 /// off to check the portable path on the same machine.
-nonisolated(unsafe) var vectorTileKernels = cs_cpu_has_avx2() != 0
+nonisolated(unsafe) var vectorTileKernels = cpuRunsVectorKernels
 
 /// Transforms the tiles of `images` images of `channels` planes each (image i's [channels, H, W] at
 /// `planes + i * channels * H * W`) into the product domain, reading zeros outside the plane. The result

@@ -1,7 +1,7 @@
 /* Winograd F(4x4, 3x3) tile transforms, 8 tiles side by side in the 8 lanes of AVX2 registers.
  * Each 2-D transform is the 1-D map along a tile's rows, then along its columns; the 1-D maps
  * are those of ConvNet's WinogradF4 (input B^T, output A^T, output-gradient A). */
-#include "CWinograd.h"
+#include "CConvKernels.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
