@@ -4,8 +4,7 @@ import Plumbing
 /// A 2-D convolution with square kernels, computed as im2col followed by one OpenBLAS sgemm per
 /// chunk of images (or, for a chunk of few output positions, `narrowProduct`), or for 3x3 kernels
 /// with stride 1 and padding 1 between enough channels, by Winograd's minimal filtering
-/// (`WinogradConvolution`). Parameters: `weight` [Cout, Cin, k, k]
-/// and optionally `bias` [Cout].
+/// (`WinogradConvolution`). Parameters: `weight` [Cout, Cin, k, k] and optionally `bias` [Cout].
 public final class Conv2d: Layer {
     /// Channels in (Cin) and out (Cout).
     public let inputChannels: Int, outputChannels: Int
