@@ -5,16 +5,11 @@ import XCTest
 /// The narrow matrix product (dot products of rows, no packing) against OpenBLAS's sgemm, and the
 /// convolutions that use it against the same convolutions through sgemm.
 final class NarrowProductTests: XCTestCase {
-    func randomArray(_ count: Int, _ generator: inout SplitMix64) -> [Float] {
-        (0..<count).map { _ in generator.uniform(-1, 1) }
-    }
-
     func testMatchesSgemmWithPartialBlocks() {
         guard cpuRunsVectorKernels else { return XCTAssertEqual(narrowProductColumns, 0, "without AVX2, sgemm computes every product") }
-        var generator = SplitMix64(seed: 17)
         // Rows and columns off the kernel's 4x3 register blocks, depths off its 8 lanes.
-        for (m, n, k) in [(1, 1, 1), (7, 5, 13), (4, 3, 8), (9, 25, 4608), (13, 64, 77), (6, 2, 300)] {
-            let a = randomArray(m * k, &generator), b = randomArray(k * n, &generator)
+        for (trial, (m, n, k)) in [(1, 1, 1), (7, 5, 13), (4, 3, 8), (9, 25, 4608), (13, 64, 77), (6, 2, 300)].enumerated() {
+            let a = randomTensor([m, k], seed: 170 + UInt64(trial)).array, b = randomTensor([k, n], seed: 180 + UInt64(trial)).array
             var expected = [Float](repeating: 0, count: m * n), narrow = expected
             var scratch = [Float](repeating: .nan, count: n * k)
             gemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, beta: 0, c: &expected, ldc: n)
@@ -45,16 +40,13 @@ final class NarrowProductTests: XCTestCase {
             (1, 40, 24, 3, 1, 1, 5, false), (2, 40, 24, 3, 1, 1, 5, false), (1, 24, 40, 3, 2, 1, 10, false),
             (1, 24, 40, 1, 2, 0, 10, false), (1, 9, 6, 3, 1, 1, 7, true),
         ]
-        for c in cases {
-            var drawing: SplitMix64? = generator
+        for (trial, c) in cases.enumerated() {
             let conv = Conv2d(inputChannels: c.cin, outputChannels: c.cout, kernelSize: c.kernel, stride: c.stride,
-                              padding: c.padding, bias: c.bias, generator: &drawing)
-            generator = drawing!
-            let x = Tensor(shape: [c.images, c.cin, c.side, c.side])
-            for i in 0..<x.count { x[i] = generator.uniform(-1, 1) }
+                              padding: c.padding, bias: c.bias, generator: &generator)
+            let x = randomTensor([c.images, c.cin, c.side, c.side], seed: 230 + UInt64(trial))
             narrowProductColumns = 0
             let expected = conv.forward(x, training: false).array
-            narrowProductColumns = 64
+            narrowProductColumns = columns
             let narrow = conv.forward(x, training: false).array
             assertClose(narrow, expected, absolute: 1e-5, relative: 1e-4, "\(c)")
         }
