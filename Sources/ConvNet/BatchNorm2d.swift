@@ -95,6 +95,26 @@ public final class BatchNorm2d: Layer {
         return output
     }
 
+    /// max(normalised `x` + `residual`, 0) into `result`, with the running statistics: the end of a
+    /// residual block at inference, in one pass instead of three (normalise, add, rectify). Leaves
+    /// nothing for `backward`.
+    // x, residual, result [N, C, H, W]
+    public func inferenceForward(_ x: Tensor, adding residual: Tensor, into result: Tensor) {
+        precondition(x.shape.count == 4 && x.shape[1] == channels && residual.shape == x.shape,
+                     "BatchNorm2d(\(channels)) residual end got \(x.shape) and \(residual.shape)")
+        let images = x.shape[0], area = x.shape[2] * x.shape[3]
+        input = nil
+        result.resize(to: x.shape)
+        forEachChannel(images: images, area: area) { c, plane in
+            let scale = weight.value[c] / (runningVar[c] + epsilon).squareRoot()
+            let shift = bias.value[c] - runningMean[c] * scale
+            for image in 0..<images {
+                let source = x.data + plane(image), skip = residual.data + plane(image), target = result.data + plane(image)
+                for i in 0..<area { target[i] = max(source[i] * scale + shift + skip[i], 0) }
+            }
+        }
+    }
+
     // gradOutput [N, C, H, W] -> gradInput [N, C, H, W]; accumulates weight and bias grads
     public func backward(_ gradOutput: Tensor) -> Tensor {
         guard let x = input else { preconditionFailure("BatchNorm2d.backward before forward") }

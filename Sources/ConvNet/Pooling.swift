@@ -7,6 +7,7 @@ public final class MaxPool2d: Layer {
     public let kernelSize: Int, stride: Int, padding: Int
     private var inputShape: [Int] = []
     private var winners: [Int32] = []  // flat index within the input plane, per output element
+    private var unrecordedInput: Tensor?  // the input of an inference pass, whose winners were not recorded
     private let output = Tensor(shape: [0])
     private let gradInput = Tensor(shape: [0])
 
@@ -22,6 +23,18 @@ public final class MaxPool2d: Layer {
                                padding: padding)
         inputShape = x.shape
         output.resize(to: [x.shape[0], x.shape[1], g.outHeight, g.outWidth])
+        if !training {
+            unrecordedInput = x
+            inferenceForward(x, g)
+            return output
+        }
+        unrecordedInput = nil
+        recordWinners(x, g)
+        return output
+    }
+
+    /// The maxima and, for `backward`, where each was found.
+    private func recordWinners(_ x: Tensor, _ g: WindowGeometry) {
         if winners.count != output.count { winners = [Int32](repeating: 0, count: output.count) }
         let inArea = g.height * g.width, outArea = g.outHeight * g.outWidth
         winners.withUnsafeMutableBufferPointer { winners in
@@ -46,10 +59,43 @@ public final class MaxPool2d: Layer {
                 }
             }
         }
-        return output
+    }
+
+    /// The maxima without their positions (nothing to route a gradient to): the maximum over a window
+    /// is the maximum, over its columns, of each column's maximum over the window's rows, so each
+    /// output row takes an element-wise maximum of whole input rows, then one of short spans of it.
+    private func inferenceForward(_ x: Tensor, _ g: WindowGeometry) {
+        let inArea = g.height * g.width, outArea = g.outHeight * g.outWidth
+        Parallel.forEach(x.shape[0] * x.shape[1], grain: 4) { planes in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: g.width) { rowMaxima in
+                let rowMaxima = rowMaxima.baseAddress!
+                for plane in planes {
+                    let source = x.data + plane * inArea, target = output.data + plane * outArea
+                    for oy in 0..<g.outHeight {
+                        let ys = max(0, oy * g.stride - g.padding)..<min(g.height, oy * g.stride - g.padding + g.kernel)
+                        rowMaxima.update(from: source + ys.lowerBound * g.width, count: g.width)
+                        for y in ys.dropFirst() {
+                            let row = source + y * g.width
+                            for i in 0..<g.width { rowMaxima[i] = max(rowMaxima[i], row[i]) }
+                        }
+                        for ox in 0..<g.outWidth {
+                            let xs = max(0, ox * g.stride - g.padding)..<min(g.width, ox * g.stride - g.padding + g.kernel)
+                            var best = -Float.infinity
+                            for i in xs { best = max(best, rowMaxima[i]) }
+                            target[oy * g.outWidth + ox] = best
+                        }
+                    }
+                }
+            }
+        }
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
+        if let x = unrecordedInput {  // an inference pass: find the winners now
+            recordWinners(x, WindowGeometry(height: x.shape[2], width: x.shape[3], kernel: kernelSize, stride: stride,
+                                            padding: padding))
+            unrecordedInput = nil
+        }
         precondition(gradOutput.shape == output.shape, "MaxPool2d gradient shape \(gradOutput.shape) != \(output.shape)")
         gradInput.resize(to: inputShape)
         let inArea = inputShape[2] * inputShape[3], outArea = output.shape[2] * output.shape[3]

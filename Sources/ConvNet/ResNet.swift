@@ -11,6 +11,10 @@ public final class BasicBlock: Layer {
     public let downsample: Sequential?
     private let relu2 = ReLU()
     private let sum = Tensor(shape: [0])
+    /// The output of an inference pass, whose end (normalise, add, rectify) runs as one step; the
+    /// step's inputs are kept so that `backward` can redo that end in the separate layers it needs.
+    private let fusedOutput = Tensor(shape: [0])
+    private var fusedInputs: (main: Tensor, shortcut: Tensor)?
 
     /// Creates a block mapping `inputChannels` to `outputChannels` with the first conv strided,
     /// its kernels drawn from `generator` (zeros without one: weights to be loaded).
@@ -43,15 +47,33 @@ public final class BasicBlock: Layer {
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         var y = conv1.forward(x, training: training, as: "conv1")
         y = bn1.forward(y, training: training, as: "bn1")  // with ReLU
-        y = bn2.forward(conv2.forward(y, training: training, as: "conv2"), training: training, as: "bn2")
+        y = conv2.forward(y, training: training, as: "conv2")
         let shortcut = downsample?.forward(x, training: training, as: "downsample") ?? x
         precondition(shortcut.shape == y.shape, "BasicBlock shortcut \(shortcut.shape) != \(y.shape)")
-        sum.resize(to: y.shape)
-        LayerProfiler.measure("add", backward: false) { add(y, shortcut, into: sum) }
+        if training {
+            fusedInputs = nil
+            return end(y, shortcut, training: true)
+        }
+        fusedInputs = (y, shortcut)
+        LayerProfiler.measure("batchnorm+add+relu", backward: false) {
+            bn2.inferenceForward(y, adding: shortcut, into: fusedOutput)
+        }
+        return fusedOutput
+    }
+
+    /// relu(bn2(y) + shortcut) through the separate layers, which keep what `backward` needs.
+    private func end(_ y: Tensor, _ shortcut: Tensor, training: Bool) -> Tensor {
+        let normalised = bn2.forward(y, training: training, as: "bn2")
+        sum.resize(to: normalised.shape)
+        LayerProfiler.measure("add", backward: false) { add(normalised, shortcut, into: sum) }
         return relu2.forward(sum, training: training, as: "relu")
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
+        if let (y, shortcut) = fusedInputs {
+            _ = end(y, shortcut, training: false)
+            fusedInputs = nil
+        }
         let gradSum = relu2.backward(gradOutput, as: "relu")
         var g = bn2.backward(gradSum, as: "bn2")
         g = conv1.backward(bn1.backward(conv2.backward(g, as: "conv2"), as: "bn1"), as: "conv1")

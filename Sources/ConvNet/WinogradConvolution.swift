@@ -53,6 +53,30 @@ struct WinogradConvolution {
         return [2, 4, 5].min { cost($0) < cost($1) }!
     }
 
+    /// Multiply-add equivalents of reading one float of transformed kernels from memory, once per pass
+    /// (a pass on a few images reads far more kernels than tiles). Measured at batch 1 in ResNet18 with
+    /// prepared kernels: F(2x2) beats F(4x4), F(5x5) and im2col on the 10x10 planes (any value above
+    /// 5.5 says so), im2col beats F(2x2) on the 5x5 planes (above 10.9).
+    static let kernelReadCost = 12
+
+    /// The Winograd form for kernels transformed once (weights frozen for inference), or nil when
+    /// im2col costs less: the tile side, or im2col, with the least products, tile transforms and
+    /// kernel reads per image, for a pass on `images` images.
+    static func withPreparedKernels(inputChannels: Int, outputChannels: Int, height: Int, width: Int,
+                                    images: Int) -> WinogradConvolution? {
+        let pairs = inputChannels * outputChannels
+        func cost(_ m: Int) -> Int {
+            let a2 = (m + 2) * (m + 2)
+            return TileGrid(height: height, width: width, side: m).perImage * a2
+                * (pairs + transformCost(side: m) * (inputChannels + outputChannels)) + kernelReadCost * a2 * pairs / images
+        }
+        let direct = height * width * 9 * pairs + kernelReadCost * 9 * pairs / images
+        let side = [2, 4, 5].min { cost($0) < cost($1) }!
+        guard cost(side) < direct else { return nil }
+        return WinogradConvolution(inputChannels: inputChannels, outputChannels: outputChannels, height: height,
+                                   width: width, tileSide: side)
+    }
+
     /// Multiply-adds per image of the a^2 products of one pass (forward, input gradient or kernel gradient).
     var productMACs: Int {
         TileGrid(height: height, width: width, side: tileSide).perImage * (tileSide + 2) * (tileSide + 2)
@@ -70,13 +94,31 @@ struct WinogradConvolution {
         return (direct - productMACs) * images > WinogradConvolution.kernelTransformCost * a * a * inputChannels * outputChannels
     }
 
-    // input [N, C, H, W], kernels [K, C, 3, 3], bias [K] -> output [N, K, H, W]
-    func forward(_ input: UnsafePointer<Float>, images: Int, kernels: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+    /// The kernels [K, C, 3, 3] in the product domain, [a^2, K, C]: what `forward` makes of them on
+    /// every call unless it is given them.
+    func transformedKernels(_ kernels: UnsafePointer<Float>) -> [Float] {
+        let a = tileSide + 2
+        return [Float](unsafeUninitializedCapacity: a * a * outputChannels * inputChannels) { buffer, count in
+            switch tileSide {
+            case 2: transformKernels(WinogradF2.self, kernels, outputs: outputChannels, inputs: inputChannels,
+                                     flipped: false, into: buffer.baseAddress!)
+            case 4: transformKernels(WinogradF4.self, kernels, outputs: outputChannels, inputs: inputChannels,
+                                     flipped: false, into: buffer.baseAddress!)
+            default: transformKernels(WinogradF5.self, kernels, outputs: outputChannels, inputs: inputChannels,
+                                      flipped: false, into: buffer.baseAddress!)
+            }
+            count = buffer.count
+        }
+    }
+
+    // input [N, C, H, W], kernels [K, C, 3, 3] or `transformed` [a^2, K, C], bias [K] -> output [N, K, H, W]
+    func forward(_ input: UnsafePointer<Float>, images: Int, kernels: UnsafePointer<Float>,
+                 transformed: UnsafePointer<Float>? = nil, bias: UnsafePointer<Float>?,
                  into output: UnsafeMutablePointer<Float>) {
         switch tileSide {
-        case 2: forward(WinogradF2.self, input, images: images, kernels: kernels, bias: bias, into: output)
-        case 4: forward(WinogradF4.self, input, images: images, kernels: kernels, bias: bias, into: output)
-        default: forward(WinogradF5.self, input, images: images, kernels: kernels, bias: bias, into: output)
+        case 2: forward(WinogradF2.self, input, images: images, kernels: kernels, transformed: transformed, bias: bias, into: output)
+        case 4: forward(WinogradF4.self, input, images: images, kernels: kernels, transformed: transformed, bias: bias, into: output)
+        default: forward(WinogradF5.self, input, images: images, kernels: kernels, transformed: transformed, bias: bias, into: output)
         }
     }
 
@@ -123,14 +165,15 @@ struct WinogradConvolution {
     }
 
     private func forward<Tile: WinogradTile>(_ tile: Tile.Type, _ input: UnsafePointer<Float>, images: Int,
-                                             kernels: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                                             into output: UnsafeMutablePointer<Float>) {
+                                             kernels: UnsafePointer<Float>, transformed: UnsafePointer<Float>?,
+                                             bias: UnsafePointer<Float>?, into output: UnsafeMutablePointer<Float>) {
         let c = inputChannels, k = outputChannels, a2 = Tile.inputSide * Tile.inputSide, plane = height * width
-        let (grid, chunk, ld, u, v, products) = scratch(images: images)  // U [a^2, K, C], V [a^2, C, ld], M [a^2, K, ld]
+        let (grid, chunk, ld, scratchU, v, products) = scratch(images: images)  // U [a^2, K, C], V [a^2, C, ld], M [a^2, K, ld]
         // With one chunk, the kernels are transformed a block of output channels at a time, each block
         // multiplied while it is still in the caches (layer4's U is 51 MB); otherwise once for all chunks.
-        let block = chunk >= images ? WinogradConvolution.kernelBlock(a2: a2, inputs: c, outputs: k) : k
-        if block == k { transformKernels(Tile.self, kernels, outputs: k, inputs: c, flipped: false, into: u) }
+        let block = chunk >= images && transformed == nil ? WinogradConvolution.kernelBlock(a2: a2, inputs: c, outputs: k) : k
+        let u = UnsafeMutablePointer(mutating: transformed) ?? scratchU
+        if block == k && transformed == nil { transformKernels(Tile.self, kernels, outputs: k, inputs: c, flipped: false, into: u) }
         for first in Swift.stride(from: 0, to: images, by: chunk) {
             let count = min(chunk, images - first)
             transformTiles(Tile.self, .input, grid, images: count, channels: c,

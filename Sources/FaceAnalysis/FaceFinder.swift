@@ -42,7 +42,7 @@ public final class FaceFinder {
         self.network = network
     }
 
-    /// Loads a finder written by `morph train faces`.
+    /// Loads a finder written by `morph train faces`, its weights frozen for inference.
     public convenience init(contentsOf url: URL) throws {
         let contents = try SafeTensors.readModel(url, task: FaceFinder.task, kind: "a face finder")
         let widths = contents.metadata["widths"].map { $0.split(separator: ",").compactMap { Int($0) } }
@@ -52,6 +52,7 @@ public final class FaceFinder {
         }
         let network = FaceFinderNetwork.make(seed: 0, widths: widths)
         try network.load(stateDict: contents.tensors, source: url.path)
+        network.freezeForInference()
         self.init(network: network)
         if let threshold = contents.metadata["threshold"].flatMap(Double.init) { self.threshold = threshold }
         if let text = contents.metadata["levels"] {

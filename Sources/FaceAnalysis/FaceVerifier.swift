@@ -20,11 +20,12 @@ public final class FaceVerifier {
         self.network = network
     }
 
-    /// Loads a verifier written by `morph train verifier` (its threshold from the file's metadata).
+    /// Loads a verifier written by `morph train verifier` (its threshold from the file's metadata), frozen for inference.
     public convenience init(contentsOf url: URL) throws {
         let contents = try SafeTensors.readModel(url, task: FaceVerifier.task, kind: "a face verifier")
         let network = FaceVerifierNetwork.make(seed: 0)
         try network.load(stateDict: contents.tensors, source: url.path)
+        network.freezeForInference()
         self.init(network: network)
         if let threshold = contents.metadata["threshold"].flatMap(Double.init) { self.threshold = threshold }
     }

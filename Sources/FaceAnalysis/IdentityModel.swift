@@ -45,11 +45,12 @@ public final class IdentityModel {
         self.metadata = metadata
     }
 
-    /// Loads a model written by `morph train identity`.
+    /// Loads a model written by `morph train identity`, its weights frozen for inference.
     public convenience init(contentsOf url: URL) throws {
         let contents = try SafeTensors.readModel(url, task: IdentityModel.task, kind: "a face-identity model")
         let network = IdentityNetwork.make(seed: nil)
         try network.load(stateDict: contents.tensors, source: url.path)
+        network.freezeForInference()
         guard let threshold = contents.metadata["threshold"].flatMap(Double.init), threshold.isFinite else {
             throw LandmarksError.badModel(file: url.path, reason: "no same-person threshold in its metadata")
         }

@@ -17,7 +17,8 @@ public struct TrainedModel {
         self.metadata = metadata
     }
 
-    /// Loads a model file written by `morph train` of a task `catalogue` holds (strict: every key must match).
+    /// Loads a model file written by `morph train` of a task `catalogue` holds (strict: every key must match),
+    /// its weights frozen for inference.
     public init(contentsOf url: URL, catalogue: KeypointCatalogue = .product) throws {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw LandmarksError.badModel(file: url.path, reason: "no such file")
@@ -26,6 +27,7 @@ public struct TrainedModel {
         let spec = try KeypointModelSpec(metadata: contents.metadata, file: url.path, catalogue: catalogue)
         let network = spec.makeNetwork(seed: nil)  // the weights are loaded next
         try network.load(stateDict: contents.tensors, source: url.path)
+        network.freezeForInference()
         self.init(spec: spec, network: network, metadata: contents.metadata)
     }
 

@@ -1,5 +1,4 @@
 import CBLAS
-import Dispatch
 import Plumbing
 
 /// OpenBLAS runs single-threaded under the engine: `gemm` splits products across the cores itself,
@@ -32,7 +31,7 @@ package func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n:
         return
     }
     let extent = splitColumns ? n : m
-    DispatchQueue.concurrentPerform(iterations: parts) { part in
+    Parallel.forEachIndex(parts, chunksPerCore: 1) { part in
         // Block edges on multiples of 16 floats keep OpenBLAS's vector kernels aligned.
         let start = (extent * part / parts) & ~15, end = part == parts - 1 ? extent : (extent * (part + 1) / parts) & ~15
         if splitColumns { block(rows: 0..<m, columns: start..<end) } else { block(rows: start..<end, columns: 0..<n) }

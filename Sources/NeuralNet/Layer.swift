@@ -7,11 +7,29 @@ public final class Parameter {
     /// The sum of gradients since the last `zeroGrad()`; same shape as `value`.
     public let grad: Tensor
 
+    /// Set while the value is fixed for inference (`Layer.freezeForInference`): a number no other
+    /// freezing used, so a layer can tell whether what it prepared from the value is still current.
+    public private(set) var freezeStamp: Int?
+
+    /// Whether the value is fixed for inference.
+    public var isFrozen: Bool { freezeStamp != nil }
+
+    nonisolated(unsafe) private static var lastFreezeStamp = 0
+
     /// Creates a parameter holding `value` with a zero gradient.
     public init(_ value: Tensor) {
         self.value = value
         grad = Tensor(shape: value.shape)
     }
+
+    /// Fixes the value from now on (until `thaw`).
+    public func freeze() {
+        Parameter.lastFreezeStamp += 1
+        freezeStamp = Parameter.lastFreezeStamp
+    }
+
+    /// Lets the value change again (loading new weights does this).
+    public func thaw() { freezeStamp = nil }
 }
 
 /// A named parameter, named with PyTorch's state-dict key (e.g. `layer1.0.conv1.weight`).
@@ -41,6 +59,13 @@ extension Layer {
     public var parameters: [NamedParameter] { [] }
     /// No buffers by default.
     public var buffers: [NamedBuffer] { [] }
+
+    /// Fixes every parameter for inference: layers may then keep forms of their weights prepared once
+    /// (a convolution's Winograd-transformed kernels) instead of on every call. Loading a state dict
+    /// thaws them; back-propagating through a frozen layer is a programming error.
+    public func freezeForInference() {
+        for (_, parameter) in parameters { parameter.freeze() }
+    }
 
     /// Sets every parameter gradient to zero.
     public func zeroGrad() {

@@ -28,7 +28,7 @@ extension Layer {
     ///
     /// With `strict`, a key the model has but `state` lacks, or a key `state` has but the model
     /// lacks, is an error; shape mismatches always are. PyTorch's BatchNorm counter
-    /// `num_batches_tracked` is accepted and ignored.
+    /// `num_batches_tracked` is accepted and ignored. The parameters are thawed (`freezeForInference`).
     /// - Parameter source: names the origin (a file path) in error messages.
     public func load(stateDict state: [String: Tensor], strict: Bool = true,
                      source: String = "state dict") throws {
@@ -49,6 +49,7 @@ extension Layer {
                                                    source: source)
             }
         }
+        for (_, parameter) in parameters { parameter.thaw() }
         for (name, tensor) in targets {
             if let value = state[name] { tensor.assign(value) }
         }

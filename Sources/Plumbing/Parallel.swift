@@ -9,17 +9,16 @@ public enum Parallel {
 
     /// Calls `body` on consecutive sub-ranges of `0..<count`, at most `chunksPerCore` per core, in
     /// parallel when each range gets at least `grain` items (serially otherwise, where thread
-    /// hand-off would cost more).
-    @inlinable
+    /// hand-off would cost more). The chunks run on the `ThreadTeam` when it is free.
     public static func forEach(_ count: Int, grain: Int = 1, chunksPerCore: Int = 4, _ body: (Range<Int>) -> Void) {
         let chunks = min(cores * chunksPerCore, count / max(grain, 1))
         if chunks <= 1 || cores == 1 {
             if count > 0 { body(0..<count) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            body((count * chunk / chunks)..<(count * (chunk + 1) / chunks))
-        }
+        let run = { (chunk: Int) in body((count * chunk / chunks)..<(count * (chunk + 1) / chunks)) }
+        if ThreadTeam.shared.run(chunks, run) { return }
+        DispatchQueue.concurrentPerform(iterations: chunks, execute: run)
     }
 
     /// Calls `body(index)` for every index of `0..<count`, split into ranges as `forEach` does.

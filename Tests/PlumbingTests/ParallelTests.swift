@@ -16,6 +16,41 @@ final class ParallelTests: XCTestCase {
         }
     }
 
+    func testLoopsInsideLoopsAndLoopsFromSeveralThreadsVisitEveryIndexOnce() {
+        // Nested loops (the team is busy with the outer one) and callers on other threads (they find it
+        // busy) fall back to Dispatch; every index must still be visited exactly once, many times over.
+        let outer = 8, inner = 1000, rounds = 200
+        let visits = UnsafeMutablePointer<Int>.allocate(capacity: outer * inner)
+        visits.initialize(repeating: 0, count: outer * inner)
+        defer { visits.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: 3) { caller in
+            for _ in 0..<rounds {
+                Parallel.forEach(outer, grain: 1) { rows in
+                    for row in rows {
+                        Parallel.forEach(inner, grain: 16) { columns in
+                            for column in columns where column % 3 == caller { visits[row * inner + column] += 1 }
+                        }
+                    }
+                }
+            }
+        }
+        XCTAssertEqual(Array(UnsafeBufferPointer(start: visits, count: outer * inner)),
+                       [Int](repeating: rounds, count: outer * inner))
+    }
+
+    func testTheTeamRunsEveryChunkOfBackToBackJobsOnce() {
+        let chunks = 7
+        var totals = [Int](repeating: 0, count: chunks)
+        totals.withUnsafeMutableBufferPointer { totals in
+            let totals = totals
+            for job in 0..<5000 {
+                let ran = ThreadTeam.shared.run(chunks) { chunk in totals[chunk] += job }
+                XCTAssertTrue(ran, "the team is free between jobs")
+            }
+        }
+        XCTAssertEqual(totals, [Int](repeating: (0..<5000).reduce(0, +), count: chunks))
+    }
+
     func testMapKeepsTheIndexOrder() {
         XCTAssertEqual(Parallel.map(100) { $0 * $0 }, (0..<100).map { $0 * $0 })
         XCTAssertEqual(Parallel.map(0) { $0 }, [])
