@@ -9,8 +9,11 @@ final class ThreadTeam: @unchecked Sendable {
     /// The team of `Parallel.forEach`: one worker per core besides the caller's.
     static let shared = ThreadTeam(workers: Parallel.cores - 1)
 
-    /// How long an idle worker polls before it sleeps.
-    private static let pollingTime: Duration = .microseconds(200)
+    /// How long an idle worker polls before it sleeps. Measured: batch-1 inference gains the same with
+    /// 50 and 200 us (and about 5% less with none), and one epoch of the 68-point recipe took 57-61 s
+    /// with 50 us against 62-66 s with 200 us, whose polling takes the core from the threads that
+    /// build the next batch.
+    private static let pollingTime: Duration = .microseconds(50)
 
     /// One call's work: `body(chunk)` for every chunk in `0..<count`, handed out one at a time.
     private final class Job {
