@@ -49,7 +49,7 @@ public final class Conv2d: Layer {
     private var input: Tensor?
     /// The kernels in Winograd's product domain by tile side, made once while `weight` is frozen
     /// (with the freeze stamp they were made under).
-    private var prepared: (stamp: Int, kernels: [Int: [Float]]) = (0, [:])
+    private var prepared: (stamp: Int, kernels: [Int: Tensor]) = (0, [:])
     private let output = Tensor(shape: [0])
     private let gradInput = Tensor(shape: [0])
 
@@ -138,11 +138,10 @@ public final class Conv2d: Layer {
     private func preparedKernels(_ winograd: WinogradConvolution) -> UnsafePointer<Float>? {
         guard let stamp = weight.freezeStamp else { return nil }
         if prepared.stamp != stamp { prepared = (stamp, [:]) }
-        if prepared.kernels[winograd.tileSide] == nil {
-            prepared.kernels[winograd.tileSide] = winograd.transformedKernels(weight.value.data)
-        }
-        // The array lives in `prepared` until the weights are frozen anew.
-        return prepared.kernels[winograd.tileSide]!.withUnsafeBufferPointer { $0.baseAddress! }
+        if let kernels = prepared.kernels[winograd.tileSide] { return UnsafePointer(kernels.data) }
+        let kernels = winograd.transformedKernels(weight.value.data)
+        prepared.kernels[winograd.tileSide] = kernels
+        return UnsafePointer(kernels.data)
     }
 
     /// The im2col columns [Cin * k * k, images * Ho * Wo] of `images` images at `x`: written into

@@ -96,19 +96,18 @@ struct WinogradConvolution {
 
     /// The kernels [K, C, 3, 3] in the product domain, [a^2, K, C]: what `forward` makes of them on
     /// every call unless it is given them.
-    func transformedKernels(_ kernels: UnsafePointer<Float>) -> [Float] {
+    func transformedKernels(_ kernels: UnsafePointer<Float>) -> Tensor {
         let a = tileSide + 2
-        return [Float](unsafeUninitializedCapacity: a * a * outputChannels * inputChannels) { buffer, count in
-            switch tileSide {
-            case 2: transformKernels(WinogradF2.self, kernels, outputs: outputChannels, inputs: inputChannels,
-                                     flipped: false, into: buffer.baseAddress!)
-            case 4: transformKernels(WinogradF4.self, kernels, outputs: outputChannels, inputs: inputChannels,
-                                     flipped: false, into: buffer.baseAddress!)
-            default: transformKernels(WinogradF5.self, kernels, outputs: outputChannels, inputs: inputChannels,
-                                      flipped: false, into: buffer.baseAddress!)
-            }
-            count = buffer.count
+        let result = Tensor(shape: [a * a, outputChannels, inputChannels])
+        switch tileSide {
+        case 2: transformKernels(WinogradF2.self, kernels, outputs: outputChannels, inputs: inputChannels, flipped: false,
+                                 into: result.data)
+        case 4: transformKernels(WinogradF4.self, kernels, outputs: outputChannels, inputs: inputChannels, flipped: false,
+                                 into: result.data)
+        default: transformKernels(WinogradF5.self, kernels, outputs: outputChannels, inputs: inputChannels, flipped: false,
+                                  into: result.data)
         }
+        return result
     }
 
     // input [N, C, H, W], kernels [K, C, 3, 3] or `transformed` [a^2, K, C], bias [K] -> output [N, K, H, W]

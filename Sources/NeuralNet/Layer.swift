@@ -1,4 +1,5 @@
 import Plumbing
+import Synchronization
 
 /// A trainable tensor and the gradient accumulated for it.
 public final class Parameter {
@@ -14,7 +15,7 @@ public final class Parameter {
     /// Whether the value is fixed for inference.
     public var isFrozen: Bool { freezeStamp != nil }
 
-    nonisolated(unsafe) private static var lastFreezeStamp = 0
+    private static let lastFreezeStamp = Atomic<Int>(0)
 
     /// Creates a parameter holding `value` with a zero gradient.
     public init(_ value: Tensor) {
@@ -24,8 +25,7 @@ public final class Parameter {
 
     /// Fixes the value from now on (until `thaw`).
     public func freeze() {
-        Parameter.lastFreezeStamp += 1
-        freezeStamp = Parameter.lastFreezeStamp
+        freezeStamp = Parameter.lastFreezeStamp.wrappingAdd(1, ordering: .relaxed).newValue
     }
 
     /// Lets the value change again (loading new weights does this).
