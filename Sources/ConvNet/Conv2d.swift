@@ -125,18 +125,29 @@ public final class Conv2d: Layer {
     private func winograd(_ g: WindowGeometry, images: Int) -> WinogradConvolution? {
         guard Conv2d.winogradPolicy != .never, kernelSize == 3, stride == 1, padding == 1,
               min(inputChannels, outputChannels) >= Conv2d.winogradMinimumChannels else { return nil }
-        if weight.isFrozen && images <= Conv2d.preparedKernelsMaximumImages && Conv2d.winogradPolicy == .whenItPays {
+        if usesPreparedKernels(images: images) {
+            // The form that suits one image serves every small batch: one set of prepared kernels per layer
+            // (at 4 images layer4 of the keypoint model would pick F(5x5): 51 MB a layer besides F(2x2)'s 17).
             return WinogradConvolution.withPreparedKernels(inputChannels: inputChannels, outputChannels: outputChannels,
-                                                           height: g.height, width: g.width, images: images)
+                                                           height: g.height, width: g.width, images: 1)
         }
         let winograd = WinogradConvolution(inputChannels: inputChannels, outputChannels: outputChannels,
                                            height: g.height, width: g.width)
         return Conv2d.winogradPolicy == .always || winograd.pays(images: images) ? winograd : nil
     }
 
-    /// The transformed kernels of `winograd`, made on the first call after `weight` was frozen.
-    private func preparedKernels(_ winograd: WinogradConvolution) -> UnsafePointer<Float>? {
-        guard let stamp = weight.freezeStamp else { return nil }
+    /// Bytes of kernels kept transformed between passes (frozen weights).
+    var preparedKernelBytes: Int { prepared.kernels.values.reduce(0) { $0 + 4 * $1.count } }
+
+    /// Whether a pass on `images` images uses kernels transformed once (frozen weights, a small batch).
+    private func usesPreparedKernels(images: Int) -> Bool {
+        weight.isFrozen && images <= Conv2d.preparedKernelsMaximumImages && Conv2d.winogradPolicy == .whenItPays
+    }
+
+    /// The transformed kernels of `winograd` for a pass on `images` images, made on the first such
+    /// pass after `weight` was frozen; nil when the pass transforms them itself.
+    private func preparedKernels(_ winograd: WinogradConvolution, images: Int) -> UnsafePointer<Float>? {
+        guard usesPreparedKernels(images: images), let stamp = weight.freezeStamp else { return nil }
         if prepared.stamp != stamp { prepared = (stamp, [:]) }
         if let kernels = prepared.kernels[winograd.tileSide] { return UnsafePointer(kernels.data) }
         let kernels = winograd.transformedKernels(weight.value.data)
@@ -159,7 +170,7 @@ public final class Conv2d: Layer {
         input = x
         output.resize(to: [n, outputChannels, g.outHeight, g.outWidth])
         if let winograd = winograd(g, images: n) {
-            winograd.forward(x.data, images: n, kernels: weight.value.data, transformed: preparedKernels(winograd),
+            winograd.forward(x.data, images: n, kernels: weight.value.data, transformed: preparedKernels(winograd, images: n),
                              bias: bias?.value.data, into: output.data)
             return output
         }

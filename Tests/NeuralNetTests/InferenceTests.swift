@@ -34,6 +34,18 @@ final class InferenceTests: XCTestCase {
                                                                 width: 5, images: 4))
     }
 
+    func testOneSetOfPreparedKernelsServesSmallBatchesAndLargeOnesTransformTheirOwn() {
+        var generator = SplitMix64(seed: 5)
+        let conv = Conv2d(inputChannels: 256, outputChannels: 256, kernelSize: 3, padding: 1, bias: false, generator: &generator)
+        conv.freezeForInference()
+        _ = conv.forward(randomTensor([8, 256, 10, 10], seed: 6), training: false)
+        XCTAssertEqual(conv.preparedKernelBytes, 0, "a batch of 8 transforms its kernels itself")
+        _ = conv.forward(randomTensor([1, 256, 10, 10], seed: 6), training: false)
+        XCTAssertEqual(conv.preparedKernelBytes, 16 * 256 * 256 * 4, "one image: F(2x2) kernels, 4x4 per pair")
+        _ = conv.forward(randomTensor([4, 256, 10, 10], seed: 6), training: false)
+        XCTAssertEqual(conv.preparedKernelBytes, 16 * 256 * 256 * 4, "four images reuse them")
+    }
+
     func testLoadingWeightsThawsThemAndNewKernelsAreUsed() throws {
         var generator = SplitMix64(seed: 6)
         let conv = Conv2d(inputChannels: 32, outputChannels: 32, kernelSize: 3, padding: 1, generator: &generator)
