@@ -59,9 +59,16 @@ struct WinogradConvolution {
     /// 5.5 says so), im2col beats F(2x2) on the 5x5 planes (above 10.9).
     static let kernelReadCost = 12
 
+    /// Bytes of transformed kernels a layer may keep. Beyond it they cost more memory than they save
+    /// time: layer4 of the 68-point model (512 channels at 10x10) would keep 16.8 MB of F(2x2) kernels
+    /// a layer; without them one photo's detection took 4% longer (86 against 82 ms, 4 rounds), the
+    /// batch of 14 no longer, and `morph detect` peaked at 530 MB instead of 628.
+    static let preparedKernelBudget = 8 << 20
+
     /// The Winograd form for kernels transformed once (weights frozen for inference), or nil when
     /// im2col costs less: the tile side, or im2col, with the least products, tile transforms and
-    /// kernel reads per image, for a pass on `images` images.
+    /// kernel reads per image, for a pass on `images` images, among the sides whose transformed
+    /// kernels fit `preparedKernelBudget`.
     static func withPreparedKernels(inputChannels: Int, outputChannels: Int, height: Int, width: Int,
                                     images: Int) -> WinogradConvolution? {
         let pairs = inputChannels * outputChannels
@@ -71,8 +78,8 @@ struct WinogradConvolution {
                 * (pairs + transformCost(side: m) * (inputChannels + outputChannels)) + kernelReadCost * a2 * pairs / images
         }
         let direct = height * width * 9 * pairs + kernelReadCost * 9 * pairs / images
-        let side = [2, 4, 5].min { cost($0) < cost($1) }!
-        guard cost(side) < direct else { return nil }
+        let sides = [2, 4, 5].filter { ($0 + 2) * ($0 + 2) * pairs * MemoryLayout<Float>.size <= preparedKernelBudget }
+        guard let side = sides.min(by: { cost($0) < cost($1) }), cost(side) < direct else { return nil }
         return WinogradConvolution(inputChannels: inputChannels, outputChannels: outputChannels, height: height,
                                    width: width, tileSide: side)
     }
