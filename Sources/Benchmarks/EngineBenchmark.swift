@@ -20,9 +20,7 @@ public enum EngineBenchmark {
         case "resnet18-train" where profile:
             return profileLines(ResNet18(inputChannels: 1, outputs: 136), input: [size, 1, 160, 160], outputs: 136, steps: steps)
         case "resnet18-latency" where profile:
-            let model = ResNet18(inputChannels: 1, outputs: 136)
-            model.freezeForInference()
-            return profileLines(model, input: [1, 1, 160, 160], outputs: 136, steps: steps, training: false)
+            return profileLines(frozenResNet18(), input: [1, 1, 160, 160], outputs: 136, steps: steps, training: false)
         case "resnet18-train":
             let model = ResNet18(inputChannels: 1, outputs: 136)
             let rate = trainingRate(model, input: [32, 1, 160, 160], outputs: 136, repeats: 5)
@@ -31,15 +29,13 @@ public enum EngineBenchmark {
                     "resnet18_train_img_per_s \(rate.perSecond)", "resnet18_train_cpu_s_per_img \(rate.cpuPerImage)",
                     "resnet18_train_peak_rss_mib \(peakRSSMiB())"]
         case "resnet18-infer":
-            let model = ResNet18(inputChannels: 1, outputs: 136)
-            model.freezeForInference()  // as `morph` uses its models
+            let model = frozenResNet18()
             let (x, _) = batch([32, 1, 160, 160], outputs: 136)
             let start = cpuSeconds()
             let seconds = medianSeconds(warmup: 2, repeats: 5) { _ = model.forward(x, training: false) }
             return ["resnet18_infer_img_per_s \(32 / seconds)", "resnet18_infer_cpu_s_per_img \((cpuSeconds() - start) / (7 * 32))"]
         case "resnet18-latency":
-            let model = ResNet18(inputChannels: 1, outputs: 136)
-            model.freezeForInference()  // as `morph` uses its models
+            let model = frozenResNet18()
             let (x, _) = batch([1, 1, 160, 160], outputs: 136)
             let start = cpuSeconds()
             let seconds = medianSeconds(warmup: 5, repeats: 31) { _ = model.forward(x, training: false) }
@@ -66,6 +62,13 @@ public enum EngineBenchmark {
         let result = model.forward(x, training: false)
         try SafeTensors.write(model.stateDict + [(name: "eval_output", tensor: result)],
                               metadata: metadata.merging(["written_by": "nnbench"]) { $1 }, to: output)
+    }
+
+    /// The benchmarks' ResNet18 with its weights frozen for inference, as `morph` uses its models.
+    static func frozenResNet18() -> ResNet18 {
+        let model = ResNet18(inputChannels: 1, outputs: 136)
+        model.freezeForInference()
+        return model
     }
 
     /// Seconds since an arbitrary origin.

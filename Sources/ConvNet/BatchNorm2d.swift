@@ -54,6 +54,12 @@ public final class BatchNorm2d: Layer {
         }
     }
 
+    /// Channel `c`'s normalisation with `mean` and `variance` as y = x * scale + shift, and 1/std.
+    private func affine(_ c: Int, mean: Float, variance: Float) -> (scale: Float, shift: Float, inverseStd: Float) {
+        let inverseStd = 1 / (variance + epsilon).squareRoot(), scale = weight.value[c] * inverseStd
+        return (scale, bias.value[c] - mean * scale, inverseStd)
+    }
+
     // input [N, C, H, W] -> output [N, C, H, W]
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         precondition(x.shape.count == 4 && x.shape[1] == channels, "BatchNorm2d(\(channels)) got \(x.shape)")
@@ -79,10 +85,9 @@ public final class BatchNorm2d: Layer {
                 runningMean[c] = (1 - momentum) * runningMean[c] + momentum * mu
                 runningVar[c] = (1 - momentum) * runningVar[c] + momentum * unbiased
             }
-            let invStd = 1 / (variance + epsilon).squareRoot()
+            let (scale, shift, invStd) = affine(c, mean: mu, variance: variance)
             mean[c] = mu
             inverseStd[c] = invStd
-            let scale = weight.value[c] * invStd, shift = bias.value[c] - mu * scale
             for image in 0..<images {
                 let source = x.data + plane(image), target = output.data + plane(image)
                 if fusedReLU {
@@ -106,8 +111,7 @@ public final class BatchNorm2d: Layer {
         input = nil
         result.resize(to: x.shape)
         forEachChannel(images: images, area: area) { c, plane in
-            let scale = weight.value[c] / (runningVar[c] + epsilon).squareRoot()
-            let shift = bias.value[c] - runningMean[c] * scale
+            let (scale, shift, _) = affine(c, mean: runningMean[c], variance: runningVar[c])
             for image in 0..<images {
                 let source = x.data + plane(image), skip = residual.data + plane(image), target = result.data + plane(image)
                 for i in 0..<area { target[i] = max(source[i] * scale + shift + skip[i], 0) }

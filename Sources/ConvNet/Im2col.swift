@@ -15,6 +15,12 @@ struct WindowGeometry {
                      "window \(kernel)/\(stride)/\(padding) does not fit a \(height)x\(width) plane")
     }
 
+    /// The windows of `layer` (named in the message) over the planes of an input [N, C, H, W].
+    init(planesOf shape: [Int], kernel: Int, stride: Int, padding: Int, layer: String) {
+        precondition(shape.count == 4, "\(layer) expects [N, C, H, W], got \(shape)")
+        self.init(height: shape[2], width: shape[3], kernel: kernel, stride: stride, padding: padding)
+    }
+
     /// Output positions `o` (along one axis of length `size` producing `outSize`) whose input
     /// coordinate `o * stride - padding + offset` lies inside the plane.
     func validRange(offset: Int, size: Int, outSize: Int) -> Range<Int> {
@@ -23,6 +29,16 @@ struct WindowGeometry {
         let last = size - 1 + shift
         let high = last < 0 ? 0 : min(outSize, last / stride + 1)
         return low..<max(low, high)
+    }
+
+    /// The input rows inside the plane that the window of output row `o` covers (padding left out).
+    func inputRows(_ o: Int) -> Range<Int> { inputSpan(o, size: height) }
+
+    /// The input columns inside the plane that the window of output column `o` covers.
+    func inputColumns(_ o: Int) -> Range<Int> { inputSpan(o, size: width) }
+
+    private func inputSpan(_ o: Int, size: Int) -> Range<Int> {
+        max(0, o * stride - padding)..<min(size, o * stride - padding + kernel)
     }
 }
 

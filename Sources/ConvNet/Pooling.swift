@@ -18,9 +18,7 @@ public final class MaxPool2d: Layer {
 
     // input [N, C, H, W] -> output [N, C, Ho, Wo]
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
-        precondition(x.shape.count == 4, "MaxPool2d expects [N, C, H, W], got \(x.shape)")
-        let g = WindowGeometry(height: x.shape[2], width: x.shape[3], kernel: kernelSize, stride: stride,
-                               padding: padding)
+        let g = geometry(x.shape)
         inputShape = x.shape
         output.resize(to: [x.shape[0], x.shape[1], g.outHeight, g.outWidth])
         if !training {
@@ -33,6 +31,10 @@ public final class MaxPool2d: Layer {
         return output
     }
 
+    private func geometry(_ shape: [Int]) -> WindowGeometry {
+        WindowGeometry(planesOf: shape, kernel: kernelSize, stride: stride, padding: padding, layer: "MaxPool2d")
+    }
+
     /// The maxima and, for `backward`, where each was found.
     private func recordWinners(_ x: Tensor, _ g: WindowGeometry) {
         if winners.count != output.count { winners = [Int32](repeating: 0, count: output.count) }
@@ -42,9 +44,9 @@ public final class MaxPool2d: Layer {
                 for plane in planes {
                     let source = x.data + plane * inArea
                     for oy in 0..<g.outHeight {
-                        let ys = max(0, oy * g.stride - g.padding)..<min(g.height, oy * g.stride - g.padding + g.kernel)
+                        let ys = g.inputRows(oy)
                         for ox in 0..<g.outWidth {
-                            let xs = max(0, ox * g.stride - g.padding)..<min(g.width, ox * g.stride - g.padding + g.kernel)
+                            let xs = g.inputColumns(ox)
                             var best = -Float.infinity, bestIndex = ys.lowerBound * g.width + xs.lowerBound
                             for y in ys {
                                 for x in xs where source[y * g.width + x] > best {
@@ -72,14 +74,14 @@ public final class MaxPool2d: Layer {
                 for plane in planes {
                     let source = x.data + plane * inArea, target = output.data + plane * outArea
                     for oy in 0..<g.outHeight {
-                        let ys = max(0, oy * g.stride - g.padding)..<min(g.height, oy * g.stride - g.padding + g.kernel)
+                        let ys = g.inputRows(oy)
                         rowMaxima.update(from: source + ys.lowerBound * g.width, count: g.width)
                         for y in ys.dropFirst() {
                             let row = source + y * g.width
                             for i in 0..<g.width { rowMaxima[i] = max(rowMaxima[i], row[i]) }
                         }
                         for ox in 0..<g.outWidth {
-                            let xs = max(0, ox * g.stride - g.padding)..<min(g.width, ox * g.stride - g.padding + g.kernel)
+                            let xs = g.inputColumns(ox)
                             var best = -Float.infinity
                             for i in xs { best = max(best, rowMaxima[i]) }
                             target[oy * g.outWidth + ox] = best
@@ -92,8 +94,7 @@ public final class MaxPool2d: Layer {
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
         if let x = unrecordedInput {  // an inference pass: find the winners now
-            recordWinners(x, WindowGeometry(height: x.shape[2], width: x.shape[3], kernel: kernelSize, stride: stride,
-                                            padding: padding))
+            recordWinners(x, geometry(x.shape))
             unrecordedInput = nil
         }
         precondition(gradOutput.shape == output.shape, "MaxPool2d gradient shape \(gradOutput.shape) != \(output.shape)")
@@ -132,9 +133,9 @@ public final class AvgPool2d: Layer {
         Parallel.forEach(planes, grain: 4) { range in
             for plane in range {
                 for oy in 0..<g.outHeight {
-                    let ys = max(0, oy * g.stride - g.padding)..<min(g.height, oy * g.stride - g.padding + g.kernel)
+                    let ys = g.inputRows(oy)
                     for ox in 0..<g.outWidth {
-                        let xs = max(0, ox * g.stride - g.padding)..<min(g.width, ox * g.stride - g.padding + g.kernel)
+                        let xs = g.inputColumns(ox)
                         body(plane, plane * outArea + oy * g.outWidth + ox, ys, xs)
                     }
                 }
@@ -143,8 +144,7 @@ public final class AvgPool2d: Layer {
     }
 
     private func geometry(_ shape: [Int]) -> WindowGeometry {
-        precondition(shape.count == 4, "AvgPool2d expects [N, C, H, W], got \(shape)")
-        return WindowGeometry(height: shape[2], width: shape[3], kernel: kernelSize, stride: stride, padding: padding)
+        WindowGeometry(planesOf: shape, kernel: kernelSize, stride: stride, padding: padding, layer: "AvgPool2d")
     }
 
     // input [N, C, H, W] -> output [N, C, Ho, Wo]
