@@ -317,11 +317,16 @@ extension MorphCommand.Train {
     /// `morph train identity`: the face-identity embedding on LFW.
     struct Identity: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Face-identity embedding on LFW's peopleDevTrain.txt people (--data: the lfw folder): ResNet18 on 64x64 grey crops aligned by the 68 keypoints, CosFace margin softmax, AdamW + cosine, augmented.",
+            abstract: "Face-identity embedding on LFW's peopleDevTrain.txt people (--data: the lfw folder): ResNet18 on grey crops aligned by the 68 keypoints (64x64, brows to chin, by default), CosFace margin softmax, AdamW + cosine, augmented.",
             discussion: "Keypoints are placed on every photo by the 68-point model first (cached in the run folder as keypoints.json). Every 20th person with two or more photos is held out; the same-person threshold is picked on their pairs and stored in the model.")
         @OptionGroup var arguments: TrainingArguments
         @Option(help: "The 68-point model that aligns the faces (default: the shipped one, found as `morph` finds its models).")
         var landmarks: String?
+        @Option(parsing: .unconditional, help: "Crop side in pixels (\(IdentityAlignment.sides.lowerBound) to \(IdentityAlignment.sides.upperBound)).")
+        var inputSize = IdentityAlignment.standard.side
+        @Option(help: ArgumentHelp("How much more than brows to chin the crop holds (\(IdentityAlignment.contexts.lowerBound) to \(IdentityAlignment.contexts.upperBound)).",
+                                   discussion: "1 is the common face-recognition layout; 1.25 shrinks the face about the crop's centre so hair, ears and jaw line come into view."))
+        var cropContext = IdentityAlignment.standard.context
 
         /// The 68-point model's file.
         var landmarksPath: String { ModelFiles.file("landmarks68.safetensors", explicit: landmarks).path }
@@ -329,6 +334,8 @@ extension MorphCommand.Train {
         func validate() throws {
             if arguments.loss != nil { throw ValidationError("--loss: the identity network has its own loss (CosFace margin softmax)") }
             guard FileManager.default.fileExists(atPath: landmarksPath) else { throw ValidationError("--landmarks \(landmarksPath): no such file") }
+            try OptionCheck.require(inputSize, in: IdentityAlignment.sides, "--input-size")
+            try OptionCheck.require(cropContext, in: IdentityAlignment.contexts, "--crop-context")
         }
 
         func run() throws {
@@ -336,6 +343,7 @@ extension MorphCommand.Train {
             let modelURL = arguments.modelURL("identity")
             let report = try IdentityTraining.run(
                 root: URL(fileURLWithPath: arguments.data), landmarksURL: URL(fileURLWithPath: landmarksPath),
+                alignment: IdentityAlignment(side: inputSize, context: cropContext),
                 options: arguments.options(over: IdentityTraining.recipe), run: trainingRun, modelURL: modelURL,
                 resume: arguments.resume, initialWeights: arguments.initialURL, limit: arguments.limit,
                 command: arguments.command, progress: progress)

@@ -13,8 +13,8 @@ final class IdentityTrainingNetwork: Layer {
     let backbone: ResNet18
     let classifier: CosineClassifier
 
-    init(classes: Int, seed: UInt64) {
-        backbone = IdentityNetwork.make(seed: seed)
+    init(side: Int, classes: Int, seed: UInt64) {
+        backbone = IdentityNetwork.make(side: side, seed: seed)
         var generator = SplitMix64(seed: seed ^ 0xC1A5_51F1)
         classifier = CosineClassifier(inputFeatures: IdentityNetwork.embeddingSize, classes: classes, generator: &generator)
     }
@@ -22,7 +22,7 @@ final class IdentityTrainingNetwork: Layer {
     var parameters: [NamedParameter] { backbone.parameters + classifier.parameters.map { (name: "classifier.\($0.name)", parameter: $0.parameter) } }
     var buffers: [NamedBuffer] { backbone.buffers }
 
-    // input [N, 1, 64, 64] -> cosines [N, classes]
+    // input [N, 1, side, side] -> cosines [N, classes]
     func forward(_ x: Tensor, training: Bool) -> Tensor {
         classifier.forward(backbone.forward(x, training: training), training: training)
     }
@@ -37,12 +37,14 @@ final class IdentityTrainingTask: TrainingTask {
     let training: IdentityTrainingNetwork
     let faces: [LFWFace], labels: [Int]
     let validationFaces: [LFWFace], validationPairs: [(Int, Int)]
+    let alignment: IdentityAlignment
     let augmentation: Augmentation
     let scale: Float, margin: Float
 
     init(faces: [LFWFace], labels: [Int], classes: Int, validationFaces: [LFWFace], validationPairs: [(Int, Int)],
-         augmentation: Augmentation, scale: Float, margin: Float, seed: UInt64) {
-        training = IdentityTrainingNetwork(classes: classes, seed: seed)
+         alignment: IdentityAlignment, augmentation: Augmentation, scale: Float, margin: Float, seed: UInt64) {
+        training = IdentityTrainingNetwork(side: alignment.side, classes: classes, seed: seed)
+        self.alignment = alignment
         self.faces = faces
         self.labels = labels
         self.validationFaces = validationFaces
@@ -58,14 +60,14 @@ final class IdentityTrainingTask: TrainingTask {
 
     /// Fills `input` [B, 1, 64, 64] and `target` [B, 1] (class numbers); sample `i`'s draws depend on `seed` and `i` only.
     func fillTrainingBatch(_ indices: [Int], seed: UInt64, input: Tensor, target: Tensor) {
-        let side = IdentityAlignment.side, plane = side * side
+        let alignment = alignment, side = alignment.side, plane = side * side
         input.resize(to: [indices.count, 1, side, side])
         target.resize(to: [indices.count, 1])
         let augmentation = augmentation
         DispatchQueue.concurrentPerform(iterations: indices.count) { i in
             var rng = SplitMix64(seed: seed ^ (UInt64(i) &* 0x9E37_79B9_7F4A_7C15))
             let face = faces[indices[i]]
-            var crop = IdentityAlignment.crop(face.image, ibug68: face.points, geometry: augmentation.drawGeometry(&rng))
+            var crop = alignment.crop(face.image, ibug68: face.points, geometry: augmentation.drawGeometry(&rng))
                 ?? Image(width: side, height: side, channels: 1, fill: 128)
             if Double(rng.nextFloat()) < augmentation.blurProbability { crop = crop.gaussianBlurred3x3() }
             let contrast = 1 + rng.uniform(-augmentation.contrast, augmentation.contrast)
@@ -78,7 +80,7 @@ final class IdentityTrainingTask: TrainingTask {
     /// The first `count` training faces as the network sees them (augmented, before normalisation), to check the alignment.
     func exampleCrops(count: Int, seed: UInt64) -> [Image] {
         var rng = SplitMix64(seed: seed)
-        return faces.prefix(count).compactMap { IdentityAlignment.crop($0.image, ibug68: $0.points, geometry: augmentation.drawGeometry(&rng)) }
+        return faces.prefix(count).compactMap { alignment.crop($0.image, ibug68: $0.points, geometry: augmentation.drawGeometry(&rng)) }
     }
 
     func loss(_ output: Tensor, _ target: Tensor) -> Loss.Result {
@@ -87,7 +89,7 @@ final class IdentityTrainingTask: TrainingTask {
 
     /// Embeddings of the validation faces (no mirroring: what the network alone has learnt).
     func validationEmbeddings() -> [[Float]] {
-        let model = IdentityModel(network: training.backbone, threshold: 0)
+        let model = IdentityModel(network: training.backbone, alignment: alignment, threshold: 0)
         model.flipAverage = false
         return validationFaces.map { model.embeddings($0.image, faces: [$0.points])[0] ?? [Float](repeating: 0, count: IdentityNetwork.embeddingSize) }
     }
@@ -135,10 +137,10 @@ public enum IdentityTraining {
     }
 
     /// Loads `peopleDevTrain.txt`'s people from the LFW folder `root` (keypoints by the 68-point model at
-    /// `landmarksURL`, cached in the run folder), trains, and saves the backbone with the validation
+    /// `landmarksURL`, cached in the run folder), trains on crops of `alignment`, and saves the backbone with the validation
     /// threshold and figures (F16) at `modelURL`.
-    public static func run(root: URL, landmarksURL: URL, options: TrainingOptions, run: TrainingRun, modelURL: URL,
-                           resume: Bool, initialWeights: URL?, limit: Int?, command: String,
+    public static func run(root: URL, landmarksURL: URL, alignment: IdentityAlignment = .standard, options: TrainingOptions,
+                           run: TrainingRun, modelURL: URL, resume: Bool, initialWeights: URL?, limit: Int?, command: String,
                            progress: ProgressReporter) throws -> Report {
         var people = try LFWProtocol.people(contentsOf: root.appendingPathComponent("peopleDevTrain.txt"))
         if let limit { people = Array(people.prefix(limit)) }
@@ -152,7 +154,7 @@ public enum IdentityTraining {
         let classOf = Dictionary(uniqueKeysWithValues: split.train.enumerated().map { ($1.name, $0) })
         let pairs = validationPairs(validation.map(\.photo.name), seed: options.seed)
         let task = IdentityTrainingTask(faces: train, labels: train.map { classOf[$0.photo.name]! }, classes: split.train.count,
-                                        validationFaces: validation, validationPairs: pairs,
+                                        validationFaces: validation, validationPairs: pairs, alignment: alignment,
                                         augmentation: options.augmentation, scale: scale, margin: margin, seed: options.seed)
         progress.log("training the identity network: \(train.count) photos of \(split.train.count) people; validation "
                      + "\(pairs.count) pairs of \(split.validation.count) other people; \(task.training.backbone.parameterCount) parameters")
@@ -161,8 +163,8 @@ public enum IdentityTraining {
             progress.log("backbone starts from \(initialWeights.path)" + (fresh.isEmpty ? "" : " (\(fresh.joined(separator: ", ")) left random)"))
         }
         try run.writeSheet(task.exampleCrops(count: 48, seed: options.seed), name: "training-crops.png")
-        let identity = ["task": IdentityModel.task, "input": String(IdentityAlignment.side),
-                        "embedding": String(IdentityNetwork.embeddingSize), "classes": String(split.train.count)]
+        let identity = alignment.metadata.merging(["task": IdentityModel.task, "embedding": String(IdentityNetwork.embeddingSize),
+                                                   "classes": String(split.train.count)]) { $1 }
         try TrainingLoop(task: task, options: options, run: run, identity: identity).fit(resume: resume, progress: progress)
         let report = Report(trainPeople: split.train.count, trainPhotos: train.count, validationPeople: split.validation.count,
                             validationPairs: pairs.count, validation: task.verification())

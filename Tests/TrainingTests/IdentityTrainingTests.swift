@@ -67,7 +67,8 @@ final class IdentityTrainingTests: XCTestCase {
         options.augmentation = Augmentation(shift: 0.02, flip: true, brightness: 0.1)
         let pairs = IdentityTraining.validationPairs(held.faces.map(\.photo.name), seed: 4)
         let task = IdentityTrainingTask(faces: train.faces, labels: train.labels, classes: 2, validationFaces: held.faces,
-                                        validationPairs: pairs, augmentation: options.augmentation, scale: 8, margin: 0.2, seed: 5)
+                                        validationPairs: pairs, alignment: .standard, augmentation: options.augmentation, scale: 8,
+                                        margin: 0.2, seed: 5)
         let run = try TrainingRun(folder: FileManager.default.temporaryDirectory.appendingPathComponent("identity-\(UUID().uuidString)"))
         defer { try? FileManager.default.removeItem(at: run.folder) }
         let history = try TrainingLoop(task: task, options: options, run: run, identity: ["task": IdentityModel.task])
