@@ -113,16 +113,16 @@ public enum ResNetHead: Equatable, Sendable {
         }
     }
 
-    /// The output layer, drawing from `generator` (nil: zero parameters).
-    func makeOutputLayer(outputs: Int, generator: inout SplitMix64?) -> Layer {
+    /// The output layer on a map of `channels` channels, drawing from `generator` (nil: zero parameters).
+    func makeOutputLayer(channels: Int, outputs: Int, generator: inout SplitMix64?) -> Layer {
         switch self {
         case .globalAveragePool, .flatten:
-            let features = if case let .flatten(height, width) = self { 512 * height * width } else { 512 }
+            let features = if case let .flatten(height, width) = self { channels * height * width } else { channels }
             var drawing = generator ?? SplitMix64(seed: 0)  // uniform draws: cheap either way
             return Linear(inputFeatures: features, outputFeatures: outputs, generator: &drawing)
         case .pointwise:
             var none: SplitMix64?
-            return Conv2d(inputChannels: 512, outputChannels: outputs, kernelSize: 1, generator: &none)
+            return Conv2d(inputChannels: channels, outputChannels: outputs, kernelSize: 1, generator: &none)
         }
     }
 }
@@ -131,30 +131,38 @@ public enum ResNetHead: Equatable, Sendable {
 /// input channels (1 for grey images), outputs (136 for 68 landmarks) and head.
 ///
 /// conv1 7x7/2 - bn1 - relu - maxpool 3x3/2 - layer1..layer4 (two BasicBlocks each; 64, 128, 256,
-/// 512 channels; strides 1, 2, 2, 2) - global average pool (or flatten, or nothing) - fc.
+/// 512 channels; strides 1, 2, 2, 2) - global average pool (or flatten, or nothing) - fc. At output
+/// stride 8, layer4 is unstrided and `top_down` merges its map into layer2's before fc.
 public final class ResNet18: Layer {
     /// The stem: 7x7/2 convolution and its normalisation.
     public let conv1: Conv2d, bn1: BatchNorm2d
     /// The four stages of two BasicBlocks.
     public let layer1: Sequential, layer2: Sequential, layer3: Sequential, layer4: Sequential
+    /// At output stride 8, layer4's map merged into layer2's (128 channels); else nil.
+    public let topDown: TopDownMerge?
     /// The output layer: a `Linear` on the pooled or flattened map, or a 1x1 `Conv2d` on the map.
     public let fc: Layer
     private let maxpool = MaxPool2d(kernelSize: 3, stride: 2, padding: 1), pool: Layer?
 
-    /// The output strides on offer: 32 (torchvision's), or 16 with layer4 unstrided.
-    public static let outputStrides = [16, 32]
+    /// The output strides on offer: 32 (torchvision's), 16 with layer4 unstrided, or 8 with layer4
+    /// unstrided and merged into layer2's map (pointwise head only).
+    public static let outputStrides = [8, 16, 32]
 
-    /// The output strides on offer, for messages ("16 or 32").
-    public static var outputStridesText: String { outputStrides.map(String.init).joined(separator: " or ") }
+    /// The output strides on offer, for messages ("8, 16 or 32").
+    public static var outputStridesText: String {
+        outputStrides.dropLast().map(String.init).joined(separator: ", ") + " or \(outputStrides.last!)"
+    }
 
     /// Creates the network with weights drawn from a generator seeded with `seed` (nil: zero
     /// kernels, for weights loaded right after). The first convolution skips its input gradient
     /// (set `conv1.computesInputGradient` to get it). `outputStride` 16 leaves layer4 unstrided, for
-    /// a last map twice as fine (the same weights; layer4 costs 4x). With a `.flatten` head the input
-    /// size is fixed: its side / `outputStride` (rounded up) must be the head's size.
+    /// a last map twice as fine (the same weights; layer4 costs 4x); 8 also merges that map into
+    /// layer2's (`topDown`), for the `.pointwise` head only. With a `.flatten` head the input size is
+    /// fixed: its side / `outputStride` (rounded up) must be the head's size.
     public init(inputChannels: Int = 3, outputs: Int = 1000, seed: UInt64? = 0, head: ResNetHead = .globalAveragePool,
                 outputStride: Int = 32) {
         precondition(ResNet18.outputStrides.contains(outputStride), "ResNet18's output stride is \(ResNet18.outputStridesText), not \(outputStride)")
+        precondition(outputStride != 8 || head == .pointwise, "ResNet18's output stride 8 needs the pointwise head")
         var generator = seed.map(SplitMix64.init(seed:))
         conv1 = Conv2d(inputChannels: inputChannels, outputChannels: 64, kernelSize: 7, stride: 2, padding: 3,
                        bias: false, generator: &generator)
@@ -167,14 +175,18 @@ public final class ResNet18: Layer {
         layer1 = stage(64, 64, 1)
         layer2 = stage(64, 128, 2)
         layer3 = stage(128, 256, 2)
-        layer4 = stage(256, 512, outputStride / 16)
+        layer4 = stage(256, 512, outputStride == 32 ? 2 : 1)
+        topDown = outputStride == 8 ? TopDownMerge(coarseChannels: 512, fineChannels: 128, generator: &generator) : nil
         pool = head.makePool()
-        fc = head.makeOutputLayer(outputs: outputs, generator: &generator)
+        fc = head.makeOutputLayer(channels: topDown == nil ? 512 : 128, outputs: outputs, generator: &generator)
     }
 
     private var stages: [(String, Sequential)] { [("layer1", layer1), ("layer2", layer2), ("layer3", layer3), ("layer4", layer4)] }
 
-    private var children: [(String, Layer)] { [("conv1", conv1), ("bn1", bn1)] + stages.map { ($0, $1 as Layer) } + [("fc", fc)] }
+    private var children: [(String, Layer)] {
+        [("conv1", conv1), ("bn1", bn1)] + stages.map { ($0, $1 as Layer) }
+            + (topDown?.children.map { ("top_down.\($0)", $1) } ?? []) + [("fc", fc)]
+    }
 
     public var parameters: [NamedParameter] { children.flatMap { prefixed($0.0, $0.1.parameters) } }
     public var buffers: [NamedBuffer] { children.flatMap { prefixed($0.0, $0.1.buffers) } }
@@ -183,14 +195,21 @@ public final class ResNet18: Layer {
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         var y = bn1.forward(conv1.forward(x, training: training, as: "conv1"), training: training, as: "bn1")  // with ReLU
         y = maxpool.forward(y, training: training, as: "maxpool")
-        for (name, stage) in stages { y = stage.forward(y, training: training, as: name) }
+        let fine = layer2.forward(layer1.forward(y, training: training, as: "layer1"), training: training, as: "layer2")
+        y = layer4.forward(layer3.forward(fine, training: training, as: "layer3"), training: training, as: "layer4")
+        if let topDown { y = topDown.forward(fine: fine, coarse: y, training: training) }
         return fc.forward(pool?.forward(y, training: training, as: "pool") ?? y, training: training, as: "fc")
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
         let gradFeatures = fc.backward(gradOutput, as: "fc")
         var g = pool?.backward(gradFeatures, as: "pool") ?? gradFeatures
-        for (name, stage) in stages.reversed() { g = stage.backward(g, as: name) }
+        var gradFine: Tensor?
+        if let topDown { (gradFine, g) = topDown.backward(g) }
+        g = layer3.backward(layer4.backward(g, as: "layer4"), as: "layer3")
+        // g is layer3's input-gradient buffer, which it does not read again: add in place.
+        if let gradFine { LayerProfiler.measure("add", backward: true) { add(g, gradFine, into: g) } }
+        g = layer1.backward(layer2.backward(g, as: "layer2"), as: "layer1")
         return conv1.backward(bn1.backward(maxpool.backward(g, as: "maxpool"), as: "bn1"), as: "conv1")
     }
 }

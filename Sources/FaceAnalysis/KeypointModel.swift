@@ -177,6 +177,9 @@ public struct KeypointModelSpec: Sendable {
         guard ResNet18.outputStrides.contains(spec.featureStride) else {
             throw LandmarksError.badModel(file: file, reason: "feature_stride \(spec.featureStride) is not \(ResNet18.outputStridesText)")
         }
+        guard spec.featureStride != 8 || spec.head == .integral else {
+            throw LandmarksError.badModel(file: file, reason: "feature_stride 8 needs the integral head, not \(spec.head.rawValue)")
+        }
         self = spec
     }
 

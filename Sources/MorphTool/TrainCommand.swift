@@ -182,7 +182,7 @@ extension MorphCommand.Train {
         @Option(parsing: .unconditional, help: "Square input size in pixels (32 to 1024).") var inputSize = 128
         @Option(help: "How the last layer reads ResNet18's feature map: pool (global average, as torchvision), flatten (keeps where each feature is) or integral (each cell votes for each point; a softmax weighs the votes).")
         var head: HeadKind = .integral
-        @Option(help: "Input pixels per cell of ResNet18's last feature map: 32 (torchvision), or 16 (layer4 unstrided: a map twice as fine for the flatten and integral heads, layer4 costs 4x). Default: 16 for the integral head, 32 otherwise.")
+        @Option(help: "Input pixels per cell of ResNet18's last feature map: 32 (torchvision), 16 (layer4 unstrided: a map twice as fine for the flatten and integral heads, layer4 costs 4x), or 8 (integral head only: layer4's map also enlarged and merged into layer2's, a feature-pyramid step). Default: 16 for the integral head, 32 otherwise.")
         var featureStride: Int?
         @Option(help: ArgumentHelp("Integral head: weight of a cross-entropy that teaches each point's cell scores to peak at its cell (0: none; default: 1 for the integral head).",
                                    discussion: "The target splits each point over the 4 nearest cell centres (bilinear weights), so the scores learn where the point is and each cell's offset learns the rest."))
@@ -216,6 +216,7 @@ extension MorphCommand.Train {
             if let featureStride, !ResNet18.outputStrides.contains(featureStride) {
                 throw ValidationError("--feature-stride must be \(ResNet18.outputStridesText), not \(featureStride)")
             }
+            if featureStride == 8, head != .integral { throw ValidationError("--feature-stride 8 needs --head integral") }
             if let cellLossWeight {
                 try OptionCheck.require(cellLossWeight, in: 0...1000, "--cell-loss-weight")
                 if cellLossWeight > 0, head != .integral { throw ValidationError("--cell-loss-weight needs --head integral") }

@@ -58,7 +58,7 @@ public final class TrainingLoop {
         } else if let initialWeights {
             let fresh = try task.network.load(initialWeights: initialWeights)
             progress.log("starting from the weights of \(initialWeights.path)"
-                         + (fresh.isEmpty ? "" : " (output layer \(fresh.joined(separator: ", ")) of another size: left random)"))
+                         + (fresh.isEmpty ? "" : " (\(fresh.joined(separator: ", ")): not in that file or of another size, left at their start)"))
         }
         let network = task.network
         let input = Tensor(shape: [0]), target = Tensor(shape: [0])
@@ -106,11 +106,14 @@ extension Layer {
     /// Loads a model file's weights for fine-tuning and returns the keys left at their random start.
     ///
     /// Every layer must match in name and shape, except the output layer (the last weight and bias),
-    /// which may have another number of outputs: a 68-point model can start a 58-point one.
+    /// which may have another number of outputs (a 68-point model can start a 58-point one), and
+    /// ResNet18's top-down step (`top_down.*`), which a file of another output stride lacks.
     func load(initialWeights url: URL) throws -> [String] {
         var state = try SafeTensors.read(contentsOf: url).tensors
         let output = parameters.suffix(2).map { (name: $0.name, tensor: $0.parameter.value) }
-        let fresh = output.filter { own in state[own.name].map { $0.shape != own.tensor.shape } ?? false }
+        let added = (parameters.map { (name: $0.name, tensor: $0.parameter.value) } + buffers)
+            .filter { $0.name.hasPrefix("top_down.") && state[$0.name] == nil }
+        let fresh = output.filter { own in state[own.name].map { $0.shape != own.tensor.shape } ?? false } + added
         for (name, tensor) in fresh { state[name] = tensor.copy() }
         try load(stateDict: state, source: url.path)
         return fresh.map(\.name)

@@ -85,10 +85,47 @@ final class IntegralHeadTests: XCTestCase {
         XCTAssertEqual(loaded.spec.outputCount, spec.outputCount)
 
         var metadata = spec.metadata
-        metadata["feature_stride"] = "8"
+        metadata["feature_stride"] = "4"
         XCTAssertThrowsError(try KeypointModelSpec(metadata: metadata, file: "odd.safetensors")) { error in
             XCTAssertTrue("\(error)".contains("odd.safetensors"), "\(error)")
-            XCTAssertTrue("\(error)".contains("not 16 or 32"), "\(error)")
+            XCTAssertTrue("\(error)".contains("not 8, 16 or 32"), "\(error)")
+        }
+        metadata["feature_stride"] = "8"
+        metadata["head"] = HeadKind.pool.rawValue
+        XCTAssertThrowsError(try KeypointModelSpec(metadata: metadata, file: "pooled.safetensors")) { error in
+            XCTAssertTrue("\(error)".contains("needs the integral head"), "\(error)")
+        }
+    }
+
+    func testStride8ModelIsSavedAndRebuiltWithItsTopDownStep() throws {
+        var spec = KeypointModelSpec.landmarks(inputSize: 64)
+        spec.head = .integral
+        spec.featureStride = 8
+        XCTAssertEqual(spec.outputCount, 3 * 68 * 8 * 8)
+        let network = spec.makeNetwork(seed: 3)
+        // A head that is not all zeros, so that the saved and rebuilt models' points can differ.
+        var draws = SplitMix64(seed: 9)
+        for (name, parameter) in network.parameters where name.hasPrefix("fc.") {
+            for i in 0..<parameter.value.count { parameter.value[i] = 0.01 * draws.normal() }
+        }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("stride8-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let model = TrainedModel(spec: spec, network: network)
+        try model.save(to: url, extra: [:], dtype: .f32)
+        let loaded = try TrainedModel(contentsOf: url)
+        XCTAssertEqual(loaded.spec.featureStride, 8)
+        var pixels = [UInt8](repeating: 0, count: 90 * 90)
+        for i in pixels.indices {
+            let row = i / 90
+            pixels[i] = UInt8(truncatingIfNeeded: i * 37 + row * 11)
+        }
+        let photo = Image(width: 90, height: 90, channels: 1, pixels: pixels)
+        let box = Box(x: 20, y: 20, width: 50, height: 50)
+        let before = KeypointPredictor(model: model).predict(photo, box: box)
+        let after = KeypointPredictor(model: loaded).predict(photo, box: box)
+        for (a, b) in zip(before, after) {
+            XCTAssertEqual(a.x, b.x, accuracy: 1e-3)
+            XCTAssertEqual(a.y, b.y, accuracy: 1e-3)
         }
     }
 }

@@ -166,4 +166,33 @@ final class GradientCheckTests: XCTestCase {
         check(BasicBlock(inputChannels: 2, outputChannels: 2, stride: 1, generator: &g),
               input: randomTensor([2, 2, 4, 4], seed: 23), training: true, samples: 6)
     }
+
+    /// A layer around `TopDownMerge`: the fine map is the input, the coarse map a fixed strided 1x1
+    /// convolution of it (ceil(h/2) x ceil(w/2)), so both of the merge's inputs carry gradients back.
+    private final class MergeProbe: Layer {
+        let merge: TopDownMerge
+        let pool: Conv2d
+        init(channels: Int, generator: inout SplitMix64?) {
+            pool = Conv2d(inputChannels: channels, outputChannels: 3, kernelSize: 1, stride: 2, bias: false, generator: &generator)
+            merge = TopDownMerge(coarseChannels: 3, fineChannels: channels, generator: &generator)
+        }
+        var parameters: [NamedParameter] { merge.children.flatMap { prefixed($0.0, $0.1.parameters) } }
+        func forward(_ x: Tensor, training: Bool) -> Tensor {
+            merge.forward(fine: x, coarse: pool.forward(x, training: training), training: training)
+        }
+        func backward(_ gradOutput: Tensor) -> Tensor {
+            let (fine, coarse) = merge.backward(gradOutput)
+            let total = pool.backward(coarse).copy()
+            for i in 0..<total.count { total[i] += fine[i] }
+            return total
+        }
+    }
+
+    func testTopDownMergeOnEvenAndOddMaps() {
+        var g: SplitMix64? = SplitMix64(seed: 24)
+        let probe = MergeProbe(channels: 2, generator: &g)
+        check(probe, input: randomTensor([2, 2, 4, 6], seed: 25), training: true, samples: 8)
+        check(probe, input: randomTensor([2, 2, 5, 3], seed: 26), training: true, samples: 8)
+        check(probe, input: randomTensor([2, 2, 5, 3], seed: 27), training: false, samples: 8, step: 1e-4)  // a ReLU input lies within 1e-3 of its kink
+    }
 }

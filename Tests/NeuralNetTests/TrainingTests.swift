@@ -126,6 +126,21 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(fine.forward(randomTensor([2, 1, 96, 64], seed: 11), training: false).shape, [2, 6, 6, 4])
     }
 
+    func testOutputStride8MergesLayer4IntoLayer2() {
+        let model = ResNet18(inputChannels: 1, outputs: 6, seed: 8, head: .pointwise, outputStride: 8)
+        let stride16 = ResNet18(inputChannels: 1, outputs: 6, seed: 8, head: .pointwise, outputStride: 16)
+        let names = model.parameters.map(\.name)
+        XCTAssertEqual(Array(names.prefix(stride16.parameters.count - 2)), Array(stride16.parameters.map(\.name).dropLast(2)),
+                       "the backbone's keys are those of the other strides")
+        XCTAssertTrue(names.contains("top_down.lateral.weight") && names.contains("top_down.smooth.weight")
+                      && names.contains("top_down.bn.weight"), "\(names.suffix(6))")
+        XCTAssertEqual(model.fc.parameters.map(\.parameter.value.shape), [[6, 128, 1, 1], [6]])
+        // 90x60 input: layer2 12x8 (stride 8, rounded up), layer4 6x4.
+        XCTAssertEqual(model.forward(randomTensor([2, 1, 90, 60], seed: 11), training: false).shape, [2, 6, 12, 8])
+        XCTAssertEqual(model.forward(randomTensor([1, 1, 72, 40], seed: 11), training: true).shape, [1, 6, 9, 5],
+                       "odd map sides: the enlarged coarse map is cut to the fine one")
+    }
+
     func testSmallCNNOverfitsABatch() {
         var g = SplitMix64(seed: 3)
         let model = Sequential([
