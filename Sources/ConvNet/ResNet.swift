@@ -144,6 +144,10 @@ public final class ResNet18: Layer {
     public let fc: Layer
     private let maxpool = MaxPool2d(kernelSize: 3, stride: 2, padding: 1), pool: Layer?
 
+    /// The key of the top-down step's layers (`top_down.lateral.weight`, ...), which files of output
+    /// stride 16 or 32 lack.
+    public static let topDownKey = "top_down"
+
     /// The output strides on offer: 32 (torchvision's), 16 with layer4 unstrided, or 8 with layer4
     /// unstrided and merged into layer2's map (pointwise head only).
     public static let outputStrides = [8, 16, 32]
@@ -185,7 +189,7 @@ public final class ResNet18: Layer {
 
     private var children: [(String, Layer)] {
         [("conv1", conv1), ("bn1", bn1)] + stages.map { ($0, $1 as Layer) }
-            + (topDown?.children.map { ("top_down.\($0)", $1) } ?? []) + [("fc", fc)]
+            + (topDown?.children.map { ("\(ResNet18.topDownKey).\($0)", $1) } ?? []) + [("fc", fc)]
     }
 
     public var parameters: [NamedParameter] { children.flatMap { prefixed($0.0, $0.1.parameters) } }

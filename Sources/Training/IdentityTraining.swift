@@ -58,7 +58,7 @@ final class IdentityTrainingTask: TrainingTask {
     var trainCount: Int { faces.count }
     var metricName: String { "pair error" }
 
-    /// Fills `input` [B, 1, 64, 64] and `target` [B, 1] (class numbers); sample `i`'s draws depend on `seed` and `i` only.
+    /// Fills `input` [B, 1, side, side] and `target` [B, 1] (class numbers); sample `i`'s draws depend on `seed` and `i` only.
     func fillTrainingBatch(_ indices: [Int], seed: UInt64, input: Tensor, target: Tensor) {
         let alignment = alignment, side = alignment.side, plane = side * side
         input.resize(to: [indices.count, 1, side, side])
