@@ -22,6 +22,14 @@ public struct LandmarkEvaluationReport: Codable, Sendable {
         public var auc8: Double
     }
 
+    /// One part of the face (jaw, an eye, the nose...) and its NME over the faces that got a box.
+    public struct Part: Codable, Sendable {
+        /// The part's name in the landmark scheme.
+        public var name: String
+        /// Mean over the found faces of the part's point error over the interocular distance (fraction).
+        public var meanNME: Double
+    }
+
     /// Where the face boxes came from ("truth", "detector" or "pipeline").
     public var boxes: String
     /// Refinement passes (re-crops around the previous prediction).
@@ -32,6 +40,8 @@ public struct LandmarkEvaluationReport: Codable, Sendable {
     public var overall: Group
     /// By subfolder of the dataset.
     public var subsets: [String: Group]
+    /// The NME of each part of the face, in the scheme's order.
+    public var parts: [Part]
     /// Faces for which a box was found (1 with ground-truth boxes).
     public var boxHitRate: Double
     /// Mean wall-clock milliseconds per face (crop and network; with the pipeline, finding too).
@@ -48,6 +58,7 @@ public struct LandmarkEvaluationReport: Codable, Sendable {
                 "group                  n      NME    >8% fail  >10% fail  AUC@8%",
                 line("all", overall)]
             + subsets.sorted(by: { $0.key < $1.key }).map { line($0.key, $0.value) }
+            + ["NME by part: " + parts.map { "\($0.name) " + String(format: "%.2f%%", 100 * $0.meanNME) }.joined(separator: ", ")]
             + [String(format: "face boxes found: %.1f%%   time per face: %.1f ms", 100 * boxHitRate, millisecondsPerFace),
                "CED curve and worst faces: \(folder)"]
     }
@@ -114,6 +125,7 @@ public enum LandmarkEvaluation {
                            folder: URL, progress: ProgressReporter,
                            predict: (TrainingExample) -> [Point]?) throws -> LandmarkEvaluationReport {
         var errors = [Double](), predictions = [[Point]?](), seconds = 0.0, found = 0
+        var partSums = [Double](repeating: 0, count: scheme.parts.count)
         let started = Date()
         for (index, example) in examples.enumerated() {
             let clock = Date()
@@ -122,6 +134,7 @@ public enum LandmarkEvaluation {
             if let points {
                 found += 1
                 errors.append(LandmarkMetrics.nme(points, example.points, scheme: scheme))
+                partSums = zip(partSums, LandmarkMetrics.partNMEs(points, example.points, scheme: scheme)).map(+)
             } else {
                 errors.append(.infinity)
             }
@@ -136,6 +149,7 @@ public enum LandmarkEvaluation {
         try writeCED(errors, to: folder.appendingPathComponent("ced.png").path)
         try writeWorst(examples: examples, predictions: predictions, errors: errors, count: 10, folder: folder)
         return LandmarkEvaluationReport(boxes: boxes, refine: refine, flip: flip, overall: group(errors), subsets: subsets,
+                                        parts: zip(scheme.parts, partSums).map { .init(name: $0.name, meanNME: $1 / Double(max(found, 1))) },
                                         boxHitRate: Double(found) / Double(max(examples.count, 1)),
                                         millisecondsPerFace: 1000 * seconds / Double(max(found, 1)))
     }

@@ -17,6 +17,13 @@ public enum LandmarkMetrics {
         meanPointError(predicted, truth) / scheme.interocularDistance(truth)
     }
 
+    /// The NME of each of `scheme`'s parts, in `scheme.parts` order: the mean error of the part's points
+    /// divided by the ground truth's interocular distance, as fractions.
+    public static func partNMEs(_ predicted: [Point], _ truth: [Point], scheme: LandmarkScheme) -> [Double] {
+        let interocular = scheme.interocularDistance(truth)
+        return scheme.parts.map { meanPointError(Array(predicted[$0.indices]), Array(truth[$0.indices])) / interocular }
+    }
+
     /// The fraction of `errors` strictly above `threshold` (e.g. NME > 0.08).
     public static func failureRate(_ errors: [Double], threshold: Double) -> Double {
         precondition(!errors.isEmpty, "no errors to rate")

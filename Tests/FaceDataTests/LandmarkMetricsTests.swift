@@ -15,6 +15,21 @@ final class LandmarkMetricsTests: XCTestCase {
         XCTAssertEqual(LandmarkMetrics.nme(truth, truth, scheme: .ibug68), 0)
     }
 
+    /// Only the jaw's 17 points off, by 4 px with eye corners 100 px apart: the jaw's NME is 4%, every
+    /// other part's 0, and the parts' NMEs weighted by their sizes give the whole face's.
+    func testPartNMEsSeparateTheJawFromTheRest() {
+        var truth = (0..<68).map { Point(x: Double($0), y: 0) }
+        truth[36] = Point(x: 100, y: 50)
+        truth[45] = Point(x: 200, y: 50)
+        let predicted = truth.enumerated().map { $0.offset <= 16 ? Point(x: $0.element.x, y: 4) : $0.element }
+        let parts = LandmarkMetrics.partNMEs(predicted, truth, scheme: .ibug68)
+        XCTAssertEqual(parts.count, LandmarkScheme.ibug68.parts.count)
+        XCTAssertEqual(parts[0], 0.04, accuracy: 1e-12)
+        XCTAssertEqual(parts.dropFirst().max(), 0)
+        let weighted = zip(LandmarkScheme.ibug68.parts, parts).reduce(0) { $0 + Double($1.0.indices.count) * $1.1 } / 68
+        XCTAssertEqual(weighted, LandmarkMetrics.nme(predicted, truth, scheme: .ibug68), accuracy: 1e-12)
+    }
+
     func testNMEUsesIMMOuterEyeCorners() {
         var truth = [Point](repeating: Point(x: 0, y: 0), count: 58)
         truth[13] = Point(x: 400, y: 200)
