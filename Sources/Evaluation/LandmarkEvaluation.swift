@@ -86,35 +86,41 @@ public enum LandmarkEvaluation {
         }
     }
 
-    /// `morph eval landmarks`: `model`'s points for every example from the boxes of `source` (the
-    /// pipeline re-crops as `morph detect` does, ignoring `refine`, and flips as the analyser is set), measured and drawn into `folder`.
-    public static func run(model: TrainedModel, examples: [TrainingExample], from source: BoxSource, refine: Int, flip: Bool,
+    /// `morph eval landmarks`: the points of `models` (averaged when several) for every example from the
+    /// boxes of `source`, measured and drawn into `folder`. The pipeline runs its analyser's own model
+    /// (`models` gives only the scheme), re-crops as `morph detect` does (ignoring `refine`) and flips as
+    /// the analyser is set.
+    public static func run(models: [TrainedModel], examples: [TrainingExample], from source: BoxSource, refine: Int, flip: Bool,
                            folder: URL, progress: ProgressReporter) throws -> LandmarkEvaluationReport {
+        precondition(!models.isEmpty, "no model to evaluate")
         switch source {
         case .truth:
-            return try run(model: model, examples: examples, boxes: source.name, boxFor: \.landmarkBox, refine: refine,
+            return try run(models: models, examples: examples, boxes: source.name, boxFor: \.landmarkBox, refine: refine,
                            flip: flip, folder: folder, progress: progress)
         case .detector(let finder):
-            return try run(model: model, examples: examples, boxes: source.name, boxFor: { example in
+            return try run(models: models, examples: examples, boxes: source.name, boxFor: { example in
                 FaceFinderEvaluation.hit(finder.detect(example.image), truth: example.landmarkBox)?.box
             }, refine: refine, flip: flip, folder: folder, progress: progress)
         case .pipeline(let analyzer):
-            return try run(examples: examples, scheme: model.spec.scheme, boxes: source.name, refine: FaceAnalyzer.refinePasses,
-                           flip: analyzer.flipAverage, folder: folder, progress: progress) { example in
+            return try run(examples: examples, scheme: models[0].spec.scheme, boxes: source.name,
+                           refine: FaceAnalyzer.refinePasses, flip: analyzer.flipAverage, folder: folder, progress: progress) { example in
                 FaceFinderEvaluation.hit(analyzer.faces(in: example.image).faces, truth: example.landmarkBox)?.points
             }
         }
     }
 
-    /// Predicts every example's points from the box `boxFor` gives it (nil: missed, left out of the
-    /// mean NME and counted as a failure with infinite error), then measures, draws the CED curve and the 10 worst faces into `folder`.
-    public static func run(model: TrainedModel, examples: [TrainingExample], boxes: String,
+    /// Predicts every example's points with each of `models` from the box `boxFor` gives it and
+    /// averages them (nil box: missed, left out of the mean NME and counted as a failure with infinite
+    /// error), then measures, draws the CED curve and the 10 worst faces into `folder`.
+    public static func run(models: [TrainedModel], examples: [TrainingExample], boxes: String,
                            boxFor: (TrainingExample) -> Box?, refine: Int, flip: Bool, folder: URL,
                            progress: ProgressReporter) throws -> LandmarkEvaluationReport {
-        let predictor = KeypointPredictor(model: model)
-        return try run(examples: examples, scheme: model.spec.scheme, boxes: boxes, refine: refine, flip: flip,
+        let predictors = models.map(KeypointPredictor.init(model:))
+        return try run(examples: examples, scheme: models[0].spec.scheme, boxes: boxes, refine: refine, flip: flip,
                        folder: folder, progress: progress) { example in
-            boxFor(example).map { predictor.predict(example.image, box: $0, refine: refine, flipAverage: flip) }
+            boxFor(example).map { box in
+                Point.mean(of: predictors.map { $0.predict(example.image, box: box, refine: refine, flipAverage: flip) })
+            }
         }
     }
 

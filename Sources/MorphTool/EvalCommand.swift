@@ -61,8 +61,10 @@ extension MorphCommand.Eval {
             abstract: "68-point model on whole photos (300-W layout): NME, failure rates, AUC, CED curve, worst faces.")
 
         @Option(help: "A tree of photos with .pts files (searched recursively).") var data: String
-        @Option(help: "Model file (default: landmarks68.safetensors in the models folder, found as `morph` finds it).")
-        var model: String?
+        @Option(help: ArgumentHelp(
+            "Model file (default: landmarks68.safetensors in the models folder, found as `morph` finds it).",
+            discussion: "Give it several times to measure an ensemble: each model predicts from its own crop and the points are averaged (--boxes truth or detector)."))
+        var model: [String] = []
         @Option(help: "Which faces: validation (the fixed 10% split) or all.") var split = "validation"
         @Option(help: "Refinement passes, each on a crop made from the previous prediction.") var refine = 0
         @Flag(help: "Average with the prediction on the mirrored crop (with --boxes pipeline: in the last re-crop).") var flip = false
@@ -89,13 +91,24 @@ extension MorphCommand.Eval {
             guard ["truth", "detector", "pipeline"].contains(boxes) else {
                 throw ValidationError("--boxes must be truth, detector or pipeline")
             }
+            if boxes == "pipeline" && model.count > 1 {
+                throw ValidationError("--boxes pipeline runs one model, as `morph detect` does: give --model once")
+            }
             if boxes == "pipeline" && refine != 0 {
                 throw ValidationError("--boxes pipeline re-crops as `morph detect` does: leave out --refine")
             }
         }
 
         func run() throws {
-            let trained = try TrainedModel(contentsOf: ModelFiles.file("landmarks68.safetensors", explicit: model))
+            let models = try (model.isEmpty ? [nil] : model.map(Optional.some)).map { explicit in
+                let file = ModelFiles.file("landmarks68.safetensors", explicit: explicit)
+                let trained = try TrainedModel(contentsOf: file)
+                guard trained.spec.scheme == .ibug68 else {
+                    throw LandmarksError.badModel(file: file.path, reason: "it places \(trained.spec.scheme.name) points, not the 68 of 300-W")
+                }
+                return trained
+            }
+            let trained = models[0]
             let (train, validation) = try LandmarkDataset.load(.ibug68, root: URL(fileURLWithPath: data))
             let source: LandmarkEvaluation.BoxSource
             switch boxes {
@@ -109,7 +122,7 @@ extension MorphCommand.Eval {
                 analyzer.flipAverage = flip
                 source = .pipeline(analyzer)
             }
-            let report = try LandmarkEvaluation.run(model: trained, examples: split == "all" ? train + validation : validation,
+            let report = try LandmarkEvaluation.run(models: models, examples: split == "all" ? train + validation : validation,
                                                     from: source, refine: refine, flip: flip, folder: URL(fileURLWithPath: output),
                                                     progress: ProgressReporter())
             report.lines(folder: output).forEach { print($0) }

@@ -1,4 +1,5 @@
 import FaceAnalysis
+import FaceData
 import Foundation
 import Imaging
 import Plumbing
@@ -21,7 +22,7 @@ final class LandmarkSourcesTests: XCTestCase {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eval-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let progress = ProgressReporter(forcePlain: true)
-        let truth = try LandmarkEvaluation.run(model: model, examples: examples(), from: .truth, refine: 0, flip: false,
+        let truth = try LandmarkEvaluation.run(models: [model], examples: examples(), from: .truth, refine: 0, flip: false,
                                                folder: folder, progress: progress)
         XCTAssertEqual(truth.boxes, "truth")
         XCTAssertEqual(truth.boxHitRate, 1)
@@ -29,16 +30,35 @@ final class LandmarkSourcesTests: XCTestCase {
 
         let finder = FaceFinder(network: FaceFinderNetwork.make(seed: 2))
         finder.threshold = 0.999_999
-        let detector = try LandmarkEvaluation.run(model: model, examples: examples(), from: .detector(finder), refine: 0, flip: false,
+        let detector = try LandmarkEvaluation.run(models: [model], examples: examples(), from: .detector(finder), refine: 0, flip: false,
                                                   folder: folder, progress: progress)
         XCTAssertEqual(detector.boxes, "detector")
         XCTAssertEqual(detector.boxHitRate, 0)
         XCTAssertEqual(detector.overall.failureRate10, 1, "a face without a box is a failure")
 
-        let pipeline = try LandmarkEvaluation.run(model: model, examples: examples(),
+        let pipeline = try LandmarkEvaluation.run(models: [model], examples: examples(),
                                                   from: .pipeline(FaceAnalyzer(finder: finder, landmarks: model)),
                                                   refine: 0, flip: true, folder: folder, progress: progress)
         XCTAssertEqual([pipeline.boxes, "\(pipeline.refine)", "\(pipeline.flip)"], ["pipeline", "\(FaceAnalyzer.refinePasses)", "false"],
                        "the pipeline re-crops as `morph detect` does")
+    }
+
+    /// Several models: each predicts from its own crop (here of different sizes) and the report measures
+    /// the mean of their points.
+    func testAnEnsembleIsMeasuredOnTheMeanOfItsModelsPoints() throws {
+        let models = [(32, 3), (40, 4)].map { size, seed in
+            let spec = KeypointModelSpec.landmarks(inputSize: size)
+            return TrainedModel(spec: spec, network: spec.makeNetwork(seed: UInt64(seed)))
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eval-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let face = examples()[0]
+        let mean = Point.mean(of: models.map { KeypointPredictor(model: $0).predict(face.image, box: face.landmarkBox) })
+        let single = models.map { LandmarkMetrics.nme(KeypointPredictor(model: $0).predict(face.image, box: face.landmarkBox),
+                                                      face.points, scheme: .ibug68) }
+        let report = try LandmarkEvaluation.run(models: models, examples: [face], from: .truth, refine: 0, flip: false,
+                                                folder: folder, progress: ProgressReporter(forcePlain: true))
+        XCTAssertEqual(report.overall.meanNME, LandmarkMetrics.nme(mean, face.points, scheme: .ibug68), accuracy: 1e-12)
+        XCTAssertFalse(single.contains { abs($0 - report.overall.meanNME) < 1e-9 }, "the ensemble is neither model alone")
     }
 }
