@@ -22,12 +22,14 @@ public struct LandmarkEvaluationReport: Codable, Sendable {
         public var auc8: Double
     }
 
-    /// One part of the face (jaw, an eye, the nose...) and its NME over the faces that got a box.
+    /// One part of the face (jaw, an eye, the nose...) and its errors over the faces that got a box.
     public struct Part: Codable, Sendable {
         /// The part's name in the landmark scheme.
         public var name: String
         /// Mean over the found faces of the part's point error over the interocular distance (fraction).
         public var meanNME: Double
+        /// The mean error along the part's contour, and across it (fractions of the interocular distance).
+        public var along: Double, across: Double
     }
 
     /// Where the face boxes came from ("truth", "detector" or "pipeline").
@@ -58,7 +60,9 @@ public struct LandmarkEvaluationReport: Codable, Sendable {
                 "group                  n      NME    >8% fail  >10% fail  AUC@8%",
                 line("all", overall)]
             + subsets.sorted(by: { $0.key < $1.key }).map { line($0.key, $0.value) }
-            + ["NME by part: " + parts.map { "\($0.name) " + String(format: "%.2f%%", 100 * $0.meanNME) }.joined(separator: ", ")]
+            + ["part                   NME   along  across"]
+            + parts.map { $0.name.padding(toLength: 18, withPad: " ", startingAt: 0)
+                + String(format: " %6.2f%% %6.2f%% %6.2f%%", 100 * $0.meanNME, 100 * $0.along, 100 * $0.across) }
             + [String(format: "face boxes found: %.1f%%   time per face: %.1f ms", 100 * boxHitRate, millisecondsPerFace),
                "CED curve and worst faces: \(folder)"]
     }
@@ -131,7 +135,7 @@ public enum LandmarkEvaluation {
                            folder: URL, progress: ProgressReporter,
                            predict: (TrainingExample) -> [Point]?) throws -> LandmarkEvaluationReport {
         var errors = [Double](), predictions = [[Point]?](), seconds = 0.0, found = 0
-        var partSums = [Double](repeating: 0, count: scheme.parts.count)
+        var partSums = [[Double]](repeating: [0, 0, 0], count: scheme.parts.count)
         let started = Date()
         for (index, example) in examples.enumerated() {
             let clock = Date()
@@ -140,7 +144,10 @@ public enum LandmarkEvaluation {
             if let points {
                 found += 1
                 errors.append(LandmarkMetrics.nme(points, example.points, scheme: scheme))
-                partSums = zip(partSums, LandmarkMetrics.partNMEs(points, example.points, scheme: scheme)).map(+)
+                let contour = LandmarkMetrics.partContourErrors(points, example.points, scheme: scheme)
+                for (k, nme) in LandmarkMetrics.partNMEs(points, example.points, scheme: scheme).enumerated() {
+                    partSums[k] = zip(partSums[k], [nme, contour[k].along, contour[k].across]).map(+)
+                }
             } else {
                 errors.append(.infinity)
             }
@@ -155,7 +162,10 @@ public enum LandmarkEvaluation {
         try writeCED(errors, to: folder.appendingPathComponent("ced.png").path)
         try writeWorst(examples: examples, predictions: predictions, errors: errors, count: 10, folder: folder)
         return LandmarkEvaluationReport(boxes: boxes, refine: refine, flip: flip, overall: group(errors), subsets: subsets,
-                                        parts: zip(scheme.parts, partSums).map { .init(name: $0.name, meanNME: $1 / Double(max(found, 1))) },
+                                        parts: zip(scheme.parts, partSums).map { part, sums in
+                                            let mean = sums.map { $0 / Double(max(found, 1)) }
+                                            return .init(name: part.name, meanNME: mean[0], along: mean[1], across: mean[2])
+                                        },
                                         boxHitRate: Double(found) / Double(max(examples.count, 1)),
                                         millisecondsPerFace: 1000 * seconds / Double(max(found, 1)))
     }

@@ -24,6 +24,30 @@ public enum LandmarkMetrics {
         return scheme.parts.map { meanPointError(Array(predicted[$0.indices]), Array(truth[$0.indices])) / interocular }
     }
 
+    /// Each part's error split along and across its ground-truth contour, in `scheme.parts` order: each
+    /// point's offset projected on the contour's direction there (from the previous point to the next,
+    /// one-sided at an open contour's ends) and on its normal; mean absolute values over the part's
+    /// points, divided by the interocular distance.
+    public static func partContourErrors(_ predicted: [Point], _ truth: [Point],
+                                         scheme: LandmarkScheme) -> [(along: Double, across: Double)] {
+        let interocular = scheme.interocularDistance(truth)
+        return scheme.parts.map { part in
+            let indices = Array(part.indices), last = indices.count - 1
+            var along = 0.0, across = 0.0
+            for (i, index) in indices.enumerated() {
+                let before = indices[i > 0 ? i - 1 : (part.isClosed ? last : i)]
+                let after = indices[i < last ? i + 1 : (part.isClosed ? 0 : i)]
+                let dx = truth[after].x - truth[before].x, dy = truth[after].y - truth[before].y
+                let length = max((dx * dx + dy * dy).squareRoot(), .leastNormalMagnitude)
+                let ex = predicted[index].x - truth[index].x, ey = predicted[index].y - truth[index].y
+                along += abs(ex * dx + ey * dy) / length
+                across += abs(ex * dy - ey * dx) / length
+            }
+            let scale = Double(indices.count) * interocular
+            return (along / scale, across / scale)
+        }
+    }
+
     /// The fraction of `errors` strictly above `threshold` (e.g. NME > 0.08).
     public static func failureRate(_ errors: [Double], threshold: Double) -> Double {
         precondition(!errors.isEmpty, "no errors to rate")

@@ -10,14 +10,15 @@ final class ReportLinesTests: XCTestCase {
         let group = LandmarkEvaluation.group([0.02, 0.04, .infinity, 0.09])
         let report = LandmarkEvaluationReport(boxes: "truth", refine: 1, flip: true, overall: group,
                                               subsets: ["lfpw": group, "afw": group],
-                                              parts: [.init(name: "jaw", meanNME: 0.0512), .init(name: "nose", meanNME: 0.03)], boxHitRate: 0.75, millisecondsPerFace: 4.25)
+                                              parts: [.init(name: "jaw", meanNME: 0.0512, along: 0.04, across: 0.025),
+                                                      .init(name: "nose", meanNME: 0.03, along: 0.02, across: 0.015)], boxHitRate: 0.75, millisecondsPerFace: 4.25)
         let lines = report.lines(folder: "out")
         XCTAssertEqual(lines.first, "boxes: truth  refine: 1  flip: true")
-        XCTAssertEqual(lines.map { String($0.prefix(4)) }, ["boxe", "grou", "all ", "afw ", "lfpw", "NME ", "face", "CED "])
+        XCTAssertEqual(lines.map { String($0.prefix(4)) }, ["boxe", "grou", "all ", "afw ", "lfpw", "part", "jaw ", "nose", "face", "CED "])
         XCTAssertEqual(lines[2], "all                    4     5.00%     50.0%     25.0%   \(String(format: "%6.3f", group.auc8))")
-        XCTAssertEqual(lines[5], "NME by part: jaw 5.12%, nose 3.00%")
-        XCTAssertEqual(lines[6], "face boxes found: 75.0%   time per face: 4.2 ms")
-        XCTAssertEqual(lines[7], "CED curve and worst faces: out")
+        XCTAssertEqual(lines[6], "jaw                  5.12%   4.00%   2.50%")
+        XCTAssertEqual(lines[8], "face boxes found: 75.0%   time per face: 4.2 ms")
+        XCTAssertEqual(lines[9], "CED curve and worst faces: out")
     }
 
     func testWholePhotoRecallReadsAsSharesOfTheAnnotatedFaces() throws {

@@ -30,6 +30,30 @@ final class LandmarkMetricsTests: XCTestCase {
         XCTAssertEqual(weighted, LandmarkMetrics.nme(predicted, truth, scheme: .ibug68), accuracy: 1e-12)
     }
 
+    /// A straight jaw along x: a shift along x is all "along", a shift in y all "across", and a
+    /// closed eye contour's first point takes its direction from its last and second points.
+    func testContourErrorsSplitAlongAndAcrossTheContour() {
+        var truth = (0..<68).map { Point(x: Double($0) * 10, y: 0) }
+        truth[36] = Point(x: 100, y: 50)
+        truth[45] = Point(x: 200, y: 50)
+        for index in 37...40 { truth[index] = Point(x: Double(index - 36) * 5 + 100, y: Double(50 + index % 2)) }
+        truth[41] = Point(x: 100, y: 60)
+        let alongJaw = truth.enumerated().map { $0.offset <= 16 ? Point(x: $0.element.x + 3, y: 0) : $0.element }
+        let acrossJaw = truth.enumerated().map { $0.offset <= 16 ? Point(x: $0.element.x, y: -5) : $0.element }
+        XCTAssertEqual(LandmarkMetrics.partContourErrors(alongJaw, truth, scheme: .ibug68)[0].along, 0.03, accuracy: 1e-12)
+        XCTAssertEqual(LandmarkMetrics.partContourErrors(alongJaw, truth, scheme: .ibug68)[0].across, 0, accuracy: 1e-12)
+        XCTAssertEqual(LandmarkMetrics.partContourErrors(acrossJaw, truth, scheme: .ibug68)[0].across, 0.05, accuracy: 1e-12)
+        XCTAssertEqual(LandmarkMetrics.partContourErrors(acrossJaw, truth, scheme: .ibug68)[0].along, 0, accuracy: 1e-12)
+        // Point 36 moved 6 px along the direction from 41 (100, 60) to 37 (105, 51).
+        let direction = (x: 5 / (106.0).squareRoot(), y: -9 / (106.0).squareRoot())
+        var eye = truth
+        eye[36] = Point(x: truth[36].x + 6 * direction.x, y: truth[36].y + 6 * direction.y)
+        let eyeError = LandmarkMetrics.partContourErrors(eye, truth, scheme: .ibug68)[5]
+        XCTAssertEqual(LandmarkScheme.ibug68.parts[5].indices, 36...41)
+        XCTAssertEqual(eyeError.along, 6.0 / 6 / 100, accuracy: 1e-12)
+        XCTAssertEqual(eyeError.across, 0, accuracy: 1e-12)
+    }
+
     func testNMEUsesIMMOuterEyeCorners() {
         var truth = [Point](repeating: Point(x: 0, y: 0), count: 58)
         truth[13] = Point(x: 400, y: 200)
