@@ -42,7 +42,7 @@ public struct LandmarkEvaluationReport: Codable, Sendable {
     public var overall: Group
     /// By subfolder of the dataset.
     public var subsets: [String: Group]
-    /// The NME of each part of the face, in the scheme's order.
+    /// The errors of each part of the face (NME, along and across its contour), in the scheme's order.
     public var parts: [Part]
     /// Faces for which a box was found (1 with ground-truth boxes).
     public var boxHitRate: Double
