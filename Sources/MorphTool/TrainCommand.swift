@@ -177,7 +177,7 @@ extension MorphCommand.Train {
     struct Landmarks: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "68-point ResNet18 on 300-W face crops (grey, integral head at stride 16, AdamW + cosine, wing loss, augmented).",
-            discussion: "The defaults are the shipped model's recipe: `morph train landmarks --data DATA/300w --seed 21` trains it from scratch.")
+            discussion: "The defaults are one run from scratch (`morph train landmarks --data DATA/300w --seed 21`). The shipped model adds the identity model's backbone, LFW faces labelled by two teachers and a 160 px input: `make train-landmarks` runs its three stages (see docs/models.md).")
         @OptionGroup var arguments: TrainingArguments
         @Option(parsing: .unconditional, help: "Square input size in pixels (32 to 1024).") var inputSize = 128
         @Option(help: "How the last layer reads ResNet18's feature map: pool (global average, as torchvision), flatten (keeps where each feature is) or integral (each cell votes for each point; a softmax weighs the votes).")
