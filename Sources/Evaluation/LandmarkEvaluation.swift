@@ -135,7 +135,7 @@ public enum LandmarkEvaluation {
                            folder: URL, progress: ProgressReporter,
                            predict: (TrainingExample) -> [Point]?) throws -> LandmarkEvaluationReport {
         var errors = [Double](), predictions = [[Point]?](), seconds = 0.0, found = 0
-        var partSums = [[Double]](repeating: [0, 0, 0], count: scheme.parts.count)
+        var partErrors = [[LandmarkMetrics.PartError]]()  // per found face
         let started = Date()
         for (index, example) in examples.enumerated() {
             let clock = Date()
@@ -144,10 +144,7 @@ public enum LandmarkEvaluation {
             if let points {
                 found += 1
                 errors.append(LandmarkMetrics.nme(points, example.points, scheme: scheme))
-                let contour = LandmarkMetrics.partContourErrors(points, example.points, scheme: scheme)
-                for (k, nme) in LandmarkMetrics.partNMEs(points, example.points, scheme: scheme).enumerated() {
-                    partSums[k] = zip(partSums[k], [nme, contour[k].along, contour[k].across]).map(+)
-                }
+                partErrors.append(LandmarkMetrics.partErrors(points, example.points, scheme: scheme))
             } else {
                 errors.append(.infinity)
             }
@@ -162,9 +159,11 @@ public enum LandmarkEvaluation {
         try writeCED(errors, to: folder.appendingPathComponent("ced.png").path)
         try writeWorst(examples: examples, predictions: predictions, errors: errors, count: 10, folder: folder)
         return LandmarkEvaluationReport(boxes: boxes, refine: refine, flip: flip, overall: group(errors), subsets: subsets,
-                                        parts: zip(scheme.parts, partSums).map { part, sums in
-                                            let mean = sums.map { $0 / Double(max(found, 1)) }
-                                            return .init(name: part.name, meanNME: mean[0], along: mean[1], across: mean[2])
+                                        parts: scheme.parts.enumerated().map { k, part in
+                                            func mean(_ figure: KeyPath<LandmarkMetrics.PartError, Double>) -> Double {
+                                                partErrors.reduce(0) { $0 + $1[k][keyPath: figure] } / Double(max(found, 1))
+                                            }
+                                            return .init(name: part.name, meanNME: mean(\.nme), along: mean(\.along), across: mean(\.across))
                                         },
                                         boxHitRate: Double(found) / Double(max(examples.count, 1)),
                                         millisecondsPerFace: 1000 * seconds / Double(max(found, 1)))

@@ -17,34 +17,34 @@ public enum LandmarkMetrics {
         meanPointError(predicted, truth) / scheme.interocularDistance(truth)
     }
 
-    /// The NME of each of `scheme`'s parts, in `scheme.parts` order: the mean error of the part's points
-    /// divided by the ground truth's interocular distance, as fractions.
-    public static func partNMEs(_ predicted: [Point], _ truth: [Point], scheme: LandmarkScheme) -> [Double] {
-        let interocular = scheme.interocularDistance(truth)
-        return scheme.parts.map { meanPointError(Array(predicted[$0.indices]), Array(truth[$0.indices])) / interocular }
+    /// One part's errors in one face, as fractions of the interocular distance.
+    public struct PartError: Equatable, Sendable {
+        /// The mean distance of the part's points from the truth (the part's NME).
+        public var nme: Double
+        /// The mean error along the part's ground-truth contour, and across it.
+        public var along: Double, across: Double
     }
 
-    /// Each part's error split along and across its ground-truth contour, in `scheme.parts` order: each
-    /// point's offset projected on the contour's direction there (from the previous point to the next,
-    /// one-sided at an open contour's ends) and on its normal; mean absolute values over the part's
-    /// points, divided by the interocular distance.
-    public static func partContourErrors(_ predicted: [Point], _ truth: [Point],
-                                         scheme: LandmarkScheme) -> [(along: Double, across: Double)] {
+    /// The errors of each of `scheme`'s parts, in `scheme.parts` order. Along and across: each point's
+    /// offset projected on the ground-truth contour's direction there (from the previous point to the
+    /// next, one-sided at an open contour's ends) and on its normal, as mean absolute values.
+    public static func partErrors(_ predicted: [Point], _ truth: [Point], scheme: LandmarkScheme) -> [PartError] {
         let interocular = scheme.interocularDistance(truth)
         return scheme.parts.map { part in
             let indices = Array(part.indices), last = indices.count - 1
-            var along = 0.0, across = 0.0
+            var distance = 0.0, along = 0.0, across = 0.0
             for (i, index) in indices.enumerated() {
                 let before = indices[i > 0 ? i - 1 : (part.isClosed ? last : i)]
                 let after = indices[i < last ? i + 1 : (part.isClosed ? 0 : i)]
                 let dx = truth[after].x - truth[before].x, dy = truth[after].y - truth[before].y
                 let length = max((dx * dx + dy * dy).squareRoot(), .leastNormalMagnitude)
                 let ex = predicted[index].x - truth[index].x, ey = predicted[index].y - truth[index].y
+                distance += predicted[index].distance(to: truth[index])
                 along += abs(ex * dx + ey * dy) / length
                 across += abs(ex * dy - ey * dx) / length
             }
             let scale = Double(indices.count) * interocular
-            return (along / scale, across / scale)
+            return PartError(nme: distance / scale, along: along / scale, across: across / scale)
         }
     }
 

@@ -22,7 +22,7 @@ final class LandmarkMetricsTests: XCTestCase {
         truth[36] = Point(x: 100, y: 50)
         truth[45] = Point(x: 200, y: 50)
         let predicted = truth.enumerated().map { $0.offset <= 16 ? Point(x: $0.element.x, y: 4) : $0.element }
-        let parts = LandmarkMetrics.partNMEs(predicted, truth, scheme: .ibug68)
+        let parts = LandmarkMetrics.partErrors(predicted, truth, scheme: .ibug68).map(\.nme)
         XCTAssertEqual(parts.count, LandmarkScheme.ibug68.parts.count)
         XCTAssertEqual(parts[0], 0.04, accuracy: 1e-12)
         XCTAssertEqual(parts.dropFirst().max(), 0)
@@ -40,15 +40,15 @@ final class LandmarkMetricsTests: XCTestCase {
         truth[41] = Point(x: 100, y: 60)
         let alongJaw = truth.enumerated().map { $0.offset <= 16 ? Point(x: $0.element.x + 3, y: 0) : $0.element }
         let acrossJaw = truth.enumerated().map { $0.offset <= 16 ? Point(x: $0.element.x, y: -5) : $0.element }
-        XCTAssertEqual(LandmarkMetrics.partContourErrors(alongJaw, truth, scheme: .ibug68)[0].along, 0.03, accuracy: 1e-12)
-        XCTAssertEqual(LandmarkMetrics.partContourErrors(alongJaw, truth, scheme: .ibug68)[0].across, 0, accuracy: 1e-12)
-        XCTAssertEqual(LandmarkMetrics.partContourErrors(acrossJaw, truth, scheme: .ibug68)[0].across, 0.05, accuracy: 1e-12)
-        XCTAssertEqual(LandmarkMetrics.partContourErrors(acrossJaw, truth, scheme: .ibug68)[0].along, 0, accuracy: 1e-12)
+        XCTAssertEqual(LandmarkMetrics.partErrors(alongJaw, truth, scheme: .ibug68)[0].along, 0.03, accuracy: 1e-12)
+        XCTAssertEqual(LandmarkMetrics.partErrors(alongJaw, truth, scheme: .ibug68)[0].across, 0, accuracy: 1e-12)
+        XCTAssertEqual(LandmarkMetrics.partErrors(acrossJaw, truth, scheme: .ibug68)[0].across, 0.05, accuracy: 1e-12)
+        XCTAssertEqual(LandmarkMetrics.partErrors(acrossJaw, truth, scheme: .ibug68)[0].along, 0, accuracy: 1e-12)
         // Point 36 moved 6 px along the direction from 41 (100, 60) to 37 (105, 51).
         let direction = (x: 5 / (106.0).squareRoot(), y: -9 / (106.0).squareRoot())
         var eye = truth
         eye[36] = Point(x: truth[36].x + 6 * direction.x, y: truth[36].y + 6 * direction.y)
-        let eyeError = LandmarkMetrics.partContourErrors(eye, truth, scheme: .ibug68)[5]
+        let eyeError = LandmarkMetrics.partErrors(eye, truth, scheme: .ibug68)[5]
         XCTAssertEqual(LandmarkScheme.ibug68.parts[5].indices, 36...41)
         XCTAssertEqual(eyeError.along, 6.0 / 6 / 100, accuracy: 1e-12)
         XCTAssertEqual(eyeError.across, 0, accuracy: 1e-12)
