@@ -52,9 +52,11 @@ public enum LFWFaces {
 
     /// Loads `photos` from `root` and places keypoints with the models at `landmarks` (averaged, see
     /// `keypoints`) on two threads. Keypoints already in `cache` (a JSON file written by an earlier
-    /// call with the same models and `flipAverage`) are reused.
+    /// call with the same models and `flipAverage`) are reused; the cache is written after every
+    /// `cacheInterval` photos, so an interrupted call resumes near where it stopped.
     public static func load(_ photos: [LFWProtocol.Photo], root: URL, landmarks: [URL], flipAverage: Bool = false,
-                            cache: URL?, label: String, progress: ProgressReporter?) throws -> [LFWFace] {
+                            cache: URL?, cacheInterval: Int = 1000, label: String,
+                            progress: ProgressReporter?) throws -> [LFWFace] {
         let labeller = try landmarks.map(TrainingRun.fingerprint).joined(separator: "; ") + (flipAverage ? "; flip-averaged" : "")
         var known = KeypointCache(labeller: labeller, points: [:], confidence: [:])
         if let cache, let data = try? Data(contentsOf: cache),
@@ -64,29 +66,35 @@ public enum LFWFaces {
         // Each worker with its own networks: a network's buffers serve one thread.
         let predictors = try (0..<2).map { _ in try landmarks.map { KeypointPredictor(model: try TrainedModel(contentsOf: $0)) } }
         let started = Date()
-        let faces = WorkerPool.map(photos.count, states: predictors, finished: {
-            progress?.update(label, done: $0, total: photos.count, detail: "", stepStart: started)
-        }) { predictors, index in
-            Result { () throws -> LFWFace in
-                let photo = photos[index], key = "\(photo.name)/\(photo.number)"
-                let image = try ImageFile.read(photo.url(root: root).path, mode: .grey).image
-                if let points = known.points[key] {
-                    return LFWFace(photo: photo, image: image, points: points, confidence: known.confidence?[key] ?? 1)
+        var loaded: [LFWFace] = []
+        for start in stride(from: 0, to: photos.count, by: max(cacheInterval, 1)) {
+            let chunk = photos[start..<min(start + max(cacheInterval, 1), photos.count)]
+            let cached = known
+            let faces = WorkerPool.map(chunk.count, states: predictors, finished: {
+                progress?.update(label, done: start + $0, total: photos.count, detail: "", stepStart: started)
+            }) { predictors, index in
+                Result { () throws -> LFWFace in
+                    let photo = chunk[start + index]
+                    let image = try ImageFile.read(photo.url(root: root).path, mode: .grey).image
+                    if let points = cached.points[photo.cacheKey] {
+                        return LFWFace(photo: photo, image: image, points: points,
+                                       confidence: cached.confidence?[photo.cacheKey] ?? 1)
+                    }
+                    let placed = keypoints(image, predictors: predictors, flipAverage: flipAverage)
+                    return LFWFace(photo: photo, image: image, points: placed.points, confidence: placed.confidence)
                 }
-                let placed = keypoints(image, predictors: predictors, flipAverage: flipAverage)
-                return LFWFace(photo: photo, image: image, points: placed.points, confidence: placed.confidence)
             }
-        }
-        let loaded = try faces.map { try $0.get() }
-        if let cache {
-            var saved = known, confidence = known.confidence ?? [:]
-            for face in loaded {
-                let key = "\(face.photo.name)/\(face.photo.number)"
-                saved.points[key] = face.points
-                confidence[key] = face.confidence
+            let chunkFaces = try faces.map { try $0.get() }
+            loaded += chunkFaces
+            let placed = chunkFaces.filter { cached.points[$0.photo.cacheKey] == nil }
+            guard let cache, !placed.isEmpty else { continue }
+            var confidence = known.confidence ?? [:]
+            for face in placed {
+                known.points[face.photo.cacheKey] = face.points
+                confidence[face.photo.cacheKey] = face.confidence
             }
-            saved.confidence = confidence
-            try AtomicFile.write(try JSONEncoder().encode(saved), to: cache.path)
+            known.confidence = confidence
+            try AtomicFile.write(try JSONEncoder().encode(known), to: cache.path)
         }
         return loaded
     }
@@ -98,4 +106,9 @@ public enum LFWFaces {
         /// Absent in caches written before confidences were kept (read as 1).
         var confidence: [String: Double]?
     }
+}
+
+private extension LFWProtocol.Photo {
+    /// The photo's key in a keypoint cache: `Name/number`.
+    var cacheKey: String { "\(name)/\(number)" }
 }

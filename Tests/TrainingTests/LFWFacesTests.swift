@@ -33,4 +33,38 @@ final class LFWFacesTests: XCTestCase {
         XCTAssertEqual(both.confidence, min(alone.confidence, other.confidence, max(0, 1 - spread / LFWFaces.disagreementLimit)),
                        accuracy: 1e-9)
     }
+
+    func testAnInterruptedLabellingKeepsTheKeypointsOfTheCompletedChunks() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("lfw-cache-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let photos = (1...5).map { LFWProtocol.Photo(name: "Some_One", number: $0) }
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("Some_One"), withIntermediateDirectories: true)
+        var rng = SplitMix64(seed: 5)
+        for photo in photos.dropLast() {
+            var image = Image(width: 64, height: 64, channels: 1, fill: 0)
+            for y in 0..<64 { for x in 0..<64 { image[x, y, 0] = UInt8(rng.next() % 256) } }
+            try ImageFile.write(image, to: photo.url(root: root).path)
+        }
+        try Data("not a photo".utf8).write(to: photos[4].url(root: root))
+        let model = root.appendingPathComponent("teacher.safetensors"), cache = root.appendingPathComponent("cache.json")
+        try predictor(seed: 1).model.save(to: model, extra: [:])
+
+        XCTAssertThrowsError(try LFWFaces.load(photos, root: root, landmarks: [model], cache: cache, cacheInterval: 2,
+                                               label: "keypoints", progress: nil), "the fifth photo is not a photo")
+        let saved = try JSONDecoder().decode(LFWFaces.KeypointCache.self, from: Data(contentsOf: cache))
+        XCTAssertEqual(Set(saved.points.keys), ["Some_One/1", "Some_One/2", "Some_One/3", "Some_One/4"])
+
+        // Marks the first photo's cached keypoints: a resumed call must return them, not label it again.
+        var marked = saved
+        marked.points["Some_One/1"] = Array(repeating: Point(x: -7, y: -7), count: 68)
+        try JSONEncoder().encode(marked).write(to: cache)
+        try ImageFile.write(Image(width: 64, height: 64, channels: 1, fill: 90), to: photos[4].url(root: root).path)
+        let faces = try LFWFaces.load(photos, root: root, landmarks: [model], cache: cache, cacheInterval: 2,
+                                      label: "keypoints", progress: nil)
+        XCTAssertEqual(faces.map(\.photo), photos)
+        XCTAssertEqual(faces[0].points.map(\.x), Array(repeating: -7, count: 68))
+        XCTAssertNotEqual(faces[4].points.map(\.x), Array(repeating: -7, count: 68))
+        let complete = try JSONDecoder().decode(LFWFaces.KeypointCache.self, from: Data(contentsOf: cache))
+        XCTAssertEqual(complete.points.count, 5)
+    }
 }
