@@ -67,8 +67,9 @@ public enum LFWFaces {
         let predictors = try (0..<2).map { _ in try landmarks.map { KeypointPredictor(model: try TrainedModel(contentsOf: $0)) } }
         let started = Date()
         var loaded: [LFWFace] = []
-        for start in stride(from: 0, to: photos.count, by: max(cacheInterval, 1)) {
-            let chunk = photos[start..<min(start + max(cacheInterval, 1), photos.count)]
+        let interval = max(cacheInterval, 1)
+        for start in stride(from: 0, to: photos.count, by: interval) {
+            let chunk = photos[start..<min(start + interval, photos.count)]
             let cached = known
             let faces = WorkerPool.map(chunk.count, states: predictors, finished: {
                 progress?.update(label, done: start + $0, total: photos.count, detail: "", stepStart: started)
