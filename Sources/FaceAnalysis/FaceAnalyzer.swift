@@ -97,8 +97,8 @@ public final class FaceAnalyzer {
     public var minimumConfidence = defaultMinimumConfidence
     /// The default cut-off (`morph eval faces --verify` measures the trade-off).
     public static let defaultMinimumConfidence = 0.5
-    /// A found face whose keypoint box lies inside a larger face's by more than this share of its area
-    /// is dropped (1: never).
+    /// Of two faces whose keypoint boxes nest by more than this share of the smaller one's area, only
+    /// the more settled stays (1: both stay; see `kept`).
     public var nestedShare = defaultNestedShare
     /// The default share for `nestedShare`.
     public static let defaultNestedShare = 0.5
@@ -184,7 +184,7 @@ public final class FaceAnalyzer {
 
     /// The faces of a grey photo in its own pixel coordinates, largest first: the finder's boxes that
     /// pass the verifier (or `manualBoxes`, given by hand), keypoints for each, then the found faces
-    /// that do not settle (`minimumConfidence`) or lie inside a larger face (`nestedShare`) dropped.
+    /// that do not settle (`minimumConfidence`) or nest with a more settled face (`nestedShare`) dropped.
     /// Also the milliseconds spent finding faces (the verifier included) and placing keypoints.
     public func faces(in grey: Image, manualBoxes manual: [Box]? = nil)
         -> (faces: [AnalyzedFace], milliseconds: (find: Double, keypoints: Double)) {
@@ -212,11 +212,12 @@ public final class FaceAnalyzer {
     }
 
     /// `faces`, largest keypoint box first, without the found faces whose keypoints settle worse than
-    /// `minimumConfidence` and those whose keypoint box lies inside a larger kept face's, at least as
-    /// settled, by more than `nestedShare` of its area (faces do not nest: such a face is part of the
-    /// larger one, usually its mouth and chin taken for a face). Two found faces whose keypoint boxes
-    /// each lie inside the other's by more than that share are the same face found twice: the more
-    /// settled one stays.
+    /// `minimumConfidence`, and with the more settled of two nested faces only: a face whose keypoint
+    /// box lies inside a larger face's by more than `nestedShare` of its area is dropped when the larger
+    /// one is at least as settled (it is part of that face, usually its mouth and chin taken for a
+    /// face), and otherwise the larger found face is dropped (a box between two faces whose keypoints
+    /// straddle both). Two found faces whose keypoint boxes each lie inside the other's by more than
+    /// that share are the same face found twice: the more settled one stays. Given faces always stay.
     public static func kept(_ faces: [AnalyzedFace], minimumConfidence: Double, nestedShare: Double) -> [AnalyzedFace] {
         var kept = [(face: AnalyzedFace, extent: Box)]()
         let ordered = faces.map { (face: $0, extent: $0.keypointBox) }.sorted { $0.extent.area > $1.extent.area }
@@ -230,9 +231,12 @@ public final class FaceAnalyzer {
                     if face.confidence > kept[twin].face.confidence { kept[twin] = (face, extent) }
                     continue
                 }
-                if kept.contains(where: {
-                    $0.face.confidence >= face.confidence && extent.intersection($0.extent) > nestedShare * extent.area
-                }) { continue }
+                let nestsIn = { (other: (face: AnalyzedFace, extent: Box)) in
+                    extent.intersection(other.extent) > nestedShare * extent.area
+                }
+                if kept.contains(where: { nestsIn($0) && $0.face.confidence >= face.confidence }) { continue }
+                // A less settled found face around it is not a face (often a box straddling two faces).
+                kept.removeAll { nestsIn($0) && $0.face.origin == .detected }
             }
             kept.append((face, extent))
         }

@@ -23,10 +23,21 @@ final class FaceAnalyzerTests: XCTestCase {
         XCTAssertEqual(FaceAnalyzer.kept([mouth, unsettled, elsewhere, whole], minimumConfidence: 0, nestedShare: 1).count, 4)
     }
 
-    func testANestedFaceSurvivesALessSettledContainerAndGivenFacesAlwaysStay() {
+    func testALessSettledFaceAroundAMoreSettledOneIsDroppedAndGivenFacesAlwaysStay() {
         let garbage = face(x: 0, y: 0, side: 500, confidence: 0.1)
         let real = face(x: 150, y: 150, side: 100, confidence: 0.95)
-        XCTAssertEqual(FaceAnalyzer.kept([garbage, real], minimumConfidence: 0, nestedShare: 0.5).count, 2)
+        XCTAssertEqual(FaceAnalyzer.kept([garbage, real], minimumConfidence: 0, nestedShare: 0.5).map(\.confidence), [0.95])
+        XCTAssertEqual(FaceAnalyzer.kept([garbage, real], minimumConfidence: 0, nestedShare: 1).count, 2)
+
+        // Two faces cheek to cheek and a box between them whose keypoints straddle both: the left face
+        // lies inside the straddling box by 95% of its area, the right one by 45%.
+        let left = face(x: 254, y: 255, side: 240, confidence: 0.98)
+        let right = face(x: 437, y: 423, side: 238, confidence: 0.96)
+        let straddling = AnalyzedFace(box: Box(x: 266, y: 254, width: 365, height: 307), score: 0.6,
+                                      points: (0..<68).map { Point(x: 266 + 365 * Double($0 % 9) / 8, y: 254 + 307 * Double($0 / 9) / 7) },
+                                      confidence: 0.54, origin: .detected)
+        XCTAssertEqual(FaceAnalyzer.kept([left, straddling, right], minimumConfidence: 0.5, nestedShare: 0.5).map(\.confidence),
+                       [0.98, 0.96])
 
         let whole = face(x: 100, y: 100, side: 200, confidence: 0.9)
         let given = face(x: 150, y: 220, side: 90, confidence: 0.2, origin: .manualBox)
