@@ -6,8 +6,14 @@ final class FaceAnalyzerTests: XCTestCase {
     /// A face whose 68 points fill the square at (`x`, `y`) with side `side`.
     private func face(x: Double, y: Double, side: Double, confidence: Double,
                       origin: AnalyzedFace.Origin = .detected) -> AnalyzedFace {
-        let points = (0..<68).map { Point(x: x + side * Double($0 % 9) / 8, y: y + side * Double($0 / 9) / 7) }
-        return AnalyzedFace(box: Box(x: x, y: y, width: side, height: side), score: 0.6, points: points,
+        face(x: x, y: y, width: side, height: side, confidence: confidence, origin: origin)
+    }
+
+    /// A face whose 68 points fill the `width` x `height` rectangle at (`x`, `y`).
+    private func face(x: Double, y: Double, width: Double, height: Double, confidence: Double,
+                      origin: AnalyzedFace.Origin = .detected) -> AnalyzedFace {
+        let points = (0..<68).map { Point(x: x + width * Double($0 % 9) / 8, y: y + height * Double($0 / 9) / 7) }
+        return AnalyzedFace(box: Box(x: x, y: y, width: width, height: height), score: 0.6, points: points,
                             confidence: confidence, origin: origin)
     }
 
@@ -33,9 +39,7 @@ final class FaceAnalyzerTests: XCTestCase {
         // lies inside the straddling box by 95% of its area, the right one by 45%.
         let left = face(x: 254, y: 255, side: 240, confidence: 0.98)
         let right = face(x: 437, y: 423, side: 238, confidence: 0.96)
-        let straddling = AnalyzedFace(box: Box(x: 266, y: 254, width: 365, height: 307), score: 0.6,
-                                      points: (0..<68).map { Point(x: 266 + 365 * Double($0 % 9) / 8, y: 254 + 307 * Double($0 / 9) / 7) },
-                                      confidence: 0.54, origin: .detected)
+        let straddling = face(x: 266, y: 254, width: 365, height: 307, confidence: 0.54)
         XCTAssertEqual(FaceAnalyzer.kept([left, straddling, right], minimumConfidence: 0.5, nestedShare: 0.5).map(\.confidence),
                        [0.98, 0.96])
 
