@@ -162,14 +162,18 @@ extension MorphCommand.Train {
         }
         @OptionGroup var arguments: TrainingArguments
         @Option(parsing: .unconditional, help: "Square input size in pixels (32 to 1024).") var inputSize = 128
+        @OptionGroup var network: ResNetHeadArguments
 
         func validate() throws {
             try OptionCheck.require(inputSize, in: TrainingArguments.squareInputSizes, "--input-size")
+            try network.check(defaultHead: .pool)
         }
 
         func run() throws {
-            try arguments.train(.standard(Network.secondStage, inputSize: inputSize), recipe: .courseRecipe(Network.secondStage),
-                                modelName: Network.secondStageModelName)
+            var spec = KeypointModelSpec.standard(Network.secondStage, inputSize: inputSize)
+            var recipe = TrainingOptions.courseRecipe(Network.secondStage)
+            network.configure(&spec, &recipe, defaultHead: .pool)
+            try arguments.train(spec, recipe: recipe, modelName: Network.secondStageModelName)
         }
     }
 
@@ -177,16 +181,10 @@ extension MorphCommand.Train {
     struct Landmarks: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "68-point ResNet18 on 300-W face crops (grey, integral head at stride 16, AdamW + cosine, wing loss, augmented).",
-            discussion: "The defaults are one run from scratch (`morph train landmarks --data DATA/300w --seed 21`). The shipped model adds the identity model's backbone, LFW faces labelled by two teachers and a 160 px input: `make train-landmarks` runs its three stages (see docs/models.md).")
+            discussion: "The defaults are one run from scratch (`morph train landmarks --data DATA/300w --seed 21`). The shipped model adds the identity model's backbone, LFW faces labelled by two teachers and a 192 px input: `make train-landmarks` runs its three stages (see docs/models.md).")
         @OptionGroup var arguments: TrainingArguments
         @Option(parsing: .unconditional, help: "Square input size in pixels (32 to 1024).") var inputSize = 128
-        @Option(help: "How the last layer reads ResNet18's feature map: pool (global average, as torchvision), flatten (keeps where each feature is) or integral (each cell votes for each point; a softmax weighs the votes).")
-        var head: HeadKind = .integral
-        @Option(help: "Input pixels per cell of ResNet18's last feature map: 32 (torchvision), 16 (layer4 unstrided: a map twice as fine for the flatten and integral heads, layer4 costs 4x), or 8 (integral head only: layer4's map also enlarged and merged into layer2's, a feature-pyramid step). Default: 16 for the integral head, 32 otherwise.")
-        var featureStride: Int?
-        @Option(help: ArgumentHelp("Integral head: weight of a cross-entropy that teaches each point's cell scores to peak at its cell (0: none; default: 1 for the integral head).",
-                                   discussion: "The target splits each point over the 4 nearest cell centres (bilinear weights), so the scores learn where the point is and each cell's offset learns the rest."))
-        var cellLossWeight: Float?
+        @OptionGroup var network: ResNetHeadArguments
         @Option(help: ArgumentHelp("An LFW folder: its peopleDevTrain.txt photos join the training faces, keypoints placed by --teachers (distillation).",
                                    discussion: "The teachers' keypoints are averaged over the models and a mirrored pass, and cached in the run folder (pseudo-labels.json); faces whose teachers do not settle or disagree are left out. The validation stays 300-W's."))
         var unlabelled: String?
@@ -213,22 +211,13 @@ extension MorphCommand.Train {
             if unlabelled != nil, let missing = teacherURLs.first(where: { !FileManager.default.fileExists(atPath: $0.path) }) {
                 throw ValidationError("--teachers: no such file \(missing.path)")
             }
-            if let featureStride, !ResNet18.outputStrides.contains(featureStride) {
-                throw ValidationError("--feature-stride must be \(ResNet18.outputStridesText), not \(featureStride)")
-            }
-            if featureStride == 8, head != .integral { throw ValidationError("--feature-stride 8 needs --head integral") }
-            if let cellLossWeight {
-                try OptionCheck.require(cellLossWeight, in: 0...1000, "--cell-loss-weight")
-                if cellLossWeight > 0, head != .integral { throw ValidationError("--cell-loss-weight needs --head integral") }
-            }
+            try network.check(defaultHead: .integral)
         }
 
         func run() throws {
             var spec = KeypointModelSpec.landmarks(inputSize: inputSize)
-            spec.head = head
-            spec.featureStride = featureStride ?? (head == .integral ? 16 : 32)
             var recipe = TrainingOptions.landmarksRecipe
-            recipe.cellLossWeight = cellLossWeight ?? (head == .integral ? 1 : 0)
+            network.configure(&spec, &recipe, defaultHead: .integral)
             try arguments.train(spec, recipe: recipe, modelName: "landmarks68",
                                 unlabelled: unlabelled.map { (URL(fileURLWithPath: $0), teacherURLs, unlabelledRatio) })
         }
