@@ -120,8 +120,8 @@ public enum CourseModel: CaseIterable, Sendable {
     /// One line about the second stage.
     public var secondStageSummary: String {
         self == .nose
-            ? "Second stage of the nose tip on IMM: ResNet18 on a 128x128 window of 0.4 photo widths around the first guess."
-            : "Second stage of the 58 IMM points: ResNet18 on a 128x128 face crop around the first prediction."
+            ? "Second stage of the nose tip on IMM: ResNet18 (integral head) on a 128x128 window of 0.4 photo widths around the first guess."
+            : "Second stage of the 58 IMM points: ResNet18 (integral head) on a 128x128 face crop around the first prediction."
     }
 }
 

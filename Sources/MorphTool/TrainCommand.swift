@@ -158,7 +158,7 @@ extension MorphCommand.Train {
         static var configuration: CommandConfiguration {
             CommandConfiguration(
                 commandName: Network.secondStage.rawValue, abstract: Network.secondStageAbstract,
-                discussion: "Start it from the 68-point model (--init models/landmarks68.safetensors); its output layer is replaced.")
+                discussion: "Start it from the 68-point model (--init models/landmarks68.safetensors): every layer but the output layer carries over, the integral head included (--head pool replaces the head by a global average).")
         }
         @OptionGroup var arguments: TrainingArguments
         @Option(parsing: .unconditional, help: "Square input size in pixels (32 to 1024).") var inputSize = 128
@@ -166,13 +166,12 @@ extension MorphCommand.Train {
 
         func validate() throws {
             try OptionCheck.require(inputSize, in: TrainingArguments.squareInputSizes, "--input-size")
-            try network.check(defaultHead: .pool)
         }
 
         func run() throws {
             var spec = KeypointModelSpec.standard(Network.secondStage, inputSize: inputSize)
             var recipe = TrainingOptions.courseRecipe(Network.secondStage)
-            network.configure(&spec, &recipe, defaultHead: .pool)
+            network.configure(&spec, &recipe)
             try arguments.train(spec, recipe: recipe, modelName: Network.secondStageModelName)
         }
     }
@@ -211,13 +210,12 @@ extension MorphCommand.Train {
             if unlabelled != nil, let missing = teacherURLs.first(where: { !FileManager.default.fileExists(atPath: $0.path) }) {
                 throw ValidationError("--teachers: no such file \(missing.path)")
             }
-            try network.check(defaultHead: .integral)
         }
 
         func run() throws {
             var spec = KeypointModelSpec.landmarks(inputSize: inputSize)
             var recipe = TrainingOptions.landmarksRecipe
-            network.configure(&spec, &recipe, defaultHead: .integral)
+            network.configure(&spec, &recipe)
             try arguments.train(spec, recipe: recipe, modelName: "landmarks68",
                                 unlabelled: unlabelled.map { (URL(fileURLWithPath: $0), teacherURLs, unlabelledRatio) })
         }

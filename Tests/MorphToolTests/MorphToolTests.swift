@@ -35,11 +35,11 @@ final class MorphToolTests: ToolTestCase {
                           mentions: "--unlabelled-ratio must be between 0.05 and 20.0, not 0.0")
         try assertRefused(["train", "landmarks", "--data", folder.path, "--unlabelled-ratio", "2"], mentions: "--teachers and --unlabelled-ratio need --unlabelled")
         try assertRefused(["train", "landmarks", "--data", folder.path, "--unlabelled", folder.path], mentions: "no peopleDevTrain.txt there")
-        // The head options check against each command's default head: integral for landmarks, pool for the second stages.
-        try assertRefused(["train", "imm-crop", "--data", folder.path, "--feature-stride", "8"], mentions: "--feature-stride 8 needs --head integral")
+        try assertRefused(["train", "imm-crop", "--data", folder.path, "--head", "pool", "--feature-stride", "8"],
+                          mentions: "--feature-stride 8 needs --head integral")
         try assertRefused(["train", "landmarks", "--data", folder.path, "--head", "pool", "--cell-loss-weight", "1"],
                           mentions: "--cell-loss-weight needs --head integral")
-        try assertRefused(["train", "nose-crop", "--data", folder.path, "--head", "integral", "--feature-stride", "12"],
+        try assertRefused(["train", "nose-crop", "--data", folder.path, "--feature-stride", "12"],
                           mentions: "--feature-stride must be")
         try assertRefused(["bench", "detect", photo, "--passes", "1"], mentions: "--passes must be between 2 and 100, not 1")
         try assertRefused(["detect", photo, "--min-confidence", "-1"], mentions: "--min-confidence must be between 0.0 and 1.0, not -1.0")
