@@ -76,10 +76,10 @@ uninstall:
 	  $(SHARE)/zsh/site-functions/_morph $(SHARE)/fish/vendor_completions.d/morph.fish
 	rm -rf $(SHARE)/morph
 
-## demo: render the shipped samples into output/demo.mp4
+## demo: render the shipped samples (different people: the largest face of each) into output/demo.mp4
 demo: build
 	@mkdir -p output
-	$(RELEASE) samples/*.jpg -o output/demo.mp4
+	$(RELEASE) samples/*.jpg --face largest -o output/demo.mp4
 
 ## bench: speed measurements (BLAS kernels, engine vs PyTorch, rendering, detection)
 bench: build venv
