@@ -49,10 +49,7 @@ public enum SyntheticCollections {
                                 progress: ProgressReporter?) throws -> [Report] {
         guard let threshold = analyzer.identityThreshold else { throw PipelineError.noIdentityModel(option: "eval identity") }
         let names = Set(try LFWProtocol.pairs(contentsOf: root.appendingPathComponent(pairs)).flatMap { [$0.first.name, $0.second.name] })
-        let counts = try names.sorted().map { name in
-            (name, try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(name).path)
-                .filter { $0.lowercased().hasSuffix(".jpg") }.count)
-        }
+        let counts = try names.sorted().map { ($0, try LFWProtocol.photoCount(of: $0, root: root)) }
         let people = counts.filter { $0.1 >= photosPerPerson }.prefix(maxPeople).map(\.0)
         let others = counts.map(\.0), photoCount = Dictionary(uniqueKeysWithValues: counts)
         let read = { (name: String, number: Int) in

@@ -263,7 +263,7 @@ public enum LandmarksError: Error, CustomStringConvertible, Equatable {
     /// A one-line explanation naming the file.
     public var description: String {
         switch self {
-        case let .badModel(file, reason): return "\(file): not a usable keypoint model (\(reason))"
+        case let .badModel(file, reason): return "\(file): not a usable model (\(reason))"
         }
     }
 }

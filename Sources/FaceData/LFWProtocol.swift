@@ -46,6 +46,12 @@ public struct LFWProtocol: Sendable {
         public var samePerson: Bool { first.name == second.name }
     }
 
+    /// How many photos person `name` has under the dataset root (the `.jpg` files of their folder).
+    public static func photoCount(of name: String, root: URL) throws -> Int {
+        try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(name).path)
+            .filter { $0.lowercased().hasSuffix(".jpg") }.count
+    }
+
     /// Reads a `people*.txt` file.
     public static func people(contentsOf url: URL) throws -> [Person] {
         try records(url).map { line in

@@ -211,8 +211,8 @@ extension MorphCommand.Eval {
     /// `morph eval identity`: the face-identity model on LFW, IMM and collections made from LFW.
     struct Identity: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Face-identity model: LFW verification (10-fold threshold, ROC AUC, true accepts at 1% and 0.1% false accepts, time per face), IMM rank-1 identification, and --face auto on collections made from LFW people.",
-            discussion: "The pairs' people are disjoint from the training people (peopleDevTrain.txt). Collections: for each pairs person with 8 or more photos, 8 scenes each showing one of their photos among 2-4 photos of the people who look most like them; a scene counts as followed when the picked face is the person's.")
+            abstract: "Face-identity model: LFW verification (10-fold threshold, ROC AUC, true accepts at 1% and 0.1% false accepts, time per face), IMM rank-1 identification, and --face auto and --people on collections made from LFW and IMM people.",
+            discussion: "The pairs' people are disjoint from the training people (peopleDevTrain.txt). Collections: for each pairs person with 8 or more photos, 8 scenes each showing one of their photos among 2-4 photos of the people who look most like them; a scene counts as followed when the picked face is the person's. --people: 8 collections of 5 people with 6 or more photos, 6 photos each, shuffled; pairs of faces (each photo's face nearest its centre) count as rightly put together when they are one person.")
         @Option(help: "The lfw folder.") var data: String
         @Option(help: "The pairs file in it.") var pairs = "pairsDevTest.txt"
         @Option(help: "The IMM folder for rank-1 identification (default: imm_face_db beside the lfw folder; none: skip).")
@@ -221,7 +221,7 @@ extension MorphCommand.Eval {
         var models: String?
         @Option(help: "The identity model (default: identity.safetensors in the models folder).") var model: String?
         @Flag(help: "Embed the crop only, without adding its mirror image's embedding.") var noFlip = false
-        @Flag(help: "Skip the collections.") var noCollections = false
+        @Flag(help: "Skip the collections (--face auto and --people).") var noCollections = false
         @Option(help: "Folder for the ROC curve and the keypoint cache.") var output = "output/eval-identity"
 
         func run() throws {
@@ -252,6 +252,14 @@ extension MorphCommand.Eval {
                 let reports = try SyntheticCollections.evaluate(root: root, pairs: pairs, analyzer: analyzer, lookalikes: lookalikes,
                                                                 offsets: [-0.1, 0, 0.1], progress: progress)
                 print(SyntheticCollections.Report.heading(lookalikes: lookalikes))
+                reports.forEach { print($0.line(modelThreshold: identity.threshold)) }
+            }
+            var people = [("LFW people of \(pairs)", try PeopleGroupingEvaluation.lfwPhotos(root: root, pairs: pairs))]
+            if immFolder != "none" { people.append(("IMM people", try PeopleGroupingEvaluation.immPhotos(folder: URL(fileURLWithPath: immFolder)))) }
+            for (name, photos) in people {
+                let reports = try PeopleGroupingEvaluation.evaluate(photos: photos, analyzer: analyzer, margins: [0, 0.15, PersonGrouping.identityMargin, 0.35],
+                                                                    label: "--people on \(name)", progress: progress)
+                print("--people on collections of 5 \(name), 6 photos each, in random order (\(reports.first?.collections ?? 0) collections):")
                 reports.forEach { print($0.line(modelThreshold: identity.threshold)) }
             }
         }

@@ -126,7 +126,7 @@ public struct DetectJob {
             }
         }
         if let threshold {
-            let groups = PersonGrouping(threshold: threshold).people(analysed.map(\.embeddings))
+            let groups = PersonGrouping(threshold: threshold + PersonGrouping.identityMargin).people(analysed.map(\.embeddings))
             for (number, group) in groups.enumerated() {
                 for member in group { analysed[member.photo].record.faces[member.face].person = number + 1 }
             }

@@ -8,15 +8,25 @@ final class PersonGroupingTests: XCTestCase {
     }
 
     func testThePersonInTheMostPhotosIsFollowedThroughADriftingLook() {
-        // A drifts 20 degrees a photo (0 -> 80: first and last are far apart, neighbours close);
-        // B, always the same look, is in 3 photos; C in one.
-        let photos: [[[Float]?]] = [[e(0), e(150)], [e(140), e(20)], [e(40)], [e(60), e(145), e(270)], [e(80)]]
+        // A drifts 10 degrees a photo (0 -> 70: first and last are far apart, neighbours close);
+        // B, nearly the same look throughout, is in 3 photos; C in one.
+        var photos: [[[Float]?]] = (0..<8).map { [e(10 * Double($0))] }
+        for (photo, degrees) in [(0, 150.0), (3, 140), (6, 145)] { photos[photo].append(e(degrees)) }
+        photos[5].append(e(270))
         let people = PersonGrouping(threshold: 0.9).people(photos)
-        XCTAssertEqual(people[0], [FaceReference(photo: 0, face: 0), .init(photo: 1, face: 1), .init(photo: 2, face: 0),
-                                   .init(photo: 3, face: 0), .init(photo: 4, face: 0)])
-        XCTAssertEqual(people[1], [FaceReference(photo: 0, face: 1), .init(photo: 1, face: 0), .init(photo: 3, face: 1)])
+        XCTAssertEqual(people[0], (0..<8).map { FaceReference(photo: $0, face: 0) })
+        XCTAssertEqual(people[1], [FaceReference(photo: 0, face: 1), .init(photo: 3, face: 1), .init(photo: 6, face: 1)])
         XCTAssertEqual(people.count, 3)
-        XCTAssertLessThan(Embedding.cosine(e(0), e(80)), 0.9)
+        XCTAssertLessThan(Embedding.cosine(e(0), e(70)), 0.9)
+    }
+
+    func testStrangersAreNotChainedThroughAFaceBetweenThem() {
+        // a-b and b-c reach the threshold, a-c is far below: one pair joins, the third face stays alone.
+        let photos: [[[Float]?]] = [[e(0)], [e(25)], [e(50)]]
+        XCTAssertGreaterThan(Embedding.cosine(e(0), e(25)), 0.9)
+        let people = PersonGrouping(threshold: 0.9).people(photos)
+        XCTAssertEqual(people.map(\.count), [2, 1])
+        XCTAssertTrue(people[0].contains(FaceReference(photo: 1, face: 0)), "the face between them is in the pair: \(people)")
     }
 
     func testOnePersonAppearsOnceInAPhotoAndUnembeddedFacesStayAlone() {

@@ -25,7 +25,8 @@ final class DetectPeopleTests: XCTestCase {
         options.people = true
         options.overlays = false
         let output = folder.appendingPathComponent("out")
-        let identity = { IdentityModel(network: IdentityNetwork.make(seed: 5), threshold: 0.99) }
+        // --people joins groups at a mean cosine of 0.99: the model's threshold plus the grouping's margin.
+        let identity = { IdentityModel(network: IdentityNetwork.make(seed: 5), threshold: 0.99 - PersonGrouping.identityMargin) }
         let report = try DetectJob(photos: paths, folder: output, options: options) {
             FaceAnalyzer(finder: nil, landmarks: nil, identity: identity())
         }.run(progress: nil)
