@@ -90,43 +90,52 @@ public struct PersonGrouping: Sendable {
 }
 
 /// The order-weighted sums of pair strengths (cosine, plus the nearby allowance) and of weights between
-/// groups of faces, kept up to date as groups merge. Groups are numbered by their first face.
+/// groups of faces, kept up to date as groups merge. Groups are numbered by their first face; each sum
+/// is stored once per pair (upper triangle, 4 bytes: 10,000 faces take 400 MB).
 private struct PairLinks {
-    /// Face count; the matrices are count x count, row-major.
+    /// Face count.
     let count: Int
-    /// Weighted strength sums and weight sums between groups.
-    var strength: [Double], weight: [Double]
+    /// Weighted strength sums and weight sums between groups, by `index(_:_:)`.
+    var strength: [Float], weight: [Float]
+    /// Photos further apart weigh as photos this far apart: e^-39 at the scale of 1.5, negligible beside
+    /// nearer pairs yet within Float's range, so two groups with only far pairs still have a mean.
+    static let farthest = 60
 
     init(faces: [FaceReference], embeddings: [[[Float]?]], grouping: PersonGrouping) {
         count = faces.count
-        strength = [Double](repeating: 0, count: count * count)
+        strength = [Float](repeating: 0, count: count * (count - 1) / 2)
         weight = strength
         for i in faces.indices {
             for j in faces.indices where j > i && faces[i].photo != faces[j].photo {
                 let apart = abs(faces[i].photo - faces[j].photo)
                 let cosine = Embedding.cosine(embeddings[faces[i].photo][faces[i].face]!, embeddings[faces[j].photo][faces[j].face]!)
-                let w = exp(-Double(apart - 1) / grouping.orderScale)
-                let s = w * (cosine + (apart <= grouping.nearby ? grouping.nearbyAllowance : 0))
-                strength[i * count + j] = s; strength[j * count + i] = s
-                weight[i * count + j] = w; weight[j * count + i] = w
+                let w = exp(-Double(min(apart, PairLinks.farthest) - 1) / grouping.orderScale)
+                strength[index(i, j)] = Float(w * (cosine + (apart <= grouping.nearby ? grouping.nearbyAllowance : 0)))
+                weight[index(i, j)] = Float(w)
             }
         }
     }
 
+    /// Where the pair of groups `a` and `b` (different) is stored.
+    private func index(_ a: Int, _ b: Int) -> Int {
+        let (low, high) = a < b ? (a, b) : (b, a)
+        return low * (2 * count - low - 1) / 2 + high - low - 1
+    }
+
     /// The weighted mean strength between groups `a` and `b`.
     func mean(_ a: Int, _ b: Int) -> Double {
-        let w = weight[a * count + b]
-        return w > 0 ? strength[a * count + b] / w : -.infinity
+        let w = weight[index(a, b)]
+        return w > 0 ? Double(strength[index(a, b)] / w) : -.infinity
     }
 
     /// The weighted strength sum between groups `a` and `b`.
-    func sum(_ a: Int, _ b: Int) -> Double { strength[a * count + b] }
+    func sum(_ a: Int, _ b: Int) -> Double { Double(strength[index(a, b)]) }
 
     /// Adds group `b`'s sums to group `a`'s.
     mutating func merge(_ b: Int, into a: Int) {
         for c in 0..<count where c != a && c != b {
-            strength[a * count + c] += strength[b * count + c]; strength[c * count + a] = strength[a * count + c]
-            weight[a * count + c] += weight[b * count + c]; weight[c * count + a] = weight[a * count + c]
+            strength[index(a, c)] += strength[index(b, c)]
+            weight[index(a, c)] += weight[index(b, c)]
         }
     }
 }

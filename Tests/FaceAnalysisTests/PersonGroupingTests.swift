@@ -38,6 +38,16 @@ final class PersonGroupingTests: XCTestCase {
         XCTAssertFalse(people.joined().contains(FaceReference(photo: 1, face: 1)))
     }
 
+    func testFacesFarApartInTheOrderStillJoin() {
+        // One person in photos 0 and 300 only: their pair's weight is tiny, but it is the only pair.
+        var photos = [[[Float]?]](repeating: [], count: 301)
+        photos[0] = [e(0)]
+        photos[300] = [e(5), e(90)]
+        let people = PersonGrouping(threshold: 0.9).people(photos)
+        XCTAssertEqual(people.first, [FaceReference(photo: 0, face: 0), .init(photo: 300, face: 0)])
+        XCTAssertEqual(people.count, 2)
+    }
+
     func testNearbyPhotosNeedALittleLess() {
         let photos: [[[Float]?]] = [[e(0)], [e(27)]]   // cosine 0.891: under 0.9, over 0.9 - 0.05
         XCTAssertEqual(PersonGrouping(threshold: 0.9).people(photos).count, 1)
