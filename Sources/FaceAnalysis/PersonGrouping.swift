@@ -90,8 +90,8 @@ public struct PersonGrouping: Sendable {
 }
 
 /// The order-weighted sums of pair strengths (cosine, plus the nearby allowance) and of weights between
-/// groups of faces, kept up to date as groups merge. Groups are numbered by their first face; each sum
-/// is stored once per pair (upper triangle, 4 bytes: 10,000 faces take 400 MB).
+/// groups of faces, kept up to date as groups merge. A group is numbered by the face it kept through its
+/// merges; each sum is stored once per pair (upper triangle, 4 bytes: 10,000 faces take 400 MB).
 private struct PairLinks {
     /// Face count.
     let count: Int

@@ -215,7 +215,7 @@ extension MorphCommand.Eval {
             discussion: "The pairs' people are disjoint from the training people (peopleDevTrain.txt). Collections: for each pairs person with 8 or more photos, 8 scenes each showing one of their photos among 2-4 photos of the people who look most like them; a scene counts as followed when the picked face is the person's. --people: 8 collections of 5 people with 6 or more photos, 6 photos each, shuffled; pairs of faces (each photo's face nearest its centre) count as rightly put together when they are one person.")
         @Option(help: "The lfw folder.") var data: String
         @Option(help: "The pairs file in it.") var pairs = "pairsDevTest.txt"
-        @Option(help: "The IMM folder for rank-1 identification (default: imm_face_db beside the lfw folder; none: skip).")
+        @Option(help: "The IMM folder for rank-1 identification and --people collections (default: imm_face_db beside the lfw folder; none: skip).")
         var imm: String?
         @Option(help: ArgumentHelp("Models folder: finder, verifier and 68-point model (default: as for `morph`).", valueName: "dir"))
         var models: String?
