@@ -1,5 +1,3 @@
-import Foundation
-
 /// One face of a collection: photo `photo` (in the collection's order), face `face` of it.
 public struct FaceReference: Hashable, Sendable, Comparable {
     /// The photo's position in the collection.
@@ -19,12 +17,12 @@ public struct FaceReference: Hashable, Sendable, Comparable {
 /// Groups the faces of a photo collection into people by their identity embeddings.
 ///
 /// Average linkage: two groups become one person when the mean cosine over every pair of their faces
-/// reaches the threshold, the most alike groups first. The mean weighs each pair by how close its two
-/// photos are in the collection's order (neighbouring photos are close in age, so a child is matched
-/// through the years, one photo after the other), and photos at most `nearby` apart need a little
-/// less. Linking any two faces that reach the threshold (single linkage) would chain strangers: at a
-/// threshold that accepts one stranger pair in ten, a collection of a few people becomes one group.
-/// Two groups are never joined when they hold faces of the same photo: one person appears once in a photo.
+/// reaches the threshold, the most alike groups first; photos at most `nearby` apart in the order need a
+/// little less. Linking any two faces that reach the threshold (single linkage) would chain strangers:
+/// at a threshold that accepts one stranger pair in ten, a collection of a few people becomes one group.
+/// Weighing pairs by closeness in the order (as `PersonTracker` does) would chain them too, through
+/// neighbouring photos, in a long collection. Two groups are never joined when they hold faces of the
+/// same photo: one person appears once in a photo.
 public struct PersonGrouping: Sendable {
     /// The mean cosine at which two groups of faces are taken for one person.
     public var threshold: Double
@@ -32,8 +30,6 @@ public struct PersonGrouping: Sendable {
     public var nearbyAllowance = 0.05
     /// Photos this close in the order count as nearby.
     public var nearby = 2
-    /// A pair of photos this far apart in the order weighs e^-1 as much as neighbours.
-    public var orderScale = 1.5
 
     /// How far above the identity model's threshold (the cosine that best tells two faces apart, one
     /// pair at a time) a group's mean must reach: on collections of 5 IMM or LFW people, 6 photos each,
@@ -55,18 +51,21 @@ public struct PersonGrouping: Sendable {
         var photos = faces.map { Set([$0.photo]) }
         var alike = [Double](repeating: 0, count: faces.count)
         var alive = [Bool](repeating: true, count: faces.count)
+        /// The mean strength of the pairs between groups `a` and `b`, or nil when they share a photo.
+        func mean(_ a: Int, _ b: Int) -> Double? {
+            photos[a].isDisjoint(with: photos[b]) ? links.sum(a, b) / Double(members[a].count * members[b].count) : nil
+        }
         /// Group `a`'s most alike partner that may join it, and their mean.
         func partner(of a: Int) -> (group: Int, mean: Double)? {
             var best: (group: Int, mean: Double)?
-            for b in faces.indices where b != a && alive[b] && photos[a].isDisjoint(with: photos[b]) {
-                let mean = links.mean(a, b)
-                if mean > best?.mean ?? -.infinity { best = (b, mean) }
+            for b in faces.indices where b != a && alive[b] {
+                if let m = mean(a, b), m > best?.mean ?? -.infinity { best = (b, m) }
             }
             return best
         }
         var partners = faces.indices.map(partner)
         while let a = faces.indices.filter({ alive[$0] && partners[$0] != nil }).max(by: { partners[$0]!.mean < partners[$1]!.mean }),
-              let (b, mean) = partners[a], mean >= threshold {
+              let (b, best) = partners[a], best >= threshold {
             alike[a] += alike[b] + links.sum(a, b)
             links.merge(b, into: a)
             members[a] += members[b]
@@ -77,8 +76,8 @@ public struct PersonGrouping: Sendable {
             for c in faces.indices where alive[c] && c != a {
                 if partners[c]?.group == a || partners[c]?.group == b {
                     partners[c] = partner(of: c)
-                } else if photos[c].isDisjoint(with: photos[a]), links.mean(c, a) > partners[c]?.mean ?? -.infinity {
-                    partners[c] = (a, links.mean(c, a))
+                } else if let m = mean(c, a), m > partners[c]?.mean ?? -.infinity {
+                    partners[c] = (a, m)
                 }
             }
         }
@@ -89,29 +88,23 @@ public struct PersonGrouping: Sendable {
     }
 }
 
-/// The order-weighted sums of pair strengths (cosine, plus the nearby allowance) and of weights between
-/// groups of faces, kept up to date as groups merge. A group is numbered by the face it kept through its
-/// merges; each sum is stored once per pair (upper triangle, 4 bytes: 10,000 faces take 400 MB).
+/// The sums of pair strengths (cosine, plus the nearby allowance) between groups of faces, kept up to
+/// date as groups merge. A group is numbered by the face it kept through its merges; each sum is stored
+/// once per pair (upper triangle, 4 bytes: 10,000 faces take 200 MB).
 private struct PairLinks {
     /// Face count.
     let count: Int
-    /// Weighted strength sums and weight sums between groups, by `index(_:_:)`.
-    var strength: [Float], weight: [Float]
-    /// Photos further apart weigh as photos this far apart: e^-39 at the scale of 1.5, negligible beside
-    /// nearer pairs yet within Float's range, so two groups with only far pairs still have a mean.
-    static let farthest = 60
+    /// Strength sums between groups, by `index(_:_:)`.
+    var strength: [Float]
 
     init(faces: [FaceReference], embeddings: [[[Float]?]], grouping: PersonGrouping) {
         count = faces.count
         strength = [Float](repeating: 0, count: count * (count - 1) / 2)
-        weight = strength
         for i in faces.indices {
             for j in faces.indices where j > i && faces[i].photo != faces[j].photo {
-                let apart = abs(faces[i].photo - faces[j].photo)
                 let cosine = Embedding.cosine(embeddings[faces[i].photo][faces[i].face]!, embeddings[faces[j].photo][faces[j].face]!)
-                let w = exp(-Double(min(apart, PairLinks.farthest) - 1) / grouping.orderScale)
-                strength[index(i, j)] = Float(w * (cosine + (apart <= grouping.nearby ? grouping.nearbyAllowance : 0)))
-                weight[index(i, j)] = Float(w)
+                let near = abs(faces[i].photo - faces[j].photo) <= grouping.nearby
+                strength[index(i, j)] = Float(cosine + (near ? grouping.nearbyAllowance : 0))
             }
         }
     }
@@ -122,20 +115,11 @@ private struct PairLinks {
         return low * (2 * count - low - 1) / 2 + high - low - 1
     }
 
-    /// The weighted mean strength between groups `a` and `b`.
-    func mean(_ a: Int, _ b: Int) -> Double {
-        let w = weight[index(a, b)]
-        return w > 0 ? Double(strength[index(a, b)] / w) : -.infinity
-    }
-
-    /// The weighted strength sum between groups `a` and `b`.
+    /// The strength sum between groups `a` and `b`.
     func sum(_ a: Int, _ b: Int) -> Double { Double(strength[index(a, b)]) }
 
     /// Adds group `b`'s sums to group `a`'s.
     mutating func merge(_ b: Int, into a: Int) {
-        for c in 0..<count where c != a && c != b {
-            strength[index(a, c)] += strength[index(b, c)]
-            weight[index(a, c)] += weight[index(b, c)]
-        }
+        for c in 0..<count where c != a && c != b { strength[index(a, c)] += strength[index(b, c)] }
     }
 }
