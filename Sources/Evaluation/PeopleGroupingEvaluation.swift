@@ -101,7 +101,7 @@ public enum PeopleGroupingEvaluation {
 
     /// The photos of each person of an LFW pairs file (`root/pairs`), by path.
     public static func lfwPhotos(root: URL, pairs: String) throws -> [String: [String]] {
-        let names = Set(try LFWProtocol.pairs(contentsOf: root.appendingPathComponent(pairs)).flatMap { [$0.first.name, $0.second.name] })
+        let names = try LFWProtocol.names(inPairs: root.appendingPathComponent(pairs))
         return try Dictionary(uniqueKeysWithValues: names.map { name in
             let count = try LFWProtocol.photoCount(of: name, root: root)
             return (name, (0..<count).map { LFWProtocol.Photo(name: name, number: $0 + 1).url(root: root).path })

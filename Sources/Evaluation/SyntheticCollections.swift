@@ -48,7 +48,7 @@ public enum SyntheticCollections {
                                 lookalikes: Bool = true, offsets: [Double] = [0], seed: UInt64 = 7,
                                 progress: ProgressReporter?) throws -> [Report] {
         guard let threshold = analyzer.identityThreshold else { throw PipelineError.noIdentityModel(option: "eval identity") }
-        let names = Set(try LFWProtocol.pairs(contentsOf: root.appendingPathComponent(pairs)).flatMap { [$0.first.name, $0.second.name] })
+        let names = try LFWProtocol.names(inPairs: root.appendingPathComponent(pairs))
         let counts = try names.sorted().map { ($0, try LFWProtocol.photoCount(of: $0, root: root)) }
         let people = counts.filter { $0.1 >= photosPerPerson }.prefix(maxPeople).map(\.0)
         let others = counts.map(\.0), photoCount = Dictionary(uniqueKeysWithValues: counts)

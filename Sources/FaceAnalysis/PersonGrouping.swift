@@ -64,7 +64,7 @@ public struct PersonGrouping: Sendable {
             return best
         }
         var partners = faces.indices.map(partner)
-        while let a = faces.indices.filter({ alive[$0] && partners[$0] != nil }).max(by: { partners[$0]!.mean < partners[$1]!.mean }),
+        while let a = faces.indices.lazy.filter({ alive[$0] && partners[$0] != nil }).max(by: { partners[$0]!.mean < partners[$1]!.mean }),
               let (b, best) = partners[a], best >= threshold {
             alike[a] += alike[b] + links.sum(a, b)
             links.merge(b, into: a)

@@ -52,6 +52,11 @@ public struct LFWProtocol: Sendable {
             .filter { $0.lowercased().hasSuffix(".jpg") }.count
     }
 
+    /// The people a `pairs*.txt` file names.
+    public static func names(inPairs url: URL) throws -> Set<String> {
+        Set(try pairs(contentsOf: url).flatMap { [$0.first.name, $0.second.name] })
+    }
+
     /// Reads a `people*.txt` file.
     public static func people(contentsOf url: URL) throws -> [Person] {
         try records(url).map { line in
