@@ -3,7 +3,9 @@ import Foundation
 /// Follows one person through an ordered photo collection by the faces' identity embeddings.
 ///
 /// Every face gets a consensus score: how alike it is, on average, to the most alike face of each
-/// other photo (a face of the person who appears in most photos is alike to a face in most of them).
+/// other photo (a face of the person who appears in most photos is alike to a face in most of them),
+/// each likeness capped where two faces are surely one person, so that a photo that comes twice (a copy,
+/// or a burst of near-identical shots) does not outweigh the person's presence in the other photos.
 /// The best-scoring face of the collection (or the reference face) starts the person's picture. Then,
 /// round after round, each photo picks the face most alike to the person as the OTHER photos' accepted
 /// picks show them (mean cosine), weighted by closeness in the order (neighbouring photos are close in age, so a
@@ -13,14 +15,18 @@ import Foundation
 public struct PersonTracker: Sendable {
     /// The mean cosine a face must reach with the person's faces in other photos to be theirs.
     public var threshold: Double
+    /// The cosine at which two faces are surely one person: a face's likeness to another photo counts
+    /// no more than this toward its consensus score.
+    public var sureCosine: Double
     /// Photos this far apart in the order weigh e^-1 as much as neighbours.
     public var orderScale = 1.5
     /// The most rounds of re-picking (they stop when no pick changes).
     public var rounds = 20
 
-    /// A tracker at `threshold`.
+    /// A tracker at `threshold`, sure of one person at `threshold` + `PersonGrouping.identityMargin`.
     public init(threshold: Double) {
         self.threshold = threshold
+        sureCosine = threshold + PersonGrouping.identityMargin
     }
 
     /// One pick per photo: the index of the person's face and its weighted mean cosine with the
@@ -62,15 +68,17 @@ public struct PersonTracker: Sendable {
     /// The weight of photo `other` for photo `photo`.
     private func weight(_ photo: Int, _ other: Int) -> Double { exp(-Double(abs(photo - other) - 1) / orderScale) }
 
-    /// The order-weighted mean, over the other photos, of `face`'s best cosine with their faces.
+    /// The order-weighted mean, over the other photos, of `face`'s best cosine with their faces capped at
+    /// `sureCosine`; a thousandth of the uncapped mean breaks ties between faces that reach the cap everywhere.
     func consensus(of face: [Float], outside photo: Int, _ embeddings: [[[Float]?]]) -> Double {
-        var sum = 0.0, total = 0.0
+        var capped = 0.0, sum = 0.0, total = 0.0
         for other in embeddings.indices where other != photo {
             guard let alike = embeddings[other].compactMap({ $0.map { Embedding.cosine(face, $0) } }).max() else { continue }
+            capped += weight(photo, other) * min(alike, sureCosine)
             sum += weight(photo, other) * alike
             total += weight(photo, other)
         }
-        return total > 0 ? sum / total : 0
+        return total > 0 ? (capped + sum / 1000) / total : 0
     }
 
     /// The person as the other photos' accepted picks show them, each with its weight (closeness in the

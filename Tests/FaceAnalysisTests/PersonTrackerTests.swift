@@ -18,6 +18,25 @@ final class PersonTrackerTests: XCTestCase {
         XCTAssertLessThan(Embedding.cosine(e(0), e(84)), 0.2)  // the first and last look are not alike at all
     }
 
+    func testAStrangersPhotoThatComesTwiceDoesNotTakeThePersonsPlace() {
+        // The person's six photos are 0.45 alike to each other; a stranger 0.30 alike to them is in photos 2
+        // and 3 as one photo twice (cosine 1). Uncapped, the two copies outweigh the person's presence.
+        func unit(_ parts: [(Float, Int)]) -> [Float] {
+            var vector = [Float](repeating: 0, count: 16)
+            for (weight, axis) in parts { vector[axis] += weight }
+            return Embedding.unit(vector)
+        }
+        let person = (1...6).map { unit([(0.67, 0), (0.74, $0)]) }, stranger = unit([(0.45, 0), (0.89, 8)])
+        let photos: [[[Float]?]] = [[person[0], unit([(1, 10)])], [person[1], unit([(1, 11)])], [stranger, person[2]],
+                                    [stranger, person[3]], [person[4], unit([(1, 12)])], [person[5]]]
+        XCTAssertEqual(Embedding.cosine(person[0], person[1]), 0.45, accuracy: 0.01)
+        XCTAssertEqual(Embedding.cosine(person[0], stranger), 0.30, accuracy: 0.01)
+        var tracker = PersonTracker(threshold: 0.15)
+        XCTAssertEqual(tracker.follow(photos).map { $0?.face }, [0, 0, 1, 1, 0, 0])
+        tracker.sureCosine = 1
+        XCTAssertEqual(tracker.follow(photos).map { $0?.face }, [0, 0, 0, 0, 0, 0])  // the stranger in photos 2 and 3
+    }
+
     func testAPhotoWithoutThePersonIsSkippedNotGivenAStranger() {
         let photos: [[[Float]?]] = [[e(0)], [e(5)], [e(100), e(200)], [e(3), nil], [nil]]
         let picks = PersonTracker(threshold: 0.8).follow(photos)
