@@ -2,21 +2,21 @@ import Foundation
 
 /// Follows one person through an ordered photo collection by the faces' identity embeddings.
 ///
-/// Every face gets a consensus score: how alike it is, on average, to the most alike face of each
-/// other photo (a face of the person who appears in most photos is alike to a face in most of them),
-/// each likeness capped where two faces are surely one person, so that a photo that comes twice (a copy,
-/// or a burst of near-identical shots) does not outweigh the person's presence in the other photos.
+/// Two faces' likeness is their cosine, capped where they are surely one person: a photo that comes
+/// twice (a copy, or a burst of near-identical shots) is then no more alike to itself than the person's
+/// different photos are, and does not outweigh the person's presence in the other photos.
+/// Every face gets a consensus score: its likeness, on average, to the most alike face of each other
+/// photo (a face of the person who appears in most photos is alike to a face in most of them).
 /// The best-scoring face of the collection (or the reference face) starts the person's picture. Then,
 /// round after round, each photo picks the face most alike to the person as the OTHER photos' accepted
-/// picks show them (mean cosine), weighted by closeness in the order (neighbouring photos are close in age, so a
-/// child is matched through the years, one photo after the other); a pick is accepted when its cosine
+/// picks show them (mean likeness), weighted by closeness in the order (neighbouring photos are close in age, so a
+/// child is matched through the years, one photo after the other); a pick is accepted when its likeness
 /// reaches the threshold. A photo without an accepted pick has no face of the person, and its best
 /// face does not shape the person's picture.
 public struct PersonTracker: Sendable {
-    /// The mean cosine a face must reach with the person's faces in other photos to be theirs.
+    /// The mean likeness a face must reach with the person's faces in other photos to be theirs.
     public var threshold: Double
-    /// The cosine at which two faces are surely one person: a face's likeness to another photo counts
-    /// no more than this toward its consensus score.
+    /// The cosine at which two faces are surely one person: the most their likeness counts.
     public var sureCosine: Double
     /// Photos this far apart in the order weigh e^-1 as much as neighbours.
     public var orderScale = 1.5
@@ -29,7 +29,7 @@ public struct PersonTracker: Sendable {
         sureCosine = threshold + PersonGrouping.identityMargin
     }
 
-    /// One pick per photo: the index of the person's face and its weighted mean cosine with the
+    /// One pick per photo: the index of the person's face and its weighted mean likeness with the
     /// person's faces in the other photos (and the `reference`, if any), or nil when the photo has no
     /// face reaching the threshold. `embeddings[p][f]` is face `f` of photo `p`; nil faces are never picked.
     public func follow(_ embeddings: [[[Float]?]], reference: [Float]? = nil) -> [(face: Int, similarity: Double)?] {
@@ -47,7 +47,7 @@ public struct PersonTracker: Sendable {
                 let person = members(outside: photo, accepted: accepted, embeddings, reference: reference)
                 guard !person.isEmpty else { return accepted[photo] }
                 return best(in: embeddings[photo]) { face in
-                    person.reduce(0) { $0 + $1.weight * Embedding.cosine(face, $1.embedding) } / person.reduce(0) { $0 + $1.weight }
+                    person.reduce(0) { $0 + $1.weight * likeness(face, $1.embedding) } / person.reduce(0) { $0 + $1.weight }
                 }.flatMap { $0.similarity >= threshold ? $0 : nil }
             }
             if zip(picks, accepted).allSatisfy({ $0?.face == $1?.face }) {
@@ -68,8 +68,11 @@ public struct PersonTracker: Sendable {
     /// The weight of photo `other` for photo `photo`.
     private func weight(_ photo: Int, _ other: Int) -> Double { exp(-Double(abs(photo - other) - 1) / orderScale) }
 
-    /// The order-weighted mean, over the other photos, of `face`'s best cosine with their faces capped at
-    /// `sureCosine`; a thousandth of the uncapped mean breaks ties between faces that reach the cap everywhere.
+    /// Two faces' cosine, capped at `sureCosine`.
+    private func likeness(_ a: [Float], _ b: [Float]) -> Double { min(Embedding.cosine(a, b), sureCosine) }
+
+    /// The order-weighted mean, over the other photos, of `face`'s likeness with their most alike face; a
+    /// thousandth of the uncapped cosines' mean breaks ties between faces that reach the cap everywhere.
     func consensus(of face: [Float], outside photo: Int, _ embeddings: [[[Float]?]]) -> Double {
         var capped = 0.0, sum = 0.0, total = 0.0
         for other in embeddings.indices where other != photo {
@@ -83,7 +86,7 @@ public struct PersonTracker: Sendable {
 
     /// The person as the other photos' accepted picks show them, each with its weight (closeness in the
     /// order), and the reference weighing as much as all of them. A face's likeness to the person is
-    /// its weighted mean cosine with these: a mean of cosines, not the cosine with a mean embedding,
+    /// its weighted mean likeness with these: a mean of cosines, not the cosine with a mean embedding,
     /// which would come closer to every face the more different faces it averages.
     private func members(outside photo: Int, accepted: [(face: Int, similarity: Double)?], _ embeddings: [[[Float]?]],
                          reference: [Float]?) -> [(embedding: [Float], weight: Double)] {

@@ -4,8 +4,8 @@ import FaceAnalysis
 public struct PickedFace: Sendable {
     /// The face.
     public var face: AnalyzedFace
-    /// The cosine between this face and the person as the other photos (and the reference) show them;
-    /// nil when the face was chosen without identity.
+    /// This face's mean likeness (cosine, capped where surely one person: `PersonTracker.sureCosine`) with
+    /// the person as the other photos (and the reference) show them; nil when chosen without identity.
     public var similarity: Double?
 }
 

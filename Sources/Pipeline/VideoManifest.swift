@@ -36,7 +36,7 @@ public struct VideoManifest: Codable, Sendable {
         public var box: Box, points: [Point]
         /// The finder's score and how settled the keypoints are.
         public var score: Double, confidence: Double
-        /// The best cosine with the person's faces in other photos (or the reference), when followed by identity.
+        /// The mean likeness with the person's faces in other photos (or the reference), when followed by identity.
         public var similarity: Double?
     }
 
