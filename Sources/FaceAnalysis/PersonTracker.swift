@@ -16,17 +16,18 @@ import Foundation
 public struct PersonTracker: Sendable {
     /// The mean likeness a face must reach with the person's faces in other photos to be theirs.
     public var threshold: Double
+    /// How far above `threshold` two faces' cosine makes them surely one person.
+    public var sureMargin = PersonGrouping.identityMargin
     /// The cosine at which two faces are surely one person: the most their likeness counts.
-    public var sureCosine: Double
+    public var sureCosine: Double { threshold + sureMargin }
     /// Photos this far apart in the order weigh e^-1 as much as neighbours.
     public var orderScale = 1.5
     /// The most rounds of re-picking (they stop when no pick changes).
     public var rounds = 20
 
-    /// A tracker at `threshold`, sure of one person at `threshold` + `PersonGrouping.identityMargin`.
+    /// A tracker at `threshold`.
     public init(threshold: Double) {
         self.threshold = threshold
-        sureCosine = threshold + PersonGrouping.identityMargin
     }
 
     /// One pick per photo: the index of the person's face and its weighted mean likeness with the

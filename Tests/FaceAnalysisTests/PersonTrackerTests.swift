@@ -35,7 +35,7 @@ final class PersonTrackerTests: XCTestCase {
         let picks = tracker.follow(photos)
         XCTAssertEqual(picks.map { $0?.face }, [0, 0, 1, 1, 0, 0])
         XCTAssertEqual(picks.compactMap { $0?.similarity }.max() ?? 0, 0.40, accuracy: 0.01)  // 0.45 alike, counted as 0.40
-        tracker.sureCosine = 1
+        tracker.sureMargin = 1  // no cosine reaches the cap
         XCTAssertEqual(tracker.follow(photos).map { $0?.face }, [0, 0, 0, 0, 0, 0])  // the stranger in photos 2 and 3
     }
 
