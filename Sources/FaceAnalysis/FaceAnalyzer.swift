@@ -98,10 +98,14 @@ public final class FaceAnalyzer {
     /// The default cut-off (`morph eval faces --verify` measures the trade-off).
     public static let defaultMinimumConfidence = 0.5
     /// Of two faces whose keypoint boxes nest by more than this share of the smaller one's area, only
-    /// the more settled stays (1: both stay; see `kept`).
+    /// one stays (1: both stay; see `kept`).
     public var nestedShare = defaultNestedShare
     /// The default share for `nestedShare`.
     public static let defaultNestedShare = 0.5
+    /// How much more settled a face nested inside a larger found face must be to replace it (`kept`):
+    /// a mouth and chin settle almost as well as the face around them (both about 0.77 on a 300-W
+    /// film poster), a box straddling two faces far worse than either (0.54 against 0.98).
+    public static let nestedLead = 0.1
     /// The last keypoint pass also predicts on the mirrored crop and averages (one more network pass).
     public var flipAverage = false
 
@@ -184,7 +188,7 @@ public final class FaceAnalyzer {
 
     /// The faces of a grey photo in its own pixel coordinates, largest first: the finder's boxes that
     /// pass the verifier (or `manualBoxes`, given by hand), keypoints for each, then the found faces
-    /// that do not settle (`minimumConfidence`) or nest with a more settled face (`nestedShare`) dropped.
+    /// that do not settle (`minimumConfidence`) or nest with another face (`nestedShare`, `nestedLead`) dropped.
     /// Also the milliseconds spent finding faces (the verifier included) and placing keypoints.
     public func faces(in grey: Image, manualBoxes manual: [Box]? = nil)
         -> (faces: [AnalyzedFace], milliseconds: (find: Double, keypoints: Double)) {
@@ -212,12 +216,12 @@ public final class FaceAnalyzer {
     }
 
     /// `faces`, largest keypoint box first, without the found faces whose keypoints settle worse than
-    /// `minimumConfidence`, and with the more settled of two nested faces only: a face whose keypoint
-    /// box lies inside a larger face's by more than `nestedShare` of its area is dropped when the larger
-    /// one is at least as settled (it is part of that face, usually its mouth and chin taken for a
-    /// face), and otherwise the larger found face is dropped (a box between two faces whose keypoints
-    /// straddle both). Two found faces whose keypoint boxes each lie inside the other's by more than
-    /// that share are the same face found twice: the more settled one stays. Given faces always stay.
+    /// `minimumConfidence`, and with one of two nested faces only: a face whose keypoint box lies inside
+    /// a larger face's by more than `nestedShare` of its area is dropped unless it is more settled than
+    /// the larger one by over `nestedLead` (it is part of that face, usually its mouth and chin taken
+    /// for a face), and otherwise the larger found face is dropped (a box between two faces whose
+    /// keypoints straddle both). Two found faces whose keypoint boxes each lie inside the other's by more
+    /// than that share are the same face found twice: the more settled one stays. Given faces always stay.
     public static func kept(_ faces: [AnalyzedFace], minimumConfidence: Double, nestedShare: Double) -> [AnalyzedFace] {
         var kept = [(face: AnalyzedFace, extent: Box)]()
         let ordered = faces.map { (face: $0, extent: $0.keypointBox) }.sorted { $0.extent.area > $1.extent.area }
@@ -234,7 +238,7 @@ public final class FaceAnalyzer {
                 let nestsIn = { (other: (face: AnalyzedFace, extent: Box)) in
                     extent.intersection(other.extent) > nestedShare * extent.area
                 }
-                if kept.contains(where: { nestsIn($0) && $0.face.confidence >= face.confidence }) { continue }
+                if kept.contains(where: { nestsIn($0) && $0.face.confidence + nestedLead >= face.confidence }) { continue }
                 // A less settled found face around it is not a face (often a box straddling two faces).
                 kept.removeAll { nestsIn($0) && $0.face.origin == .detected }
             }

@@ -80,7 +80,7 @@ extension MorphCommand.Eval {
         var verifier: String?
         @Option(name: .customLong("min-confidence"), help: "With --boxes pipeline: as `morph detect --min-confidence`.")
         var minimumConfidence = FaceAnalyzer.defaultMinimumConfidence
-        @Option(help: "With --boxes pipeline: of two faces nesting by more than this share of the smaller, keep the more settled (1: both).")
+        @Option(help: "With --boxes pipeline: of two faces nesting by more than this share of the smaller, keep the larger unless the smaller settles clearly better (1: both).")
         var nestedShare = FaceAnalyzer.defaultNestedShare
 
         func validate() throws {
@@ -143,7 +143,7 @@ extension MorphCommand.Eval {
         var containment = 1.0
         @Option(help: "68-point model: also report, at the finder's threshold, what dropping boxes as `morph detect` does (keypoints that do not settle, confidence below a cut-off; faces inside larger ones) keeps.")
         var verify: String?
-        @Option(help: "With --verify: of two faces nesting by more than this share of the smaller, keep the more settled (1: both).")
+        @Option(help: "With --verify: of two faces nesting by more than this share of the smaller, keep the larger unless the smaller settles clearly better (1: both).")
         var nestedShare = FaceAnalyzer.defaultNestedShare
         @Option(help: "Face verifier model, checking the boxes kept at the finder's threshold (default: the models folder's face-verifier.safetensors; none: no check).")
         var verifier: String?

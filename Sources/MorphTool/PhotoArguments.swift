@@ -20,7 +20,7 @@ struct PhotoArguments: ParsableArguments {
                                valueName: "c"))
     var minConfidence = FaceAnalyzer.defaultMinimumConfidence
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Of two found faces whose keypoint boxes nest by more than this share of the smaller box, keep the more settled (1 keeps both).",
+    @Option(parsing: .unconditional, help: ArgumentHelp("Of two found faces whose keypoint boxes nest by more than this share of the smaller box, keep the larger unless the smaller settles clearly better (1 keeps both).",
                                valueName: "share"))
     var nestedShare = FaceAnalyzer.defaultNestedShare
 

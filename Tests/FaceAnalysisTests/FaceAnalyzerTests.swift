@@ -25,6 +25,11 @@ final class FaceAnalyzerTests: XCTestCase {
         let kept = FaceAnalyzer.kept([mouth, unsettled, elsewhere, whole], minimumConfidence: 0.5, nestedShare: 0.5)
         XCTAssertEqual(kept.map(\.box.x), [100, 400])
 
+        // A mouth and chin that settle a little better than the face around them do not replace it.
+        let posterFace = face(x: 100, y: 100, side: 200, confidence: 0.77)
+        let posterMouth = face(x: 130, y: 190, side: 120, confidence: 0.79)
+        XCTAssertEqual(FaceAnalyzer.kept([posterMouth, posterFace], minimumConfidence: 0.5, nestedShare: 0.5).map(\.box.x), [100])
+
         // Nothing is dropped with the checks off.
         XCTAssertEqual(FaceAnalyzer.kept([mouth, unsettled, elsewhere, whole], minimumConfidence: 0, nestedShare: 1).count, 4)
     }
