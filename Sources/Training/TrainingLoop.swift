@@ -108,12 +108,15 @@ extension Layer {
     ///
     /// Every layer must match in name and shape, except the output layer (the last weight and bias),
     /// which may have another number of outputs (a 68-point model can start a 58-point one), and
-    /// ResNet18's top-down step (`ResNet18.topDownKey`), which a file of another output stride lacks.
+    /// ResNet18's top-down step (`ResNet18.topDownKey`), which only stride-8 models have: it starts at
+    /// random when the file lacks it and is left out when this model lacks it.
     func load(initialWeights url: URL) throws -> [String] {
         var state = try SafeTensors.read(contentsOf: url).tensors
+        let own = parameters.map { (name: $0.name, tensor: $0.parameter.value) } + buffers
+        let ownNames = Set(own.map(\.name))
+        state = state.filter { !$0.key.hasPrefix(ResNet18.topDownKey + ".") || ownNames.contains($0.key) }
         let output = parameters.suffix(2).map { (name: $0.name, tensor: $0.parameter.value) }
-        let added = (parameters.map { (name: $0.name, tensor: $0.parameter.value) } + buffers)
-            .filter { $0.name.hasPrefix(ResNet18.topDownKey + ".") && state[$0.name] == nil }
+        let added = own.filter { $0.name.hasPrefix(ResNet18.topDownKey + ".") && state[$0.name] == nil }
         let fresh = output.filter { own in state[own.name].map { $0.shape != own.tensor.shape } ?? false } + added
         for (name, tensor) in fresh { state[name] = tensor.copy() }
         try load(stateDict: state, source: url.path)

@@ -1,3 +1,4 @@
+import ConvNet
 import CourseModels
 import FaceData
 import Foundation
@@ -208,6 +209,31 @@ final class TrainingLoopTests: XCTestCase {
         XCTAssertEqual([still.scale, still.shiftX, still.shiftY, still.rotation], [1, 0, 0, 0])
     }
 
+
+    func testAStride8ModelStartsAStride16OneAndTheOtherWayRound() throws {
+        func integral(stride: Int) -> KeypointModelSpec {
+            var spec = KeypointModelSpec.landmarks(inputSize: 64)
+            spec.head = .integral
+            spec.featureStride = stride
+            return spec
+        }
+        let directory = FileManager.default.temporaryDirectory
+        for (from, to) in [(8, 16), (16, 8)] {
+            let url = directory.appendingPathComponent("stride\(from)-\(UUID().uuidString).safetensors")
+            defer { try? FileManager.default.removeItem(at: url) }
+            let source = integral(stride: from)
+            try TrainedModel(spec: source, network: source.makeNetwork(seed: 1)).save(to: url, extra: [:], dtype: .f32)
+            let network = integral(stride: to).makeNetwork(seed: 2)
+            let fresh = try network.load(initialWeights: url)
+            // The head's weights read another number of channels (the top-down step's or layer4's); that
+            // step is only stride 8's.
+            XCTAssertEqual(fresh.filter { !$0.hasPrefix(ResNet18.topDownKey + ".") }, ["fc.weight"])
+            XCTAssertEqual(fresh.contains { $0.hasPrefix(ResNet18.topDownKey + ".") }, to == 8)
+            let backbone = Dictionary(uniqueKeysWithValues: network.parameters.map { ($0.name, $0.parameter.value) })
+            let saved = try SafeTensors.read(contentsOf: url).tensors
+            XCTAssertEqual(backbone["conv1.weight"]?.array, saved["conv1.weight"]?.array)
+        }
+    }
 
     func testAnIntegralModelPredictsPointsAndStartsFromAPooledOne() throws {
         var spec = KeypointModelSpec.landmarks(inputSize: 64)
