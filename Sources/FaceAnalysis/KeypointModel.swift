@@ -88,7 +88,8 @@ public struct KeypointModelSpec: Sendable {
     public var pool: PoolKind
     /// The head of the ResNet18 (the small networks ignore it).
     public var head: HeadKind = .pool
-    /// Input pixels per cell of the ResNet18's last feature map: 32, or 16 with layer4 unstrided.
+    /// Input pixels per cell of the map the ResNet18's head reads: 32, 16 with layer4 unstrided, or 8
+    /// (integral head only) with layer4's map also enlarged and merged into layer2's.
     public var featureStride = 32
     /// Crop side as a multiple of the face box's longer side, or of the photo's width (see `framing`).
     public var cropMargin: Double
@@ -117,7 +118,8 @@ public struct KeypointModelSpec: Sendable {
     }
 
     /// The 68-point model's specification: a square face crop of `inputSize` pixels (128 by default)
-    /// around the face box, 1.3 times its longer side.
+    /// around the face box, 1.3 times its longer side, with the pooled head at stride 32; `morph train
+    /// landmarks` sets `head` and `featureStride` (the shipped model: integral head, stride 8).
     public static func landmarks(inputSize: Int? = nil) -> KeypointModelSpec {
         let side = inputSize ?? 128
         return KeypointModelSpec(task: .landmarks, inputWidth: side, inputHeight: side, scheme: .ibug68,
