@@ -239,7 +239,8 @@ public final class FaceAnalyzer {
                     extent.intersection(other.extent) > nestedShare * extent.area
                 }
                 if kept.contains(where: { nestsIn($0) && $0.face.confidence + nestedLead >= face.confidence }) { continue }
-                // A found face around it that settles worse by over the lead is not a face (often a box straddling two faces).
+                // A found face around it that settles worse by over the lead is not a face (often a box
+                // straddling two faces).
                 kept.removeAll { nestsIn($0) && $0.face.origin == .detected }
             }
             kept.append((face, extent))

@@ -112,11 +112,12 @@ extension Layer {
     /// random when the file lacks it and is left out when this model lacks it.
     func load(initialWeights url: URL) throws -> [String] {
         var state = try SafeTensors.read(contentsOf: url).tensors
-        let own = parameters.map { (name: $0.name, tensor: $0.parameter.value) } + buffers
-        let ownNames = Set(own.map(\.name))
-        state = state.filter { !$0.key.hasPrefix(ResNet18.topDownKey + ".") || ownNames.contains($0.key) }
+        let isTopDown = { (name: String) in name.hasPrefix(ResNet18.topDownKey + ".") }
+        let tensors = parameters.map { (name: $0.name, tensor: $0.parameter.value) } + buffers
+        let names = Set(tensors.map(\.name))
+        state = state.filter { !isTopDown($0.key) || names.contains($0.key) }
         let output = parameters.suffix(2).map { (name: $0.name, tensor: $0.parameter.value) }
-        let added = own.filter { $0.name.hasPrefix(ResNet18.topDownKey + ".") && state[$0.name] == nil }
+        let added = tensors.filter { isTopDown($0.name) && state[$0.name] == nil }
         let fresh = output.filter { own in state[own.name].map { $0.shape != own.tensor.shape } ?? false } + added
         for (name, tensor) in fresh { state[name] = tensor.copy() }
         try load(stateDict: state, source: url.path)
