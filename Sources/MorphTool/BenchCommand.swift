@@ -8,7 +8,7 @@ extension MorphCommand {
     struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Measure the speed of the building blocks (used by `make bench`).",
-            subcommands: [Sgemm.self, Render.self, Detect.self, Video.self])
+            subcommands: [Sgemm.self, Render.self, Detect.self, Video.self, People.self])
     }
 }
 
@@ -105,6 +105,32 @@ extension MorphCommand.Bench {
             look.apply(to: &options)
             try VideoBenchmark.lines(photos: photos, count: count, face: face, options: options,
                                      models: ModelFiles.folder(explicit: models)).forEach { print($0) }
+        }
+    }
+}
+
+extension MorphCommand.Bench {
+    /// `morph bench people`: the grouping behind `morph detect --people` on large synthetic collections.
+    struct People: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time the grouping of `morph detect --people` on synthetic collections of N photos (embeddings only).",
+            discussion: "The person is in 3 photos of 4, a friend in 1 of 4, one or two strangers in each photo; faces of one person meet at a cosine of about 0.5, strangers at about 0.")
+
+        @Option(parsing: .unconditional, help: "Comma-separated photo counts (each 2 to 100000).") var photos = "250,500,1000,2000"
+
+        /// The photo counts.
+        var photoCounts: [Int] { photos.split(separator: ",").compactMap { Int($0) } }
+
+        func validate() throws {
+            let parts = photos.split(separator: ",", omittingEmptySubsequences: false)
+            guard !parts.isEmpty, parts.allSatisfy({ Int($0) != nil }) else {
+                throw ValidationError("--photos must be comma-separated whole numbers, not \(photos)")
+            }
+            try photoCounts.forEach { try OptionCheck.require($0, in: 2...100_000, "--photos") }
+        }
+
+        func run() throws {
+            PeopleGroupingBenchmark.lines(photoCounts: photoCounts).forEach { print($0) }
         }
     }
 }

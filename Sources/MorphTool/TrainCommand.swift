@@ -115,9 +115,10 @@ struct TrainingArguments: ParsableArguments {
     }
 
     /// Trains `spec` with `recipe` (with the LFW photos of `unlabelled` mixed in, labelled by its
-    /// teachers; see `PseudoLabelledFaces.lfw`) and prints where the results are.
+    /// teachers; see `PseudoLabelledFaces.lfw`) on `trainShare` of the annotated training faces, and
+    /// prints where the results are.
     func train(_ spec: KeypointModelSpec, recipe: TrainingOptions, modelName: String,
-               unlabelled: (root: URL, teachers: [URL], ratio: Double)? = nil) throws {
+               unlabelled: (root: URL, teachers: [URL], ratio: Double)? = nil, trainShare: Double = 1) throws {
         let (trainingRun, progress) = try prepareRun(modelName)
         let pseudoLabelled = try unlabelled.map {
             try PseudoLabelledFaces.lfw(root: $0.root, teachers: $0.teachers, ratio: $0.ratio,
@@ -126,7 +127,7 @@ struct TrainingArguments: ParsableArguments {
         let report = try KeypointTraining.run(
             spec: spec, options: options(over: recipe), data: URL(fileURLWithPath: data), run: trainingRun,
             modelURL: modelURL(modelName), resume: resume, initialWeights: initialURL, pseudoLabelled: pseudoLabelled,
-            limit: limit, command: command, progress: progress)
+            limit: limit, trainShare: trainShare, command: command, progress: progress)
         finish([report.line], run: trainingRun, model: modelURL(modelName))
     }
 }
@@ -191,6 +192,10 @@ extension MorphCommand.Train {
         var teachers: String?
         @Option(parsing: .unconditional, help: "Unlabelled faces drawn afresh each epoch, per annotated training face (0.05 to 20).")
         var unlabelledRatio = 1.0
+        @Option(parsing: .unconditional, help: ArgumentHelp(
+            "Train on this share of the annotated training faces, evenly spaced over the photos (0.05 to 1).",
+            discussion: "For measuring how accuracy grows with annotated faces: every subset keeps its share, and the validation stays whole."))
+        var trainShare = 1.0
 
         /// The teachers' model files.
         var teacherURLs: [URL] {
@@ -201,6 +206,7 @@ extension MorphCommand.Train {
         func validate() throws {
             try OptionCheck.require(inputSize, in: TrainingArguments.squareInputSizes, "--input-size")
             try OptionCheck.require(unlabelledRatio, in: 0.05...20, "--unlabelled-ratio")
+            try OptionCheck.require(trainShare, in: 0.05...1, "--train-share")
             if unlabelled == nil, teachers != nil || unlabelledRatio != 1 {
                 throw ValidationError("--teachers and --unlabelled-ratio need --unlabelled")
             }
@@ -217,7 +223,8 @@ extension MorphCommand.Train {
             var recipe = TrainingOptions.landmarksRecipe
             network.configure(&spec, &recipe)
             try arguments.train(spec, recipe: recipe, modelName: "landmarks68",
-                                unlabelled: unlabelled.map { (URL(fileURLWithPath: $0), teacherURLs, unlabelledRatio) })
+                                unlabelled: unlabelled.map { (URL(fileURLWithPath: $0), teacherURLs, unlabelledRatio) },
+                                trainShare: trainShare)
         }
     }
 }

@@ -49,12 +49,13 @@ public enum KeypointTraining {
     /// Trains `spec` on the dataset at `data` and writes everything into `run`; the final weights go
     /// to `modelURL` (F16) with the report in their metadata. `initialWeights`, a model file with the
     /// same layers, replaces the random initialisation (fine-tuning). `pseudoLabelled` faces, if any,
-    /// are mixed into the training examples (never into the validation).
+    /// are mixed into the training examples (never into the validation). `trainShare` of the annotated
+    /// training faces are used (see `LandmarkDataset.load`).
     public static func run(spec: KeypointModelSpec, options: TrainingOptions, data: URL, run: TrainingRun,
                            modelURL: URL, resume: Bool, initialWeights: URL? = nil, pseudoLabelled: PseudoLabelledFaces? = nil,
-                           limit: Int?, command: String, progress: ProgressReporter) throws -> TrainingReport {
+                           limit: Int?, trainShare: Double = 1, command: String, progress: ProgressReporter) throws -> TrainingReport {
         progress.log("loading \(data.path)")
-        let (train, validation) = try LandmarkDataset.load(spec.scheme, root: data, limit: limit)
+        let (train, validation) = try LandmarkDataset.load(spec.scheme, root: data, limit: limit, trainShare: trainShare)
         guard train.count >= options.batchSize else {
             throw TrainingError.emptyDataset(folder: data.path, reason: "\(train.count) training examples, fewer than one batch")
         }

@@ -29,8 +29,9 @@ public struct TrainingExample: Sendable {
 /// Loads the datasets of the keypoint tasks into memory, already split.
 public enum LandmarkDataset {
     /// Training and validation examples annotated in `scheme` from `root` (IMM-58: the IMM folder;
-    /// iBUG-68: a tree of photos with `.pts` files or a dlib XML file); `limit` keeps the first N of each side.
-    public static func load(_ scheme: LandmarkScheme, root: URL, limit: Int? = nil,
+    /// iBUG-68: a tree of photos with `.pts` files or a dlib XML file); `limit` keeps the first N of each side;
+    /// `trainShare` keeps that share of the training side, evenly spaced over it (the validation stays whole).
+    public static func load(_ scheme: LandmarkScheme, root: URL, limit: Int? = nil, trainShare: Double = 1,
                             validationFraction: Double = 0.1) throws -> (train: [TrainingExample], validation: [TrainingExample]) {
         let annotated: [(sample: LandmarkSample, split: DatasetSplit)]
         if scheme == .imm58 {
@@ -47,13 +48,20 @@ public enum LandmarkDataset {
         guard !annotated.isEmpty else {
             throw TrainingError.emptyDataset(folder: root.path, reason: "no annotated photos found")
         }
-        var train = annotated.filter { $0.split == .train }.map(\.sample)
+        var train = evenlySpaced(annotated.filter { $0.split == .train }.map(\.sample), share: trainShare)
         var validation = annotated.filter { $0.split == .validation }.map(\.sample)
         if let limit {
             train = Array(train.prefix(limit))
             validation = Array(validation.prefix(max(1, limit / 4)))
         }
         return (try decode(train), try decode(validation))
+    }
+
+    /// `share` of `items` (at least one when there are any), evenly spaced: with the photos sorted by
+    /// folder, every subset keeps its share.
+    static func evenlySpaced<Item>(_ items: [Item], share: Double) -> [Item] {
+        let count = min(items.count, max(1, Int((Double(items.count) * share).rounded())))
+        return (0..<count).map { items[$0 * items.count / count] }
     }
 
     /// Decodes the photos of `samples` (grey) on all cores.

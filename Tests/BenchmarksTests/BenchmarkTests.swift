@@ -20,4 +20,16 @@ final class BenchmarkTests: XCTestCase {
         XCTAssertNil(EngineBenchmark.lines("no-such-workload"))
         XCTAssertEqual(EngineBenchmark.headerLines.first, "engine neuralnet")
     }
+
+    func testTheSyntheticCollectionHoldsItsPeopleAndTheGroupingFindsThePerson() {
+        let (embeddings, people) = PeopleGroupingBenchmark.collection(photos: 8, seed: 1)
+        XCTAssertEqual(embeddings.map(\.count), [3, 3, 3, 1, 3, 3, 3, 1])
+        XCTAssertEqual(people.joined().filter { $0 == 0 }.count, 6)
+        XCTAssertEqual(people.joined().filter { $0 == 1 }.count, 2)
+        XCTAssertEqual(Set(people.joined().filter { $0 > 1 }).count, 12, "every stranger appears once")
+        let lines = PeopleGroupingBenchmark.lines(photoCounts: [40])
+        XCTAssertEqual(lines.count, 1)
+        XCTAssertTrue(lines[0].hasPrefix("40 photos, 100 faces: "), lines[0])
+        XCTAssertTrue(lines[0].hasSuffix("the largest holds 30 of the person's 30 faces and 0 others"), lines[0])
+    }
 }

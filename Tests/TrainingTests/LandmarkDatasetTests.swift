@@ -29,4 +29,17 @@ final class LandmarkDatasetTests: XCTestCase {
         XCTAssertEqual(a[0].image.channels, 1)
         XCTAssertThrowsError(try LandmarkDataset.load(.ibug68, root: folder.appendingPathComponent("missing")))
     }
+
+    func testATrainingShareIsEvenlySpacedSoEverySubsetKeepsItsShare() {
+        let photos = Array(0..<10)
+        XCTAssertEqual(LandmarkDataset.evenlySpaced(photos, share: 0.5), [0, 2, 4, 6, 8])
+        XCTAssertEqual(LandmarkDataset.evenlySpaced(photos, share: 0.3), [0, 3, 6])
+        XCTAssertEqual(LandmarkDataset.evenlySpaced(photos, share: 1), photos)
+        XCTAssertEqual(LandmarkDataset.evenlySpaced(photos, share: 0.01), [0])
+        XCTAssertEqual(LandmarkDataset.evenlySpaced([Int](), share: 0.5), [])
+        // Three subsets of 40, 20 and 40 photos, sorted by folder: a quarter keeps 10, 5 and 10.
+        let subsets = Array(repeating: "afw", count: 40) + Array(repeating: "helen", count: 20) + Array(repeating: "lfpw", count: 40)
+        let kept = LandmarkDataset.evenlySpaced(subsets, share: 0.25)
+        XCTAssertEqual(["afw", "helen", "lfpw"].map { name in kept.filter { $0 == name }.count }, [10, 5, 10])
+    }
 }
