@@ -96,6 +96,8 @@ bench: build venv
 	@$(BENCH_ENV) $(RELEASE) bench video --count 17 --face largest samples/*.jpg
 	@echo "== the whole job following one person (--face auto): 17 photos of one face =="
 	@$(BENCH_ENV) $(RELEASE) bench video --count 17 samples/imm-01-1m.jpg
+	@echo "== grouping people (detect --people) on synthetic collections of 250 to 2000 photos =="
+	@$(BENCH_ENV) $(RELEASE) bench people
 
 ## venv: PyTorch (CPU wheel) for the reference measurements and golden-test generation
 venv: .venv/bin/python
