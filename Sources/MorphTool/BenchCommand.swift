@@ -118,19 +118,18 @@ extension MorphCommand.Bench {
 
         @Option(parsing: .unconditional, help: "Comma-separated photo counts (each 2 to 100000).") var photos = "250,500,1000,2000"
 
-        /// The photo counts.
-        var photoCounts: [Int] { photos.split(separator: ",").compactMap { Int($0) } }
+        /// The photo counts (nil: a part that is not a whole number).
+        var photoCounts: [Int?] { photos.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) } }
 
         func validate() throws {
-            let parts = photos.split(separator: ",", omittingEmptySubsequences: false)
-            guard !parts.isEmpty, parts.allSatisfy({ Int($0) != nil }) else {
+            guard !photoCounts.contains(nil) else {
                 throw ValidationError("--photos must be comma-separated whole numbers, not \(photos)")
             }
             try photoCounts.forEach { try OptionCheck.require($0, in: 2...100_000, "--photos") }
         }
 
         func run() throws {
-            PeopleGroupingBenchmark.lines(photoCounts: photoCounts).forEach { print($0) }
+            PeopleGroupingBenchmark.lines(photoCounts: photoCounts.compactMap { $0 }).forEach { print($0) }
         }
     }
 }
