@@ -34,6 +34,11 @@ struct TrainingArguments: ParsableArguments {
     @Option(name: .customLong("lr"), parsing: .unconditional, help: "Peak learning rate, above 0 and at most 10 (default: the task's recipe).")
     var learningRate: Float?
 
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Weight decay, 0 to 1 (default: the task's recipe).",
+        discussion: "With AdamW (the ResNet recipes) it is decoupled: each step shrinks every weight by the learning rate times this."))
+    var weightDecay: Float?
+
     @Option(help: "Loss function (default: the task's recipe).")
     var loss: LossKind?
 
@@ -73,6 +78,7 @@ struct TrainingArguments: ParsableArguments {
         try OptionCheck.require(epochs, in: 1...10_000, "--epochs")
         try OptionCheck.require(batchSize, in: 2...4096, "--batch-size")
         try OptionCheck.require(learningRate, in: 1e-8...10, "--lr")
+        try OptionCheck.require(weightDecay, in: 0...1, "--weight-decay")
         try OptionCheck.require(limit, in: 1...Int(Int32.max), "--limit")
         try OptionCheck.require(augmentationStrength, in: 0...10, "--augmentation-strength")
         if let initialWeights, !FileManager.default.fileExists(atPath: initialWeights) {
@@ -82,8 +88,8 @@ struct TrainingArguments: ParsableArguments {
 
     /// Applies the explicit options over `recipe`.
     func options(over recipe: TrainingOptions) -> TrainingOptions {
-        recipe.overriding(epochs: epochs, batchSize: batchSize, learningRate: learningRate, loss: loss, seed: seed,
-                          augmentationStrength: augmentationStrength)
+        recipe.overriding(epochs: epochs, batchSize: batchSize, learningRate: learningRate, weightDecay: weightDecay,
+                          loss: loss, seed: seed, augmentationStrength: augmentationStrength)
     }
 
     /// The command line as typed, for the model's metadata.

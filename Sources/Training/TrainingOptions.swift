@@ -32,12 +32,13 @@ public struct TrainingOptions: Sendable {
 
     /// These options with the command line's over them (nil: the recipe's own), the `seed`, and every
     /// augmentation range scaled by `augmentationStrength` (mirroring unchanged).
-    public func overriding(epochs: Int?, batchSize: Int?, learningRate: Float?, loss: LossKind?, seed: UInt64,
-                           augmentationStrength: Double) -> TrainingOptions {
+    public func overriding(epochs: Int?, batchSize: Int?, learningRate: Float?, weightDecay: Float?, loss: LossKind?,
+                           seed: UInt64, augmentationStrength: Double) -> TrainingOptions {
         var options = self
         options.epochs = epochs ?? self.epochs
         options.batchSize = batchSize ?? self.batchSize
         options.learningRate = learningRate ?? self.learningRate
+        options.weightDecay = weightDecay ?? self.weightDecay
         options.loss = loss ?? self.loss
         options.seed = seed
         options.augmentation = augmentation.scaled(by: augmentationStrength)

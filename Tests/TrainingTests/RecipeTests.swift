@@ -4,7 +4,8 @@ import XCTest
 final class RecipeTests: XCTestCase {
     func testCommandLineOptionsGoOverTheRecipeAndTheRestStays() {
         let recipe = TrainingOptions.landmarksRecipe
-        let same = recipe.overriding(epochs: nil, batchSize: nil, learningRate: nil, loss: nil, seed: 9, augmentationStrength: 1)
+        let same = recipe.overriding(epochs: nil, batchSize: nil, learningRate: nil, weightDecay: nil, loss: nil, seed: 9,
+                                     augmentationStrength: 1)
         XCTAssertEqual([same.epochs, same.batchSize], [recipe.epochs, recipe.batchSize])
         XCTAssertEqual(same.learningRate, recipe.learningRate)
         XCTAssertEqual(same.loss, recipe.loss)
@@ -13,9 +14,12 @@ final class RecipeTests: XCTestCase {
         XCTAssertEqual(same.cosine, recipe.cosine, "what the command line cannot give stays the recipe's")
         XCTAssertEqual(same.weightDecay, recipe.weightDecay)
 
-        let given = recipe.overriding(epochs: 3, batchSize: 8, learningRate: 0.5, loss: .l1, seed: 1, augmentationStrength: 0)
+        let given = recipe.overriding(epochs: 3, batchSize: 8, learningRate: 0.5, weightDecay: 0.05, loss: .l1, seed: 1,
+                                      augmentationStrength: 0)
         XCTAssertEqual([given.epochs, given.batchSize], [3, 8])
         XCTAssertEqual(given.learningRate, 0.5)
+        XCTAssertEqual(given.weightDecay, 0.05)
+        XCTAssertEqual(given.decoupledWeightDecay, recipe.decoupledWeightDecay)
         XCTAssertEqual(given.loss, .l1)
         XCTAssertEqual(given.augmentation.rotationDegrees, 0)
         XCTAssertTrue(given.augmentation.flip, "mirroring is not a range")
