@@ -36,7 +36,7 @@ struct TrainingArguments: ParsableArguments {
 
     @Option(parsing: .unconditional, help: ArgumentHelp(
         "Weight decay, 0 to 1 (default: the task's recipe).",
-        discussion: "With AdamW (the ResNet recipes) it is decoupled: each step shrinks every weight by the learning rate times this."))
+        discussion: "Every recipe but the nose and imm networks' uses AdamW, where the decay is decoupled: each step shrinks every weight by the learning rate times this. With Adam (nose, imm) it is an L2 term added to the gradient."))
     var weightDecay: Float?
 
     @Option(help: "Loss function (default: the task's recipe).")
