@@ -9,12 +9,13 @@ import Plumbing
 public enum DetectBenchmark {
     /// The lines for `photos` analysed by the models in `models` over `passes` passes (the first a
     /// warm-up, not counted): medians per photo with their breakdown, then the batch's wall time per
-    /// photo. With `megapixels`, copies enlarged to about that size are timed (then removed); with
-    /// `flip`, the last keypoint pass is flip-averaged (`morph detect --flip`).
-    public static func lines(photos: [String], models: URL, passes: Int, megapixels: Double?, flip: Bool = false) throws -> [String] {
+    /// photo. With `megapixels`, copies enlarged to about that size are timed (then removed);
+    /// `mirroring` says which keypoint pass also sees the face mirrored.
+    public static func lines(photos: [String], models: URL, passes: Int, megapixels: Double?,
+                             mirroring: KeypointMirroring = .settlingPass) throws -> [String] {
         let makeAnalyzer = {
             let analyzer = try ModelFiles.analyzer(folder: models, manualBoxes: nil)
-            analyzer.flipAverage = flip
+            analyzer.mirroring = mirroring
             return analyzer
         }
         let analyzer = try makeAnalyzer()

@@ -41,7 +41,7 @@ public enum VerifierLabeling {
         let started = Date()
         for (index, scene) in scenes.enumerated() {
             let boxes = finder.detect(scene.image).map(\.box)
-            for (box, found) in zip(boxes, FaceAnalyzer.keypoints(predictor, scene.image, boxes: boxes)) {
+            for (box, found) in zip(boxes, FaceAnalyzer.keypoints(predictor, scene.image, boxes: boxes, mirroring: .none)) {
                 if let isFace = VerifierLabeling.label(box, keypointBox: Box(enclosing: found.points), faces: scene.faces,
                                                        confidence: found.confidence,
                                                        minimumConfidence: FaceAnalyzer.defaultMinimumConfidence) {

@@ -62,7 +62,9 @@ public struct FaceFinderSweep {
         let analysed = keypoints.map { model in
             let predictor = KeypointPredictor(model: model)
             return zip(checked, examples).map { detections, example in
-                zip(detections, FaceAnalyzer.keypoints(predictor, example.image, boxes: detections.map(\.box))).map {
+                // As `morph detect` places them.
+                let found = FaceAnalyzer.keypoints(predictor, example.image, boxes: detections.map(\.box), mirroring: .settlingPass)
+                return zip(detections, found).map {
                     AnalyzedFace(box: $0.box, score: $0.score, points: $1.points, confidence: $1.confidence, origin: .detected)
                 }
             }

@@ -36,8 +36,9 @@ public struct LandmarkEvaluationReport: Codable, Sendable {
     public var boxes: String
     /// Refinement passes (re-crops around the previous prediction).
     public var refine: Int
-    /// Whether flip averaging ran.
-    public var flip: Bool
+    /// Which passes also saw the mirrored crop: "none", "every pass" (`--flip` with given boxes), or the
+    /// pipeline's `KeypointMirroring`.
+    public var mirrored: String
     /// All faces.
     public var overall: Group
     /// By subfolder of the dataset.
@@ -56,7 +57,7 @@ public struct LandmarkEvaluationReport: Codable, Sendable {
                 + String(format: " %5d   %6.2f%%   %6.1f%%   %6.1f%%   %6.3f", g.count, 100 * g.meanNME,
                          100 * g.failureRate8, 100 * g.failureRate10, g.auc8)
         }
-        return ["boxes: \(boxes)  refine: \(refine)  flip: \(flip)",
+        return ["boxes: \(boxes)  refine: \(refine)  mirrored: \(mirrored)",
                 "group                  n      NME    >8% fail  >10% fail  AUC@8%",
                 line("all", overall)]
             + subsets.sorted(by: { $0.key < $1.key }).map { line($0.key, $0.value) }
@@ -92,8 +93,8 @@ public enum LandmarkEvaluation {
 
     /// `morph eval landmarks`: the points of `models` (averaged when several) for every example from the
     /// boxes of `source`, measured and drawn into `folder`. The pipeline runs its analyser's own model
-    /// (`models` gives only the scheme), re-crops as `morph detect` does (ignoring `refine`) and flips as
-    /// the analyser is set.
+    /// (`models` gives only the scheme), re-crops as `morph detect` does (ignoring `refine` and `flip`)
+    /// and mirrors as the analyser is set.
     public static func run(models: [TrainedModel], examples: [TrainingExample], from source: BoxSource, refine: Int, flip: Bool,
                            folder: URL, progress: ProgressReporter) throws -> LandmarkEvaluationReport {
         precondition(!models.isEmpty, "no model to evaluate")
@@ -107,7 +108,8 @@ public enum LandmarkEvaluation {
             }, refine: refine, flip: flip, folder: folder, progress: progress)
         case .pipeline(let analyzer):
             return try run(examples: examples, scheme: models[0].spec.scheme, boxes: source.name,
-                           refine: FaceAnalyzer.refinePasses, flip: analyzer.flipAverage, folder: folder, progress: progress) { example in
+                           refine: FaceAnalyzer.refinePasses, mirrored: analyzer.mirroring.rawValue, folder: folder,
+                           progress: progress) { example in
                 FaceFinderEvaluation.hit(analyzer.faces(in: example.image).faces, truth: example.landmarkBox)?.points
             }
         }
@@ -120,8 +122,8 @@ public enum LandmarkEvaluation {
                            boxFor: (TrainingExample) -> Box?, refine: Int, flip: Bool, folder: URL,
                            progress: ProgressReporter) throws -> LandmarkEvaluationReport {
         let predictors = models.map(KeypointPredictor.init(model:))
-        return try run(examples: examples, scheme: models[0].spec.scheme, boxes: boxes, refine: refine, flip: flip,
-                       folder: folder, progress: progress) { example in
+        return try run(examples: examples, scheme: models[0].spec.scheme, boxes: boxes, refine: refine,
+                       mirrored: flip ? "every pass" : "none", folder: folder, progress: progress) { example in
             boxFor(example).map { box in
                 Point.mean(of: predictors.map { $0.predict(example.image, box: box, refine: refine, flipAverage: flip) })
             }
@@ -130,8 +132,8 @@ public enum LandmarkEvaluation {
 
     /// Measures the points `predict` gives each example (nil: no face found for it, a failure with
     /// infinite error left out of the mean NME), draws the CED curve and the 10 worst faces into
-    /// `folder`; `boxes`, `refine` and `flip` describe the method for the report.
-    public static func run(examples: [TrainingExample], scheme: LandmarkScheme, boxes: String, refine: Int, flip: Bool,
+    /// `folder`; `boxes`, `refine` and `mirrored` describe the method for the report.
+    public static func run(examples: [TrainingExample], scheme: LandmarkScheme, boxes: String, refine: Int, mirrored: String,
                            folder: URL, progress: ProgressReporter,
                            predict: (TrainingExample) -> [Point]?) throws -> LandmarkEvaluationReport {
         var errors = [Double](), predictions = [[Point]?](), seconds = 0.0, found = 0
@@ -158,7 +160,7 @@ public enum LandmarkEvaluation {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try writeCED(errors, to: folder.appendingPathComponent("ced.png").path)
         try writeWorst(examples: examples, predictions: predictions, errors: errors, count: 10, folder: folder)
-        return LandmarkEvaluationReport(boxes: boxes, refine: refine, flip: flip, overall: group(errors), subsets: subsets,
+        return LandmarkEvaluationReport(boxes: boxes, refine: refine, mirrored: mirrored, overall: group(errors), subsets: subsets,
                                         parts: scheme.parts.enumerated().map { k, part in
                                             func mean(_ figure: KeyPath<LandmarkMetrics.PartError, Double>) -> Double {
                                                 partErrors.reduce(0) { $0 + $1[k][keyPath: figure] } / Double(max(found, 1))

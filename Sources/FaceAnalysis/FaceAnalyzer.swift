@@ -86,8 +86,8 @@ public final class FaceAnalyzer {
     private let predictor: KeypointPredictor?
     private let manualBoxes: DlibDataset?
     private let identity: IdentityModel?
-    /// Re-crops after the first keypoint pass (measured on the 300-W validation faces with the finder's
-    /// boxes: NME 12.1% with none, 9.3% with one, 8.2% with two).
+    /// Re-crops after the first keypoint pass, the settling one and the last (measured on the 300-W
+    /// validation faces with the finder's boxes: NME 12.1% with none, 9.3% with one, 8.2% with two).
     public static let refinePasses = 2
 
     /// The decode keeps at least this many pixels on the longer side (JPEG DCT scaling below it is skipped).
@@ -106,8 +106,8 @@ public final class FaceAnalyzer {
     /// a mouth and chin settle almost as well as the face around them (both about 0.77 on a 300-W
     /// film poster), a box straddling two faces far worse than either (0.54 against 0.98).
     public static let nestedLead = 0.1
-    /// The last keypoint pass also predicts on the mirrored crop and averages (one more network pass).
-    public var flipAverage = false
+    /// Which keypoint pass also sees the face mirrored (`morph detect`: the settling one, at no cost).
+    public var mirroring = KeypointMirroring.settlingPass
 
     /// An analyser; without a finder only sidecars and manual boxes yield faces, without a keypoint model
     /// only sidecars. A `verifier` drops the finder's boxes that are not faces before keypoints are placed;
@@ -200,7 +200,7 @@ public final class FaceAnalyzer {
             else { [] }
         let find = 1000 * Date().timeIntervalSince(clock)
         clock = Date()
-        let keypoints = FaceAnalyzer.keypoints(predictor, grey, boxes: boxes.map(\.box), flipAverage: flipAverage)
+        let keypoints = FaceAnalyzer.keypoints(predictor, grey, boxes: boxes.map(\.box), mirroring: mirroring)
         let candidates = zip(boxes, keypoints).map { candidate, found in
             AnalyzedFace(box: candidate.box, score: candidate.score, points: found.points,
                          confidence: found.confidence, origin: candidate.origin)
@@ -251,16 +251,18 @@ public final class FaceAnalyzer {
     /// 68 keypoints for each face box of a grey photo, and how settled they are (0...1).
     ///
     /// The finder's box is looser than the landmark boxes the model was trained on: re-crop twice
-    /// around the prediction (all faces of the photo in one batch); the last re-crop's shift,
-    /// relative to the inter-ocular distance, is the confidence: 1 for no shift, 0 for 10% or more.
-    /// With `flipAverage` the last re-crop is also predicted mirrored and the two are averaged.
+    /// around the prediction (all faces of the photo in one batch); the last re-crop's shift from the
+    /// settling pass before it, relative to the inter-ocular distance, is the confidence: 1 for no
+    /// shift, 0 for 10% or more. `mirroring` says which pass also sees the face mirrored.
     public static func keypoints(_ predictor: KeypointPredictor, _ grey: Image, boxes: [Box],
-                                 flipAverage: Bool = false) -> [(points: [Point], confidence: Double)] {
-        let settling = predictor.predict(grey, boxes: boxes, refine: refinePasses - 1)
-        let settled = predictor.predict(grey, boxes: settling.map { Box(enclosing: $0) }, flipAverage: flipAverage)
-        return zip(settling, settled).map { before, points in
-            let interocular = max(LandmarkScheme.ibug68.interocularDistance(points), 1)
-            let shift = LandmarkMetrics.meanPointError(before, points) / interocular
+                                 mirroring: KeypointMirroring) -> [(points: [Point], confidence: Double)] {
+        let first = predictor.predict(grey, boxes: boxes)
+        let settling = predictor.predict(grey, boxes: first.map { Box(enclosing: $0) }, mirrored: mirroring == .settlingPass)
+        let last = predictor.predict(grey, boxes: settling.map { Box(enclosing: $0) }, flipAverage: mirroring == .lastPass)
+        return zip(settling, last).map { before, after in
+            let interocular = max(LandmarkScheme.ibug68.interocularDistance(after), 1)
+            let shift = LandmarkMetrics.meanPointError(before, after) / interocular
+            let points = mirroring == .settlingPass ? Point.mean(of: [before, after]) : after
             return (points, max(0, 1 - shift / 0.1))
         }
     }

@@ -23,22 +23,26 @@ public final class KeypointPredictor {
         predict(photo, boxes: [box], refine: refine, flipAverage: flipAverage)[0]
     }
 
-    /// The points of several faces of one photo, predicted together (one network batch per pass).
-    public func predict(_ photo: Image, boxes: [Box?], refine: Int = 0, flipAverage: Bool = false) -> [[Point]] {
+    /// The points of several faces of one photo, predicted together (one network batch per pass);
+    /// `mirrored` predicts on the mirrored crops only (the points mapped back to the photo's side;
+    /// `flipAverage` takes both orientations).
+    public func predict(_ photo: Image, boxes: [Box?], refine: Int = 0, flipAverage: Bool = false,
+                        mirrored: Bool = false) -> [[Point]] {
         guard !boxes.isEmpty else { return [] }
         let spec = model.spec
         let region = { (box: Box?) in spec.cropRegion(photoWidth: photo.width, photoHeight: photo.height, faceBox: box) }
-        var points = pass(photo, regions: boxes.map(region), flipAverage: flipAverage)
+        let flips = flipAverage ? [false, true] : [mirrored]
+        var points = pass(photo, regions: boxes.map(region), flips: flips)
         for _ in 0..<(!spec.usesWholePhoto && spec.targetIndices.count == spec.scheme.pointCount ? refine : 0) {
-            points = pass(photo, regions: points.map { region(Box(enclosing: $0)) }, flipAverage: flipAverage)
+            points = pass(photo, regions: points.map { region(Box(enclosing: $0)) }, flips: flips)
         }
         return points
     }
 
-    /// One crop-and-predict pass over `regions` (both orientations each when `flipAverage`).
-    private func pass(_ photo: Image, regions: [(center: Point, side: Double)], flipAverage: Bool) -> [[Point]] {
+    /// One crop-and-predict pass over `regions`, each in the orientations `flips` lists (true:
+    /// mirrored), the predictions averaged.
+    private func pass(_ photo: Image, regions: [(center: Point, side: Double)], flips: [Bool]) -> [[Point]] {
         let spec = model.spec
-        let flips = flipAverage ? [false, true] : [false]
         let cropper = FaceCropper(width: spec.inputWidth, height: spec.inputHeight)
         let crops = regions.flatMap { region in
             flips.map {

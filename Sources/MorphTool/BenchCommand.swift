@@ -1,5 +1,6 @@
 import ArgumentParser
 import Benchmarks
+import FaceAnalysis
 import Foundation
 import Pipeline
 
@@ -66,7 +67,8 @@ extension MorphCommand.Bench {
         @Option(parsing: .unconditional, help: "Passes over the photos, 2 to 100 (the first is a warm-up and not counted).") var passes = 3
         @Option(parsing: .unconditional, help: "Enlarge each photo to about this many megapixels first, 0.01 to 100 (a 4:3 JPEG, quality 90, in a temporary folder).")
         var megapixels: Double?
-        @Flag(help: "Flip-average the last keypoint pass, as `morph detect --flip`.") var flip = false
+        @Option(help: "Which keypoint pass also sees the face mirrored: settling (as `morph detect`, no extra pass), last (one more pass) or none.")
+        var mirroring = KeypointMirroring.settlingPass
 
         func validate() throws {
             guard !photos.isEmpty else { throw ValidationError("give at least one photo") }
@@ -76,7 +78,7 @@ extension MorphCommand.Bench {
 
         func run() throws {
             try DetectBenchmark.lines(photos: photos, models: ModelFiles.folder(explicit: models), passes: passes,
-                                      megapixels: megapixels, flip: flip).forEach { print($0) }
+                                      megapixels: megapixels, mirroring: mirroring).forEach { print($0) }
         }
     }
 }

@@ -67,12 +67,14 @@ extension MorphCommand.Eval {
         var model: [String] = []
         @Option(help: "Which faces: validation (the fixed 10% split) or all.") var split = "validation"
         @Option(help: "Refinement passes, each on a crop made from the previous prediction.") var refine = 0
-        @Flag(help: "Average with the prediction on the mirrored crop (with --boxes pipeline: in the last re-crop).") var flip = false
+        @Flag(help: "With --boxes truth or detector: average every pass with the prediction on the mirrored crop.") var flip = false
+        @Option(help: "With --boxes pipeline: which keypoint pass also sees the face mirrored: settling (as `morph detect`: averaged with the last, at no extra cost), last (one more pass) or none.")
+        var mirroring: KeypointMirroring?
         @Option(help: "Folder for the CED curve and the worst faces.") var output = "output/eval-landmarks"
         @Option(help: ArgumentHelp(
             "Face boxes from the ground-truth landmarks (truth), the face finder (detector), or all of `morph detect` (pipeline).",
             discussion: "detector: the finder's first box that hits the face, then --refine and --flip as given. pipeline: "
-                + "the finder's boxes the verifier passes, each with its 2 re-crops, the confidence and nesting checks, then the largest face whose keypoints' box hits."))
+                + "the finder's boxes the verifier passes, each with its 2 re-crops (--mirroring), the confidence and nesting checks, then the largest face whose keypoints' box hits."))
         var boxes = "truth"
         @Option(help: "Face finder model, for --boxes detector or pipeline (default: the models folder's faces.safetensors).")
         var finder: String?
@@ -94,8 +96,11 @@ extension MorphCommand.Eval {
             if boxes == "pipeline" && model.count > 1 {
                 throw ValidationError("--boxes pipeline runs one model, as `morph detect` does: give --model once")
             }
-            if boxes == "pipeline" && refine != 0 {
-                throw ValidationError("--boxes pipeline re-crops as `morph detect` does: leave out --refine")
+            if boxes == "pipeline" && (refine != 0 || flip) {
+                throw ValidationError("--boxes pipeline re-crops and mirrors as `morph detect` does: leave out --refine and --flip (--mirroring chooses the mirrored pass)")
+            }
+            if boxes != "pipeline" && mirroring != nil {
+                throw ValidationError("--mirroring chooses the mirrored pass of --boxes pipeline; with --boxes \(boxes) use --flip")
             }
         }
 
@@ -119,7 +124,7 @@ extension MorphCommand.Eval {
                                             verifier: try faceVerifier(verifier), landmarks: trained)
                 analyzer.minimumConfidence = minimumConfidence
                 analyzer.nestedShare = nestedShare
-                analyzer.flipAverage = flip
+                analyzer.mirroring = mirroring ?? .settlingPass
                 source = .pipeline(analyzer)
             }
             let report = try LandmarkEvaluation.run(models: models, examples: split == "all" ? train + validation : validation,
@@ -265,3 +270,5 @@ extension MorphCommand.Eval {
         }
     }
 }
+
+extension KeypointMirroring: ExpressibleByArgument {}

@@ -24,9 +24,6 @@ struct PhotoArguments: ParsableArguments {
                                valueName: "share"))
     var nestedShare = FaceAnalyzer.defaultNestedShare
 
-    @Flag(help: "Average the last keypoint pass with its mirror image: a little more accurate (300-W validation NME inside morph detect 3.47% -> 3.44%), about 1.25x the time per photo.")
-    var flip = false
-
     @Flag(help: "Stop at the first photo that cannot be used instead of skipping it.")
     var strict = false
 
@@ -44,13 +41,12 @@ struct PhotoArguments: ParsableArguments {
     func analyzerFactory(identity: Bool = false) throws -> () throws -> FaceAnalyzer {
         let folder = ModelFiles.folder(explicit: models)
         let boxes = try faces.map(FaceBoxes.init(path:))
-        let minimumConfidence = minConfidence, nestedShare = nestedShare, flipAverage = flip
+        let minimumConfidence = minConfidence, nestedShare = nestedShare
         return {
             let analyzer = try ModelFiles.analyzer(folder: folder, manualBoxes: boxes,
                                                    identity: identity ? ModelFiles.identityModel(in: folder) : nil)
             analyzer.minimumConfidence = minimumConfidence
             analyzer.nestedShare = nestedShare
-            analyzer.flipAverage = flipAverage
             return analyzer
         }
     }

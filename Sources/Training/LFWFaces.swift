@@ -32,19 +32,29 @@ public enum LFWFaces {
     static let startBox = (x: 0.2, y: 0.22, side: 0.6)
 
     /// The keypoints of the face in the middle of the grey LFW photo `image`, as `morph detect` places
-    /// them with each of `predictors` (`flipAverage`: the last pass also on the mirrored crop), averaged
+    /// them with each of `predictors` (`mirroring`: which pass also sees the mirrored crop), averaged
     /// over the predictors; and how sure they are: the least settled predictor's confidence
     /// (`FaceAnalyzer.keypoints`), lowered by the predictors' disagreement (0 at `disagreementLimit` of
     /// the inter-ocular distance, mean point distance from the average).
     public static func keypoints(_ image: Image, predictors: [KeypointPredictor],
-                                 flipAverage: Bool = false) -> (points: [Point], confidence: Double) {
+                                 mirroring: KeypointMirroring = .none) -> (points: [Point], confidence: Double) {
         let w = Double(image.width), h = Double(image.height)
         let box = Box(x: startBox.x * w, y: startBox.y * h, width: startBox.side * w, height: startBox.side * h)
-        let placed = predictors.map { FaceAnalyzer.keypoints($0, image, boxes: [box], flipAverage: flipAverage)[0] }
+        let placed = predictors.map { FaceAnalyzer.keypoints($0, image, boxes: [box], mirroring: mirroring)[0] }
         let mean = Point.mean(of: placed.map(\.points))
         let interocular = max(LandmarkScheme.ibug68.interocularDistance(mean), 1)
         let spread = placed.map { LandmarkMetrics.meanPointError($0.points, mean) }.max()! / interocular
         return (mean, min(placed.map(\.confidence).min()!, max(0, 1 - spread / disagreementLimit)))
+    }
+
+    /// What the cache's labeller string adds for a mirroring ("flip-averaged" for the last pass, as
+    /// caches written before the other choices name it).
+    static func labellerSuffix(_ mirroring: KeypointMirroring) -> String {
+        switch mirroring {
+        case .none: ""
+        case .lastPass: "; flip-averaged"
+        case .settlingPass: "; settling pass mirrored"
+        }
     }
 
     /// The predictors' disagreement at which `keypoints` gives no confidence.
@@ -52,12 +62,12 @@ public enum LFWFaces {
 
     /// Loads `photos` from `root` and places keypoints with the models at `landmarks` (averaged, see
     /// `keypoints`) on two threads. Keypoints already in `cache` (a JSON file written by an earlier
-    /// call with the same models and `flipAverage`) are reused; the cache is written after every
+    /// call with the same models and `mirroring`) are reused; the cache is written after every
     /// `cacheInterval` photos, so an interrupted call resumes near where it stopped.
-    public static func load(_ photos: [LFWProtocol.Photo], root: URL, landmarks: [URL], flipAverage: Bool = false,
+    public static func load(_ photos: [LFWProtocol.Photo], root: URL, landmarks: [URL], mirroring: KeypointMirroring = .none,
                             cache: URL?, cacheInterval: Int = 1000, label: String,
                             progress: ProgressReporter?) throws -> [LFWFace] {
-        let labeller = try landmarks.map(TrainingRun.fingerprint).joined(separator: "; ") + (flipAverage ? "; flip-averaged" : "")
+        let labeller = try landmarks.map(TrainingRun.fingerprint).joined(separator: "; ") + labellerSuffix(mirroring)
         var known = KeypointCache(labeller: labeller, points: [:], confidence: [:])
         if let cache, let data = try? Data(contentsOf: cache),
            let saved = try? JSONDecoder().decode(KeypointCache.self, from: data), saved.labeller == labeller {
@@ -81,7 +91,7 @@ public enum LFWFaces {
                         return LFWFace(photo: photo, image: image, points: points,
                                        confidence: cached.confidence?[photo.cacheKey] ?? 1)
                     }
-                    let placed = keypoints(image, predictors: predictors, flipAverage: flipAverage)
+                    let placed = keypoints(image, predictors: predictors, mirroring: mirroring)
                     return LFWFace(photo: photo, image: image, points: placed.points, confidence: placed.confidence)
                 }
             }

@@ -1,3 +1,4 @@
+import FaceAnalysis
 import FaceData
 import Foundation
 import Imaging
@@ -30,7 +31,7 @@ public struct PseudoLabelledFaces: Sendable {
                            progress: ProgressReporter?) throws -> PseudoLabelledFaces {
         let people = try LFWProtocol.people(contentsOf: root.appendingPathComponent("peopleDevTrain.txt"))
         let photos = people.flatMap { person in (1...person.count).map { LFWProtocol.Photo(name: person.name, number: $0) } }
-        let faces = try LFWFaces.load(photos, root: root, landmarks: teachers, flipAverage: true, cache: cache,
+        let faces = try LFWFaces.load(photos, root: root, landmarks: teachers, mirroring: .lastPass, cache: cache,
                                       label: "keypoints of the unannotated faces", progress: progress)
         let kept = faces.filter { $0.confidence >= minimumConfidence }
         let examples = kept.map { face in

@@ -39,8 +39,8 @@ final class LandmarkSourcesTests: XCTestCase {
         let pipeline = try LandmarkEvaluation.run(models: [model], examples: examples(),
                                                   from: .pipeline(FaceAnalyzer(finder: finder, landmarks: model)),
                                                   refine: 0, flip: true, folder: folder, progress: progress)
-        XCTAssertEqual([pipeline.boxes, "\(pipeline.refine)", "\(pipeline.flip)"], ["pipeline", "\(FaceAnalyzer.refinePasses)", "false"],
-                       "the pipeline re-crops as `morph detect` does")
+        XCTAssertEqual([pipeline.boxes, "\(pipeline.refine)", pipeline.mirrored], ["pipeline", "\(FaceAnalyzer.refinePasses)", "settling"],
+                       "the pipeline re-crops and mirrors as `morph detect` does")
     }
 
     /// Several models: each predicts from its own crop (here of different sizes) and the report measures

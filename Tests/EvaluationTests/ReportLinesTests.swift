@@ -8,12 +8,12 @@ import XCTest
 final class ReportLinesTests: XCTestCase {
     func testALandmarkReportIsATableOfAllFacesAndEachSubset() {
         let group = LandmarkEvaluation.group([0.02, 0.04, .infinity, 0.09])
-        let report = LandmarkEvaluationReport(boxes: "truth", refine: 1, flip: true, overall: group,
+        let report = LandmarkEvaluationReport(boxes: "truth", refine: 1, mirrored: "every pass", overall: group,
                                               subsets: ["lfpw": group, "afw": group],
                                               parts: [.init(name: "jaw", meanNME: 0.0512, along: 0.04, across: 0.025),
                                                       .init(name: "nose", meanNME: 0.03, along: 0.02, across: 0.015)], boxHitRate: 0.75, millisecondsPerFace: 4.25)
         let lines = report.lines(folder: "out")
-        XCTAssertEqual(lines.first, "boxes: truth  refine: 1  flip: true")
+        XCTAssertEqual(lines.first, "boxes: truth  refine: 1  mirrored: every pass")
         XCTAssertEqual(lines.map { String($0.prefix(4)) }, ["boxe", "grou", "all ", "afw ", "lfpw", "part", "jaw ", "nose", "face", "CED "])
         XCTAssertEqual(lines[2], "all                    4     5.00%     50.0%     25.0%   \(String(format: "%6.3f", group.auc8))")
         XCTAssertEqual(lines[6], "jaw                  5.12%   4.00%   2.50%")
