@@ -31,8 +31,9 @@ public enum LFWFaces {
     /// face fills about the middle 60-70% of the photo).
     static let startBox = (x: 0.2, y: 0.22, side: 0.6)
 
-    /// The keypoints of the face in the middle of the grey LFW photo `image`, as `morph detect` places
-    /// them with each of `predictors` (`mirroring`: which pass also sees the mirrored crop), averaged
+    /// The keypoints of the face in the middle of the grey LFW photo `image`, re-cropped as `morph detect`
+    /// does, with each of `predictors` (`mirroring`: which pass also sees the mirrored crop; `morph
+    /// detect` mirrors the settling one, the identity paths none, the teachers the last), averaged
     /// over the predictors; and how sure they are: the least settled predictor's confidence
     /// (`FaceAnalyzer.keypoints`), lowered by the predictors' disagreement (0 at `disagreementLimit` of
     /// the inter-ocular distance, mean point distance from the average).
