@@ -125,7 +125,7 @@ public enum LandmarkEvaluation {
         return try run(examples: examples, scheme: models[0].spec.scheme, boxes: boxes, refine: refine,
                        mirrored: flip ? "every pass" : "none", folder: folder, progress: progress) { example in
             boxFor(example).map { box in
-                Point.mean(of: predictors.map { $0.predict(example.image, box: box, refine: refine, flipAverage: flip) })
+                Point.mean(of: predictors.map { $0.predict(example.image, box: box, refine: refine, orientation: flip ? .averaged : .plain) })
             }
         }
     }

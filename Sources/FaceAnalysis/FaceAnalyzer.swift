@@ -257,8 +257,10 @@ public final class FaceAnalyzer {
     public static func keypoints(_ predictor: KeypointPredictor, _ grey: Image, boxes: [Box],
                                  mirroring: KeypointMirroring) -> [(points: [Point], confidence: Double)] {
         let first = predictor.predict(grey, boxes: boxes)
-        let settling = predictor.predict(grey, boxes: first.map { Box(enclosing: $0) }, mirrored: mirroring == .settlingPass)
-        let last = predictor.predict(grey, boxes: settling.map { Box(enclosing: $0) }, flipAverage: mirroring == .lastPass)
+        let settling = predictor.predict(grey, boxes: first.map { Box(enclosing: $0) },
+                                         orientation: mirroring == .settlingPass ? .mirrored : .plain)
+        let last = predictor.predict(grey, boxes: settling.map { Box(enclosing: $0) },
+                                     orientation: mirroring == .lastPass ? .averaged : .plain)
         return zip(settling, last).map { before, after in
             let interocular = max(LandmarkScheme.ibug68.interocularDistance(after), 1)
             let shift = LandmarkMetrics.meanPointError(before, after) / interocular

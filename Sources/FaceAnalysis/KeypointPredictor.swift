@@ -18,20 +18,17 @@ public final class KeypointPredictor {
 
     /// The model's points (photo pixels) for the face in `box` of the grey `photo` (the whole photo
     /// for the IMM models). Each of the `refine` passes re-crops around the previous prediction and
-    /// predicts again; `flipAverage` also predicts on the mirrored crop and averages.
-    public func predict(_ photo: Image, box: Box?, refine: Int = 0, flipAverage: Bool = false) -> [Point] {
-        predict(photo, boxes: [box], refine: refine, flipAverage: flipAverage)[0]
+    /// predicts again; every pass sees the crops the way `orientation` says.
+    public func predict(_ photo: Image, box: Box?, refine: Int = 0, orientation: CropOrientation = .plain) -> [Point] {
+        predict(photo, boxes: [box], refine: refine, orientation: orientation)[0]
     }
 
-    /// The points of several faces of one photo, predicted together (one network batch per pass);
-    /// `mirrored` predicts on the mirrored crops only (the points mapped back to the photo's side;
-    /// `flipAverage` takes both orientations).
-    public func predict(_ photo: Image, boxes: [Box?], refine: Int = 0, flipAverage: Bool = false,
-                        mirrored: Bool = false) -> [[Point]] {
+    /// The points of several faces of one photo, predicted together (one network batch per pass).
+    public func predict(_ photo: Image, boxes: [Box?], refine: Int = 0, orientation: CropOrientation = .plain) -> [[Point]] {
         guard !boxes.isEmpty else { return [] }
         let spec = model.spec
         let region = { (box: Box?) in spec.cropRegion(photoWidth: photo.width, photoHeight: photo.height, faceBox: box) }
-        let flips = flipAverage ? [false, true] : [mirrored]
+        let flips = orientation.flips
         var points = pass(photo, regions: boxes.map(region), flips: flips)
         for _ in 0..<(!spec.usesWholePhoto && spec.targetIndices.count == spec.scheme.pointCount ? refine : 0) {
             points = pass(photo, regions: points.map { region(Box(enclosing: $0)) }, flips: flips)

@@ -30,7 +30,7 @@ final class KeypointFlipTests: XCTestCase {
         let found = FaceAnalyzer.keypoints(predictor, photo, boxes: boxes, mirroring: .settlingPass)[0]
         // First pass plain, the settling pass on the mirrored crop around it, the last plain around that.
         let first = predictor.predict(photo, boxes: boxes)
-        let settling = predictor.predict(photo, boxes: first.map { Box(enclosing: $0) }, mirrored: true)[0]
+        let settling = predictor.predict(photo, boxes: first.map { Box(enclosing: $0) }, orientation: .mirrored)[0]
         let last = predictor.predict(photo, boxes: [Box(enclosing: settling)])[0]
         XCTAssertEqual(found.points.count, 68)
         XCTAssertEqual(found.points.map(\.x), Point.mean(of: [settling, last]).map(\.x))
@@ -51,7 +51,7 @@ final class KeypointFlipTests: XCTestCase {
         // Same settling passes, so the last crop is the same: the average of the crop's and the mirror's
         // predictions differs from the crop's alone on an asymmetric photo, and matches the predictor's.
         let settling = predictor.predict(photo, boxes: boxes, refine: FaceAnalyzer.refinePasses - 1)
-        let expected = predictor.predict(photo, boxes: settling.map { Box(enclosing: $0) }, flipAverage: true)[0]
+        let expected = predictor.predict(photo, boxes: settling.map { Box(enclosing: $0) }, orientation: .averaged)[0]
         XCTAssertEqual(flipped.points.map(\.x), expected.map(\.x))
         XCTAssertGreaterThan(spread(plain.points, flipped.points), 1e-3)
     }
