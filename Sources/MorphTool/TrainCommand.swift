@@ -187,7 +187,7 @@ extension MorphCommand.Train {
     struct Landmarks: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "68-point ResNet18 on 300-W face crops (grey, integral head at stride 16, AdamW + cosine, wing loss, augmented).",
-            discussion: "The defaults are one run from scratch (`morph train landmarks --data DATA/300w --seed 21`). The shipped model adds the identity model's backbone, LFW faces labelled by two teachers and a 192 px input: `make train-landmarks` runs its three stages (see docs/models.md).")
+            discussion: "The defaults are one run from scratch (`morph train landmarks --data DATA/300w --seed 21`). The shipped model adds the identity model's backbone, LFW faces labelled by two teachers, a 192 px input at feature stride 8, and a last stage at 224 px on the annotated faces: `make train-landmarks` runs its four stages (see docs/models.md).")
         @OptionGroup var arguments: TrainingArguments
         @Option(parsing: .unconditional, help: "Square input size in pixels (32 to 1024).") var inputSize = 128
         @OptionGroup var network: ResNetHeadArguments
