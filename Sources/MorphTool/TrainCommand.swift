@@ -62,6 +62,11 @@ struct TrainingArguments: ParsableArguments {
         discussion: "Jitter, rotation, brightness, contrast and blur probability are scaled; mirroring stays as it is. A light final fine-tuning stage (e.g. 0.5) brings training crops closer to the evaluation's."))
     var augmentationStrength = 1.0
 
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Probability of hiding a random rectangle of each training crop under noise, 0 to 1 (default: the recipe's, none).",
+        discussion: "Random erasing: 2-25% of the crop's area, aspect between 1:2 and 2:1; the hidden points keep their targets. Taken as given, not scaled by --augmentation-strength."))
+    var occlusion: Double?
+
     /// The largest square input the ResNet-based models take (and the smallest).
     static let squareInputSizes = 32...1024
 
@@ -81,6 +86,7 @@ struct TrainingArguments: ParsableArguments {
         try OptionCheck.require(weightDecay, in: 0...1, "--weight-decay")
         try OptionCheck.require(limit, in: 1...Int(Int32.max), "--limit")
         try OptionCheck.require(augmentationStrength, in: 0...10, "--augmentation-strength")
+        try OptionCheck.require(occlusion, in: 0...1, "--occlusion")
         if let initialWeights, !FileManager.default.fileExists(atPath: initialWeights) {
             throw ValidationError("--init \(initialWeights): no such file")
         }
@@ -89,7 +95,7 @@ struct TrainingArguments: ParsableArguments {
     /// Applies the explicit options over `recipe`.
     func options(over recipe: TrainingOptions) -> TrainingOptions {
         recipe.overriding(epochs: epochs, batchSize: batchSize, learningRate: learningRate, weightDecay: weightDecay,
-                          loss: loss, seed: seed, augmentationStrength: augmentationStrength)
+                          loss: loss, seed: seed, augmentationStrength: augmentationStrength, occlusionProbability: occlusion)
     }
 
     /// The command line as typed, for the model's metadata.
@@ -254,8 +260,8 @@ extension MorphCommand.Train {
             try OptionCheck.require(threshold, in: 0...1, "--threshold")
             try OptionCheck.pyramidLevels(levels)
             if arguments.loss != nil { throw ValidationError("--loss: the face finder has its own loss (focal + L1)") }
-            if arguments.augmentationStrength != 1 {
-                throw ValidationError("--augmentation-strength: the face finder's synthetic scenes have their own augmentation")
+            if arguments.augmentationStrength != 1 || arguments.occlusion != nil {
+                throw ValidationError("--augmentation-strength, --occlusion: the face finder's synthetic scenes have their own augmentation")
             }
         }
 

@@ -1,5 +1,6 @@
 import FaceAnalysis
 import FaceData
+import Foundation
 import Imaging
 import NeuralNet
 
@@ -19,10 +20,13 @@ public struct Augmentation: Sendable {
     public var contrast: Float
     /// Probability of a 3x3 Gaussian blur.
     public var blurProbability: Double
+    /// Probability of hiding one random rectangle of the crop under noise (random erasing; the points
+    /// keep their targets, so the network learns to place hidden ones from the rest of the face).
+    public var occlusionProbability: Double
 
     /// An augmentation with the given ranges (all default to none).
     public init(scale: Double = 0, shift: Double = 0, rotationDegrees: Double = 0, flip: Bool = false,
-                brightness: Float = 0, contrast: Float = 0, blurProbability: Double = 0) {
+                brightness: Float = 0, contrast: Float = 0, blurProbability: Double = 0, occlusionProbability: Double = 0) {
         self.scale = scale
         self.shift = shift
         self.rotationDegrees = rotationDegrees
@@ -30,16 +34,19 @@ public struct Augmentation: Sendable {
         self.brightness = brightness
         self.contrast = contrast
         self.blurProbability = blurProbability
+        self.occlusionProbability = occlusionProbability
     }
 
     /// No change at all (validation and inference).
     public static let none = Augmentation()
 
-    /// Every range multiplied by `factor` (the probability of a blur capped at 1); mirroring unchanged.
+    /// Every range multiplied by `factor` (the probabilities of a blur and an occlusion capped at 1);
+    /// mirroring unchanged.
     public func scaled(by factor: Double) -> Augmentation {
         Augmentation(scale: scale * factor, shift: shift * factor, rotationDegrees: rotationDegrees * factor, flip: flip,
                      brightness: brightness * Float(factor), contrast: contrast * Float(factor),
-                     blurProbability: min(1, blurProbability * factor))
+                     blurProbability: min(1, blurProbability * factor),
+                     occlusionProbability: min(1, occlusionProbability * factor))
     }
 
     /// One random draw of the geometric part.
@@ -61,6 +68,9 @@ extension FaceCropper {
         var crop = crop(photo, center: center, side: side, points: points, scheme: scheme, geometry: geometry)
         if augmentation.blurProbability > 0 && Double(rng.nextFloat()) < augmentation.blurProbability {
             crop.image = crop.image.gaussianBlurred3x3()
+        }
+        if augmentation.occlusionProbability > 0 && Double(rng.nextFloat()) < augmentation.occlusionProbability {
+            crop.image.occludeRandomRectangle(&rng)
         }
         return crop
     }
@@ -86,5 +96,26 @@ extension Image {
             }
         }
         return out
+    }
+
+    /// Shares of the image's area an occluding rectangle covers (drawn uniformly).
+    static let occlusionAreaShares: ClosedRange<Float> = 0.02...0.25
+    /// Widest width-to-height ratio of an occluding rectangle (and its inverse the narrowest).
+    static let occlusionMaxAspect: Float = 2
+
+    /// Covers one rectangle (a share of the area in `occlusionAreaShares`, aspect between 1/2 and 2,
+    /// anywhere inside) with uniform noise.
+    public mutating func occludeRandomRectangle(_ rng: inout SplitMix64) {
+        let area = Float(width * height) * rng.uniform(Self.occlusionAreaShares.lowerBound, Self.occlusionAreaShares.upperBound)
+        let aspect = exp(rng.uniform(-log(Self.occlusionMaxAspect), log(Self.occlusionMaxAspect)))
+        let boxWidth = Swift.min(width, Swift.max(1, Int((area * aspect).squareRoot())))
+        let boxHeight = Swift.min(height, Swift.max(1, Int((area / aspect).squareRoot())))
+        let left = Swift.min(width - boxWidth, Int(rng.nextFloat() * Float(width - boxWidth + 1)))
+        let top = Swift.min(height - boxHeight, Int(rng.nextFloat() * Float(height - boxHeight + 1)))
+        for y in top..<(top + boxHeight) {
+            for x in left..<(left + boxWidth) {
+                for c in 0..<channels { self[x, y, c] = UInt8(truncatingIfNeeded: rng.next() >> 56) }
+            }
+        }
     }
 }

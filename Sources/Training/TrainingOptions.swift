@@ -31,9 +31,10 @@ public struct TrainingOptions: Sendable {
     public init() {}
 
     /// These options with the command line's over them (nil: the recipe's own), the `seed`, and every
-    /// augmentation range scaled by `augmentationStrength` (mirroring unchanged).
+    /// augmentation range scaled by `augmentationStrength` (mirroring unchanged; a given
+    /// `occlusionProbability` is taken as it is).
     public func overriding(epochs: Int?, batchSize: Int?, learningRate: Float?, weightDecay: Float?, loss: LossKind?,
-                           seed: UInt64, augmentationStrength: Double) -> TrainingOptions {
+                           seed: UInt64, augmentationStrength: Double, occlusionProbability: Double? = nil) -> TrainingOptions {
         var options = self
         options.epochs = epochs ?? self.epochs
         options.batchSize = batchSize ?? self.batchSize
@@ -42,6 +43,7 @@ public struct TrainingOptions: Sendable {
         options.loss = loss ?? self.loss
         options.seed = seed
         options.augmentation = augmentation.scaled(by: augmentationStrength)
+        if let occlusionProbability { options.augmentation.occlusionProbability = occlusionProbability }
         return options
     }
 
