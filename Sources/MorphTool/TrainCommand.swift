@@ -63,7 +63,7 @@ struct TrainingArguments: ParsableArguments {
     var augmentationStrength = 1.0
 
     @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Probability of hiding a random rectangle of each training crop under noise, 0 to 1 (default: the recipe's, none).",
+        "Probability of hiding a random rectangle of each training crop under noise, 0 to 1 (keypoint and identity training; default: the recipe's, none).",
         discussion: "Random erasing: 2-25% of the crop's area, aspect between 1:2 and 2:1; the hidden points keep their targets. Taken as given, not scaled by --augmentation-strength."))
     var occlusion: Double?
 
@@ -305,6 +305,7 @@ extension MorphCommand.Train {
         func validate() throws {
             if arguments.loss != nil { throw ValidationError("--loss: the verifier has its own loss (binary cross-entropy)") }
             if arguments.initialWeights != nil { throw ValidationError("--init: the verifier always starts from its seed") }
+            if arguments.occlusion != nil { throw ValidationError("--occlusion: the verifier's crops are not occluded") }
         }
 
         func run() throws {

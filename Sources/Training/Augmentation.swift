@@ -49,6 +49,12 @@ public struct Augmentation: Sendable {
                      occlusionProbability: min(1, occlusionProbability * factor))
     }
 
+    /// Hides a random rectangle of `image` with probability `occlusionProbability` (no draw when that
+    /// is 0, so the other draws stay as they were without occlusion).
+    public func occludeAtRandom(_ image: inout Image, rng: inout SplitMix64) {
+        if occlusionProbability > 0 && Double(rng.nextFloat()) < occlusionProbability { image.occludeRandomRectangle(&rng) }
+    }
+
     /// One random draw of the geometric part.
     public func drawGeometry(_ rng: inout SplitMix64) -> CropGeometry {
         CropGeometry(scale: 1 + Double(rng.uniform(Float(-scale), Float(scale))),
@@ -69,9 +75,7 @@ extension FaceCropper {
         if augmentation.blurProbability > 0 && Double(rng.nextFloat()) < augmentation.blurProbability {
             crop.image = crop.image.gaussianBlurred3x3()
         }
-        if augmentation.occlusionProbability > 0 && Double(rng.nextFloat()) < augmentation.occlusionProbability {
-            crop.image.occludeRandomRectangle(&rng)
-        }
+        augmentation.occludeAtRandom(&crop.image, rng: &rng)
         return crop
     }
 }

@@ -70,6 +70,7 @@ final class IdentityTrainingTask: TrainingTask {
             var crop = alignment.crop(face.image, ibug68: face.points, geometry: augmentation.drawGeometry(&rng))
                 ?? Image(width: side, height: side, channels: 1, fill: 128)
             if Double(rng.nextFloat()) < augmentation.blurProbability { crop = crop.gaussianBlurred3x3() }
+            augmentation.occludeAtRandom(&crop, rng: &rng)
             let contrast = 1 + rng.uniform(-augmentation.contrast, augmentation.contrast)
             let brightness = rng.uniform(-augmentation.brightness, augmentation.brightness)
             GreyInput.normalise(crop.pixels[...], into: input.data + i * plane, contrast: contrast, brightness: brightness)

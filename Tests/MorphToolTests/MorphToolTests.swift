@@ -51,6 +51,10 @@ final class MorphToolTests: ToolTestCase {
         try assertRefused(["train", "nose", "--data", folder.path, "--seed", "-1"], mentions: "'-1' is invalid for '--seed")
         try assertRefused(["train", "nose", "--data", folder.path, "--augmentation-strength", "-1"],
                           mentions: "--augmentation-strength must be between 0.0 and 10.0, not -1.0")
+        try assertRefused(["train", "landmarks", "--data", folder.path, "--occlusion", "1.5"],
+                          mentions: "--occlusion must be between 0.0 and 1.0, not 1.5")
+        try assertRefused(["train", "verifier", "--data", folder.path, "--occlusion", "0.5"],
+                          mentions: "--occlusion: the verifier's crops are not occluded")
         try assertRefused(["train", "faces", "--data", folder.path, "--threshold", "-1"], mentions: "--threshold must be between 0.0 and 1.0, not -1.0")
         try assertRefused(["train", "faces", "--data", folder.path, "--levels", "-5"], mentions: "--levels: pyramid sides of 16 to 4096 pixels")
         XCTAssertEqual(names, [])
