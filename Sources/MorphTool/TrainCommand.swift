@@ -260,8 +260,10 @@ extension MorphCommand.Train {
             try OptionCheck.require(threshold, in: 0...1, "--threshold")
             try OptionCheck.pyramidLevels(levels)
             if arguments.loss != nil { throw ValidationError("--loss: the face finder has its own loss (focal + L1)") }
-            if arguments.augmentationStrength != 1 || arguments.occlusion != nil {
-                throw ValidationError("--augmentation-strength, --occlusion: the face finder's synthetic scenes have their own augmentation")
+            let given = [("--augmentation-strength", arguments.augmentationStrength != 1), ("--occlusion", arguments.occlusion != nil)]
+                .filter(\.1).map(\.0)
+            if !given.isEmpty {
+                throw ValidationError(given.joined(separator: ", ") + ": the face finder's synthetic scenes have their own augmentation")
             }
         }
 

@@ -55,6 +55,8 @@ final class MorphToolTests: ToolTestCase {
                           mentions: "--occlusion must be between 0.0 and 1.0, not 1.5")
         try assertRefused(["train", "verifier", "--data", folder.path, "--occlusion", "0.5"],
                           mentions: "--occlusion: the verifier's crops are not occluded")
+        try assertRefused(["train", "faces", "--data", folder.path, "--occlusion", "0.5"],
+                          mentions: "Error: --occlusion: the face finder's synthetic scenes have their own augmentation")
         try assertRefused(["train", "faces", "--data", folder.path, "--threshold", "-1"], mentions: "--threshold must be between 0.0 and 1.0, not -1.0")
         try assertRefused(["train", "faces", "--data", folder.path, "--levels", "-5"], mentions: "--levels: pyramid sides of 16 to 4096 pixels")
         XCTAssertEqual(names, [])
